@@ -1,0 +1,1 @@
+"""catalogus: producten- en dienstencatalogus sociaal domein."""

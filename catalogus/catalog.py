@@ -1,0 +1,426 @@
+"""Load ``products/`` and ``rules/``, validate and compile them into one ``Catalog``.
+
+Loading never stops at the first problem: it returns the catalogue (when there
+are no errors) together with every diagnostic found, so ``catalogus check``
+can show an editor all mistakes at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping
+
+from . import models
+from .errors import ContentError, Diagnostic, NormDateError, did_you_mean
+from .loader import parse_file
+from .norms import DatedValue, Norm, NormBook, Variant, decimal
+from .questions import Question, Vocabulary
+from .rules import Compiler, Env, NamedSource, Node, Outcome
+from .yamlio import SourceMap
+
+RULES_DIR = "rules"
+PRODUCTS_DIR = "products"
+QUESTIONS_FILE = "vragen.yaml"
+NORMS_FILE = "normen.yaml"
+SHARED_FILE = "regels.yaml"
+ROUTING_FILE = "routering.yaml"
+SYNONYMS_FILE = "synoniemen.yaml"
+STATUS_OF = {True: "eligible", False: "not_eligible", None: "unknown"}
+
+
+@dataclass
+class Product:
+    """A validated product with its compiled eligibility rule."""
+
+    id: str
+    content: models.ProductFile
+    rule: Node
+    path: str
+
+    @property
+    def title(self) -> str:
+        return self.content.titel
+
+    @property
+    def kind(self) -> str:
+        return self.content.soort
+
+    @property
+    def domains(self) -> list[str]:
+        return list(self.content.domeinen)
+
+    @property
+    def summary(self) -> str:
+        return self.content.samenvatting
+
+    @cached_property
+    def questions(self) -> frozenset[str]:
+        return frozenset(self.rule.questions())
+
+
+@dataclass
+class UrgentSignal:
+    rule: Node
+    contact: models.UrgentContact
+
+
+@dataclass
+class Routing:
+    """The case-manager routing, compiled by the same engine as the products."""
+
+    domains: dict[str, Node]
+    domain_titles: dict[str, str]
+    urgent: list[UrgentSignal]
+    route: Node
+    team: models.TeamContact
+    source: str | None
+
+    @cached_property
+    def questions(self) -> frozenset[str]:
+        found = set(self.route.questions())
+        for signal in self.urgent:
+            found |= signal.rule.questions()
+        for node in self.domains.values():
+            found |= node.questions()
+        return frozenset(found)
+
+
+@dataclass
+class Catalog:
+    """The validated, compiled catalogue: everything the front ends need."""
+
+    root: Path
+    vocabulary: Vocabulary
+    norms: NormBook
+    shared: dict[str, Node]
+    shared_sources: dict[str, str | None]
+    products: dict[str, Product]
+    routing: Routing
+    synonyms: models.SynonymsFile
+    upl: dict[str, str]
+    version: str
+    loaded_at: dt.datetime
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    question_conditions: dict[str, Node] = field(default_factory=dict)
+
+    @cached_property
+    def rules(self) -> dict[str, Node]:
+        return {pid: product.rule for pid, product in self.products.items()}
+
+    def env(self, answers: Mapping[str, Any], date: dt.date) -> Env:
+        """An evaluation context; raises NormDateError for a date before the norms start."""
+        return Env(answers, self.norms.on(date), self.rules)
+
+    def statuses(self, answers: Mapping[str, Any], date: dt.date) -> dict[str, str]:
+        """Every product's status, without reasons (the fast path)."""
+        env = self.env(answers, date)
+        return {pid: STATUS_OF[env.product(pid)] for pid in self.products}
+
+    def explain(self, product_id: str, env: Env) -> Outcome:
+        return self.products[product_id].rule.explain(env)
+
+    def by_domain(self) -> dict[str, list[Product]]:
+        grouped: dict[str, list[Product]] = {d: [] for d in models.DOMAINS}
+        for product in self.sorted_products():
+            for domain in product.domains:
+                grouped[domain].append(product)
+        return grouped
+
+    def sorted_products(self) -> list[Product]:
+        order = {kind: i for i, kind in enumerate(models.KIND_ORDER)}
+        return sorted(self.products.values(), key=lambda p: (order[p.kind], p.title.lower()))
+
+
+# ---------------------------------------------------------------- loading
+
+def content_files(root: Path) -> list[Path]:
+    """Every file whose content makes up the catalogue, in a stable order."""
+    files = sorted((root / RULES_DIR).glob("*.yaml")) + sorted((root / PRODUCTS_DIR).glob("*.yaml"))
+    return [f for f in files if f.is_file()]
+
+
+def content_version(root: Path) -> str:
+    """A hash of the content files: changes when any file changes."""
+    digest = hashlib.sha256()
+    for file in content_files(root):
+        digest.update(str(file.relative_to(root)).encode())
+        digest.update(b"\0")
+        try:
+            digest.update(file.read_bytes())
+        except OSError:
+            digest.update(b"<unreadable>")
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def load_upl(path: Path | None = None) -> dict[str, str]:
+    """The national UPL list: URI -> uniforme productnaam."""
+    if path is None:
+        text = resources.files("catalogus").joinpath("data/UPL-actueel.csv").read_text(encoding="utf-8")
+    else:
+        text = path.read_text(encoding="utf-8")
+    return {row["URI"].strip(): row["UniformeProductnaam"].strip() for row in csv.DictReader(text.splitlines())}
+
+
+def load_catalog(root: Path | str, *, today: dt.date | None = None, upl_path: Path | None = None
+                 ) -> tuple[Catalog | None, list[Diagnostic]]:
+    """Load and compile the content under ``root``; return the catalogue (None on errors) and diagnostics."""
+    return _Builder(Path(root), today or dt.date.today(), upl_path).build()
+
+
+def load_catalog_or_raise(root: Path | str, **kwargs) -> Catalog:
+    catalog, diagnostics = load_catalog(root, **kwargs)
+    if catalog is None:
+        raise ContentError(diagnostics)
+    return catalog
+
+
+class _Builder:
+    def __init__(self, root: Path, today: dt.date, upl_path: Path | None):
+        self.root = root
+        self.today = today
+        self.upl_path = upl_path
+        self.diagnostics: list[Diagnostic] = []
+
+    def shown(self, file: Path) -> str:
+        try:
+            return str(file.relative_to(self.root))
+        except ValueError:
+            return str(file)
+
+    def parse(self, file: Path, model):
+        if not file.exists():
+            self.diagnostics.append(Diagnostic(self.shown(file), 1, 1, "E112", "bestand ontbreekt",
+                                               f"maak {self.shown(file)} aan"))
+            return None, None, SourceMap(self.shown(file))
+        parsed, data, source, found = parse_file(file, model, self.shown(file))
+        self.diagnostics.extend(found)
+        return parsed, data, source
+
+    def build(self) -> tuple[Catalog | None, list[Diagnostic]]:
+        rules_dir = self.root / RULES_DIR
+        version = content_version(self.root)
+        questions_file, q_data, q_source = self.parse(rules_dir / QUESTIONS_FILE, models.QuestionsFile)
+        norms_file, _, n_source = self.parse(rules_dir / NORMS_FILE, models.NormsFile)
+        shared_file, _, s_source = self.parse(rules_dir / SHARED_FILE, models.SharedRulesFile)
+        routing_file, _, r_source = self.parse(rules_dir / ROUTING_FILE, models.RoutingFile)
+        synonyms = models.SynonymsFile()
+        if (rules_dir / SYNONYMS_FILE).exists():
+            synonyms_file, _, _ = self.parse(rules_dir / SYNONYMS_FILE, models.SynonymsFile)
+            synonyms = synonyms_file or synonyms
+        product_files = self.parse_products()
+        if questions_file is None or norms_file is None:
+            return None, self.finish()
+        vocabulary = Vocabulary({qid: Question(qid, d, i) for i, (qid, d) in enumerate(questions_file.vragen.items())})
+        norms = self.build_norms(norms_file, n_source, vocabulary)
+        named: dict[str, NamedSource] = {}
+        if shared_file is not None:
+            for name, rule in shared_file.regels.items():
+                if not rule.bron:
+                    self.diagnostics.append(s_source.diagnostic(("regels", name), "E302",
+                        f"gedeelde voorwaarde '{name}' heeft geen bron", "voeg 'bron:' toe met wetsartikel of beleidsregel",
+                        prefer_key=True))
+                named[name] = NamedSource(name, rule.omschrijving, rule.voorwaarde, s_source,
+                                          ("regels", name, "voorwaarde"), rule.uitleg, rule.bron)
+        if routing_file is not None:
+            for name, domain in routing_file.levensgebieden.items():
+                if name in named:
+                    self.diagnostics.append(r_source.diagnostic(("levensgebieden", name), "E105",
+                        f"naam '{name}' bestaat al in {SHARED_FILE}", "kies een andere naam", prefer_key=True))
+                    continue
+                named[name] = NamedSource(name, domain.titel, domain.voorwaarde, r_source,
+                                          ("levensgebieden", name, "voorwaarde"), None, routing_file.bron)
+        titles = {pid: pf.titel for pid, (pf, _src) in product_files.items()}
+        compiler = Compiler(vocabulary, norms, named, titles)
+        shared = {}
+        for name in named:
+            node = compiler.compile_named(name)
+            if node is not None:
+                shared[name] = node
+        conditions: dict[str, Node] = {}
+        for qid, q in questions_file.vragen.items():
+            if q.alleen_als is not None:
+                condition = compiler.compile(q.alleen_als, q_source, ("vragen", qid, "alleen_als"))
+                if condition is not None:
+                    conditions[qid] = condition
+        products: dict[str, Product] = {}
+        for pid, (pf, source) in product_files.items():
+            rule = compiler.compile(pf.voorwaarden, source, ("voorwaarden",), owner=pid)
+            if rule is not None:
+                products[pid] = Product(pid, pf, rule, source.path)
+        self.check_product_cycles(compiler.product_refs, product_files)
+        routing = None
+        if routing_file is not None:
+            routing = self.build_routing(routing_file, r_source, compiler, shared)
+        self.diagnostics.extend(compiler.diagnostics)
+        upl = load_upl(self.upl_path)
+        for pid, (pf, source) in product_files.items():
+            self.check_product(pf, source, upl)
+        if self.has_errors() or routing is None or shared_file is None:
+            return None, self.finish()
+        catalog = Catalog(self.root, vocabulary, norms, shared,
+                          {name: named[name].reference for name in named}, products, routing, synonyms, upl,
+                          version, dt.datetime.now(dt.timezone.utc), question_conditions=conditions)
+        self.check_examples(catalog, product_files)
+        self.check_synonyms(synonyms)
+        diagnostics = self.finish()
+        if self.has_errors():
+            return None, diagnostics
+        catalog.diagnostics = diagnostics
+        return catalog, diagnostics
+
+    def has_errors(self) -> bool:
+        return any(d.is_error for d in self.diagnostics)
+
+    def finish(self) -> list[Diagnostic]:
+        return sorted(set(self.diagnostics), key=lambda d: (d.path, d.line, d.column, d.code))
+
+    def parse_products(self) -> dict[str, tuple[models.ProductFile, SourceMap]]:
+        found = {}
+        for file in sorted((self.root / PRODUCTS_DIR).glob("*.yaml")):
+            pid = file.stem
+            if not models.PRODUCT_ID.match(pid):
+                self.diagnostics.append(Diagnostic(self.shown(file), 1, 1, "E110",
+                    f"bestandsnaam '{file.name}' is geen geldig product-id",
+                    "gebruik kleine letters, cijfers en streepjes, bijvoorbeeld bijzondere-bijstand.yaml"))
+                continue
+            parsed, _data, source = self.parse(file, models.ProductFile)
+            if parsed is not None:
+                found[pid] = (parsed, source)
+        for file in sorted((self.root / PRODUCTS_DIR).glob("*")):
+            if file.is_file() and file.suffix in (".yml", ".YAML", ".json"):
+                self.diagnostics.append(Diagnostic(self.shown(file), 1, 1, "E110",
+                    f"'{file.name}' wordt niet gelezen", "productbestanden eindigen op .yaml", "warning"))
+        return found
+
+    def build_norms(self, norms_file: models.NormsFile, source: SourceMap, vocabulary: Vocabulary) -> NormBook:
+        situations = list(vocabulary["leefsituatie"].options) if "leefsituatie" in vocabulary else []
+        age_max = vocabulary["leeftijd"].definition.max if "leeftijd" in vocabulary else 120
+        norms: dict[str, Norm] = {}
+        for norm_id, definition in norms_file.normen.items():
+            values = []
+            previous: dt.date | None = None
+            for i, value in enumerate(definition.waarden):
+                here = ("normen", norm_id, "waarden", i)
+                if previous is not None and value.geldig_vanaf <= previous:
+                    self.diagnostics.append(source.diagnostic(here + ("geldig_vanaf",), "E301",
+                        f"waarden van norm '{norm_id}' staan niet op datumvolgorde ({value.geldig_vanaf} na {previous})",
+                        "zet de oudste waarde bovenaan"))
+                previous = value.geldig_vanaf
+                if not value.bron:
+                    self.diagnostics.append(source.diagnostic(here, "E302",
+                        f"waarde van norm '{norm_id}' vanaf {value.geldig_vanaf} heeft geen bron",
+                        "voeg 'bron:' toe met wet, artikel of raadsbesluit"))
+                variants = None
+                if value.varianten is not None:
+                    variants = []
+                    for j, variant in enumerate(value.varianten):
+                        for k, situation in enumerate(variant.leefsituatie or []):
+                            if situation not in situations:
+                                self.diagnostics.append(source.diagnostic(here + ("varianten", j, "leefsituatie", k),
+                                    "E203", f"'{situation}' is geen leefsituatie", did_you_mean(situation, situations)))
+                        for bound_name in ("van", "tot"):
+                            bound = getattr(variant.leeftijd, bound_name) if variant.leeftijd else None
+                            if isinstance(bound, str) and (bound not in norms_file.normen
+                                                           or norms_file.normen[bound].eenheid != "jaren"):
+                                self.diagnostics.append(source.diagnostic(
+                                    here + ("varianten", j, "leeftijd", bound_name), "E204",
+                                    f"'{bound}' is geen leeftijdsnorm", did_you_mean(bound, norms_file.normen)))
+                        band = variant.leeftijd
+                        variants.append(Variant(
+                            frozenset(variant.leefsituatie) if variant.leefsituatie is not None else None,
+                            _bound(band.van) if band else None, _bound(band.tot) if band else None,
+                            decimal(variant.waarde)))
+                    variants = tuple(variants)
+                values.append(DatedValue(value.geldig_vanaf, value.bron,
+                                         decimal(value.waarde) if value.waarde is not None else None, variants))
+            norms[norm_id] = Norm(norm_id, definition.titel, definition.eenheid,
+                                  tuple(sorted(values, key=lambda v: v.start)))
+        return NormBook(norms, situations, age_max)
+
+    def build_routing(self, routing_file: models.RoutingFile, source: SourceMap, compiler: Compiler,
+                      shared: dict[str, Node]) -> Routing | None:
+        domains = {name: shared[name] for name in routing_file.levensgebieden if name in shared}
+        urgent = []
+        for i, signal in enumerate(routing_file.urgent):
+            node = compiler.compile(signal.voorwaarde, source, ("urgent", i, "voorwaarde"))
+            if node is not None:
+                urgent.append(UrgentSignal(node, signal.contact))
+        route = compiler.compile(routing_file.route.voorwaarde, source, ("route", "voorwaarde"))
+        if route is None or len(domains) != len(routing_file.levensgebieden):
+            return None
+        titles = {name: d.titel for name, d in routing_file.levensgebieden.items()}
+        return Routing(domains, titles, urgent, route, routing_file.wijkteam, routing_file.bron)
+
+    def check_product_cycles(self, refs: dict[str, set[str]], product_files) -> None:
+        def visit(pid: str, trail: list[str]) -> None:
+            for target in sorted(refs.get(pid, ())):
+                if target in trail:
+                    cycle = " -> ".join(trail[trail.index(target):] + [target])
+                    _pf, source = product_files[trail[0]]
+                    self.diagnostics.append(source.diagnostic(("voorwaarden",), "E206",
+                        f"producten verwijzen in een kring naar elkaar: {cycle}", "haal één van de verwijzingen weg"))
+                    return
+                visit(target, trail + [target])
+
+        for pid in refs:
+            visit(pid, [pid])
+
+    def check_product(self, pf: models.ProductFile, source: SourceMap, upl: dict[str, str]) -> None:
+        if not pf.wettelijke_basis.bron:
+            self.diagnostics.append(source.diagnostic(("wettelijke_basis",), "E303",
+                "wettelijke basis heeft geen bron", "voeg 'bron:' toe met een link naar wetten.overheid.nl",
+                prefer_key=True))
+        if pf.upl is not None:
+            if pf.upl.uri not in upl:
+                local = pf.upl.uri.rsplit("/", 1)[-1]
+                suggestion = did_you_mean(local, [u.rsplit("/", 1)[-1] for u in upl])
+                self.diagnostics.append(source.diagnostic(("upl", "uri"), "E401",
+                    f"UPL-URI '{pf.upl.uri}' staat niet in de UPL-lijst", suggestion or "zoek de URI op in UPL-actueel.csv"))
+            elif upl[pf.upl.uri] != pf.upl.naam:
+                self.diagnostics.append(source.diagnostic(("upl", "naam"), "E402",
+                    f"UPL-naam '{pf.upl.naam}' hoort niet bij deze URI", f"de UPL noemt hem '{upl[pf.upl.uri]}'"))
+        if pf.herzien_voor < self.today:
+            self.diagnostics.append(source.diagnostic(("herzien_voor",), "W601",
+                f"herzien vóór {pf.herzien_voor.isoformat()}: deze productinformatie is over datum",
+                f"laat {pf.eigenaar} de tekst nakijken en zet een nieuwe datum", severity="warning"))
+
+    def check_examples(self, catalog: Catalog, product_files) -> None:
+        for pid, (pf, source) in product_files.items():
+            for i, example in enumerate(pf.voorbeelden):
+                here = ("voorbeelden", i)
+                answers, problems = catalog.vocabulary.validate(example.antwoorden)
+                if problems:
+                    for problem in problems:
+                        place = here + ("antwoorden", problem.question)
+                        self.diagnostics.append(source.diagnostic(place, "E502",
+                            f"voorbeeld '{example.naam}': {problem.question}: {problem.message}", prefer_key=True))
+                    continue
+                try:
+                    env = catalog.env(answers, example.datum)
+                except NormDateError as exc:
+                    self.diagnostics.append(source.diagnostic(here + ("datum",), "E502",
+                        f"voorbeeld '{example.naam}': {exc}"))
+                    continue
+                outcome = catalog.explain(pid, env)
+                status = {True: "eligible", False: "not_eligible", None: "unknown"}[outcome.value]
+                if status != example.verwacht:
+                    why = "; ".join(outcome.reasons) or ("nog open: " + ", ".join(sorted(outcome.missing)))
+                    self.diagnostics.append(source.diagnostic(here + ("verwacht",), "E501",
+                        f"voorbeeld '{example.naam}' geeft {status}, verwacht {example.verwacht}", why[:300]))
+
+    def check_synonyms(self, synonyms: models.SynonymsFile) -> None:
+        return None
+
+
+def _bound(value: Any):
+    if value is None or isinstance(value, str):
+        return value
+    return decimal(value)

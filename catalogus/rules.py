@@ -1,0 +1,736 @@
+"""The rule language: compile content rules once, evaluate them many times.
+
+A compiled rule answers three-valued: True (certainly holds), False (certainly
+does not hold) or None (not enough answers yet). Two paths share one tree:
+``status`` (fast closures, no strings) and ``explain`` (reasons in B1 Dutch
+with the figures used, and the questions that would decide what is open).
+Nothing is ``eval``ed: rules are data turned into closures at load time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable, Iterator, Mapping
+
+from . import models
+from .errors import Diagnostic, did_you_mean
+from .norms import AGE_QUESTION, SITUATION_QUESTION, DayNorms, Limits, NormBook, decimal, format_norm_value
+from .questions import Question, Vocabulary, format_money, join_dutch
+from .yamlio import SourceMap
+
+Truth = bool | None
+
+
+class Env:
+    """What one evaluation needs: the answers, the norms of the day and a product memo."""
+
+    __slots__ = ("answers", "day", "rules", "memo")
+
+    def __init__(self, answers: Mapping[str, Any], day: DayNorms, rules: Mapping[str, "Node"]):
+        self.answers = answers
+        self.day = day
+        self.rules = rules
+        self.memo: dict[str, Truth] = {}
+
+    def product(self, product_id: str) -> Truth:
+        if product_id not in self.memo:
+            self.memo[product_id] = self.rules[product_id].status(self)
+        return self.memo[product_id]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A decided or open result with its reasons and what would decide it."""
+
+    value: Truth
+    reasons: tuple[str, ...] = ()
+    missing: frozenset[str] = frozenset()
+
+
+@dataclass
+class Description:
+    """A rule in plain Dutch: a sentence, or a joiner over sub-descriptions."""
+
+    text: str
+    children: list["Description"] = field(default_factory=list)
+
+
+def _dedupe(items) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+class Node:
+    """A compiled rule node."""
+
+    status: Callable[[Env], Truth]
+    explanation: models.Explanation | None = None
+
+    def explain(self, env: Env) -> Outcome:
+        outcome = self._explain(env)
+        if self.explanation is not None and outcome.value is not None:
+            text = self.explanation.waar if outcome.value else self.explanation.onwaar
+            return Outcome(outcome.value, (text,), outcome.missing)
+        return outcome
+
+    def _explain(self, env: Env) -> Outcome:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def describe(self, day: DayNorms) -> Description:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def children(self) -> tuple["Node", ...]:
+        return ()
+
+    def walk(self) -> Iterator["Node"]:
+        yield self
+        for child in self.children():
+            yield from child.walk()
+
+    def questions(self) -> set[str]:
+        return {q for node in self.walk() for q in node.own_questions()}
+
+    def own_questions(self) -> set[str]:
+        return set()
+
+    def norm_ids(self) -> set[str]:
+        return {n for node in self.walk() for n in node.own_norms()}
+
+    def own_norms(self) -> set[str]:
+        return set()
+
+
+# ------------------------------------------------------------------ composites
+
+class AllOf(Node):
+    def __init__(self, parts: list[Node]):
+        self.parts = tuple(parts)
+        statuses = tuple(p.status for p in parts)
+
+        def status(env: Env) -> Truth:
+            result: Truth = True
+            for part in statuses:
+                value = part(env)
+                if value is False:
+                    return False
+                if value is None:
+                    result = None
+            return result
+
+        self.status = status
+
+    def children(self):
+        return self.parts
+
+    def _explain(self, env):
+        outcomes = [p.explain(env) for p in self.parts]
+        false = [o for o in outcomes if o.value is False]
+        if false:
+            return Outcome(False, _dedupe(r for o in false for r in o.reasons))
+        open_ = [o for o in outcomes if o.value is None]
+        reasons = _dedupe(r for o in outcomes if o.value for r in o.reasons)
+        if open_:
+            return Outcome(None, reasons, frozenset().union(*(o.missing for o in open_)))
+        return Outcome(True, reasons)
+
+    def describe(self, day):
+        return Description("Alle voorwaarden hieronder gelden:", [p.describe(day) for p in self.parts])
+
+
+class AnyOf(Node):
+    def __init__(self, parts: list[Node]):
+        self.parts = tuple(parts)
+        statuses = tuple(p.status for p in parts)
+
+        def status(env: Env) -> Truth:
+            result: Truth = False
+            for part in statuses:
+                value = part(env)
+                if value is True:
+                    return True
+                if value is None:
+                    result = None
+            return result
+
+        self.status = status
+
+    def children(self):
+        return self.parts
+
+    def _explain(self, env):
+        outcomes = [p.explain(env) for p in self.parts]
+        true = [o for o in outcomes if o.value is True]
+        if true:
+            return Outcome(True, _dedupe(r for o in true for r in o.reasons))
+        open_ = [o for o in outcomes if o.value is None]
+        reasons = _dedupe(r for o in outcomes if o.value is False for r in o.reasons)
+        if open_:
+            return Outcome(None, reasons, frozenset().union(*(o.missing for o in open_)))
+        return Outcome(False, reasons)
+
+    def describe(self, day):
+        return Description("Minstens één van deze voorwaarden geldt:", [p.describe(day) for p in self.parts])
+
+
+class Not(Node):
+    def __init__(self, part: Node):
+        self.part = part
+        inner = part.status
+
+        def status(env: Env) -> Truth:
+            value = inner(env)
+            return None if value is None else not value
+
+        self.status = status
+
+    def children(self):
+        return (self.part,)
+
+    def _explain(self, env):
+        outcome = self.part.explain(env)
+        value = None if outcome.value is None else not outcome.value
+        return Outcome(value, outcome.reasons, outcome.missing)
+
+    def describe(self, day):
+        return Description("Dit geldt niet:", [self.part.describe(day)])
+
+
+class AtLeast(Node):
+    def __init__(self, count: int, parts: list[Node]):
+        self.count = count
+        self.parts = tuple(parts)
+        statuses = tuple(p.status for p in parts)
+        total = len(parts)
+
+        def status(env: Env) -> Truth:
+            true = unknown = 0
+            for part in statuses:
+                value = part(env)
+                if value is True:
+                    true += 1
+                    if true >= count:
+                        return True
+                elif value is None:
+                    unknown += 1
+            if true + unknown < count:
+                return False
+            return None
+
+        self.status = status
+        self.total = total
+
+    def children(self):
+        return self.parts
+
+    def _explain(self, env):
+        outcomes = [p.explain(env) for p in self.parts]
+        true = [o for o in outcomes if o.value is True]
+        open_ = [o for o in outcomes if o.value is None]
+        reasons = _dedupe(r for o in true for r in o.reasons)
+        if len(true) >= self.count:
+            return Outcome(True, reasons)
+        if len(true) + len(open_) < self.count:
+            summary = f"Dat is {len(true)} van de minstens {self.count} die nodig zijn."
+            return Outcome(False, reasons + (summary,))
+        return Outcome(None, reasons, frozenset().union(*(o.missing for o in open_)))
+
+    def describe(self, day):
+        return Description(f"Minstens {self.count} van deze voorwaarden gelden:",
+                           [p.describe(day) for p in self.parts])
+
+
+class Named(Node):
+    """A shared condition or life domain: the named rule with its own wording."""
+
+    def __init__(self, name: str, summary: str, target: Node, explanation=None, source: str | None = None):
+        self.name = name
+        self.summary = summary
+        self.target = target
+        self.source = source
+        self.status = target.status
+        self.explanation = explanation
+
+    def children(self):
+        return (self.target,)
+
+    def _explain(self, env):
+        return self.target.explain(env)
+
+    def describe(self, day):
+        return Description(self.summary)
+
+
+class ProductIs(Node):
+    """True when another product is eligible (used by routing: beschermd wonen)."""
+
+    def __init__(self, product_id: str, title: str):
+        self.product_id = product_id
+        self.title = title
+
+        def status(env: Env) -> Truth:
+            value = env.product(product_id)
+            return value
+
+        self.status = status
+
+    def _explain(self, env):
+        value = env.product(self.product_id)
+        if value is None:
+            return Outcome(None, (), env.rules[self.product_id].explain(env).missing)
+        text = f"U komt in aanmerking voor {self.title}." if value else f"U komt niet in aanmerking voor {self.title}."
+        return Outcome(value, (text,))
+
+    def describe(self, day):
+        return Description(f"U komt in aanmerking voor {self.title}.")
+
+
+# ------------------------------------------------------------------ comparisons
+
+_ORDER = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+
+
+def _decide(op: str, low, high, value) -> Truth:
+    """Decide ``value op threshold`` for every threshold in [low, high]."""
+    if op == ">=":
+        return True if value >= high else False if value < low else None
+    if op == ">":
+        return True if value > high else False if value <= low else None
+    if op == "<=":
+        return True if value <= low else False if value > high else None
+    return True if value < low else False if value >= high else None  # "<"
+
+
+def _decide_interval(op: str, low, high, years: int) -> Truth:
+    """Decide for a real age in [years, years + 1) against a possibly fractional threshold."""
+    if op in (">=", "<"):
+        holds = True if years >= high else False if years + 1 <= low else None
+    else:
+        holds = True if years > high else False if years + 1 <= low else None
+    if op in ("<", "<="):
+        return None if holds is None else not holds
+    return holds
+
+
+def _integral(value) -> bool:
+    return Decimal(value) == Decimal(value).to_integral_value()
+
+
+class Comparison(Node):
+    """An answer compared with a constant or a norm."""
+
+    def __init__(self, question: Question, op: str, operand: Any, *, norm=None, factor=None,
+                 norm_book: NormBook | None = None, explanation=None):
+        self.question = question
+        self.op = op
+        self.operand = operand  # internal constant (cents for money) or None for norms
+        self.norm = norm
+        self.factor = factor
+        self.explanation = explanation
+        self.book = norm_book
+        q = question.id
+        deps = norm.depends_on if norm is not None else frozenset()
+        self.norm_deps = deps
+        whole_years = question.definition.hele_jaren
+        self.status = self._build_status(q, op, operand, norm, factor, deps, whole_years)
+
+    @staticmethod
+    def _build_status(q, op, operand, norm, factor, deps, whole_years):
+        if op == "=":
+            return lambda env: None if (v := env.answers.get(q)) is None else v == operand
+        if op == "!=":
+            return lambda env: None if (v := env.answers.get(q)) is None else v != operand
+        if op == "in":
+            members = frozenset(operand)
+            return lambda env: None if (v := env.answers.get(q)) is None else v in members
+        if op == "bevat":
+            return lambda env: None if (v := env.answers.get(q)) is None else operand in v
+        if op == "bevat_iets_anders_dan":
+            return lambda env: None if (v := env.answers.get(q)) is None else any(x != operand for x in v)
+        if norm is None:
+            if whole_years and not _integral(operand):
+                return lambda env: None if (v := env.answers.get(q)) is None else _decide_interval(op, operand, operand, v)
+            compare = _ORDER[op]
+            return lambda env: None if (v := env.answers.get(q)) is None else compare(v, operand)
+        norm_id = norm.id
+        uses_situation = SITUATION_QUESTION in deps
+        uses_age = AGE_QUESTION in deps
+
+        def status(env: Env) -> Truth:
+            answers = env.answers
+            v = answers.get(q)
+            if v is None:
+                return None
+            limits = env.day.limits(norm_id, factor,
+                                    answers.get(SITUATION_QUESTION) if uses_situation else None,
+                                    answers.get(AGE_QUESTION) if uses_age else None)
+            if limits.gap:
+                return None
+            if whole_years and not (_integral(limits.low) and _integral(limits.high)):
+                return _decide_interval(op, limits.low, limits.high, v)
+            return _decide(op, limits.low, limits.high, v)
+
+        return status
+
+    def own_questions(self):
+        return {self.question.id} | set(self.norm_deps)
+
+    def own_norms(self):
+        found = {self.norm.id} if self.norm is not None else set()
+        if isinstance(self.factor, str):
+            found.add(self.factor)
+        return found
+
+    # ------------------------------------------------------------- explaining
+
+    def _missing(self, env: Env) -> frozenset[str]:
+        return frozenset(d for d in self.norm_deps if d not in env.answers)
+
+    def _explain(self, env):
+        q = self.question
+        value = env.answers.get(q.id)
+        truth = self.status(env)
+        if value is None:
+            return Outcome(None, (), frozenset({q.id}) | self._missing(env))
+        if truth is None:
+            return Outcome(None, (), self._missing(env))
+        return Outcome(truth, (self._reason(env, value, truth),))
+
+    def _reason(self, env: Env, value: Any, truth: bool) -> str:
+        q = self.question
+        words = q.definition.reden
+        if q.type == "boolean":
+            return words.ja if value else words.nee
+        if q.type == "choice":
+            return f"{q.definition.onderwerp}: {q.label(value)}."
+        if q.type == "multi":
+            if self.op == "bevat":
+                label = q.label(self.operand)
+                template = (words.bevat if truth else words.bevat_niet) if words else None
+                return (template or "{waarden}").replace("{waarden}", label)
+            others = [k for k in q.options if k in value and k != self.operand]
+            if truth and words and words.bevat:
+                return words.bevat.replace("{waarden}", join_dutch([q.label(k) for k in others]))
+            return f"{q.short}: {q.format(value)}."
+        return self._number_reason(env, value, truth)
+
+    def _threshold(self, env: Env) -> tuple[Limits | None, str]:
+        if self.norm is None:
+            return None, self._format_constant(self.operand)
+        answers = env.answers
+        limits = env.day.limits(self.norm.id, self.factor,
+                                answers.get(SITUATION_QUESTION) if SITUATION_QUESTION in self.norm_deps else None,
+                                answers.get(AGE_QUESTION) if AGE_QUESTION in self.norm_deps else None)
+        return limits, ""
+
+    def _format_constant(self, value) -> str:
+        if self.question.type == "money":
+            return format_money(value)
+        text = f"{Decimal(value).normalize():f}".replace(".", ",")
+        unit = self.question.definition.eenheid
+        return f"{text} {unit}" if unit else text
+
+    def _format_limit(self, value) -> str:
+        if self.question.type == "money":
+            return format_money(int(value))
+        return format_norm_value(value, self.norm.unit, in_cents=False)
+
+    def _norm_name(self, env: Env, exact: bool) -> str:
+        norm = self.norm
+        where = " voor uw situatie" if norm.depends_on else ""
+        if self.factor is None:
+            name = f"de {norm.title}{where}" if exact else f"de {norm.title}"
+            return name
+        factor = env.day.scalar(self.factor) if isinstance(self.factor, str) else self.factor
+        percent = format_norm_value(factor, "factor", in_cents=False)
+        return f"de grens{where} ({percent} van de {norm.title})" if exact else f"{percent} van de {norm.title}"
+
+    def _number_reason(self, env: Env, value, truth: bool) -> str:
+        q = self.question
+        limits, constant = self._threshold(env)
+        if q.definition.hele_jaren:
+            threshold = constant if limits is None else f"de {self.norm.title} ({self._format_limit(limits.low)})"
+            holds_older = (self.op in (">=", ">")) == truth
+            if self.op in (">=", "<"):
+                relation = f"{threshold} of ouder" if holds_older else f"jonger dan {threshold}"
+            else:
+                relation = f"ouder dan {threshold}" if holds_older else f"{threshold} of jonger"
+            return f"U bent {value} jaar, dus {relation}."
+        shown = self._format_constant(value) if q.type != "money" else format_money(value)
+        subject = f"{q.definition.onderwerp} ({shown})"
+        if limits is None:
+            threshold_value = self.operand
+            return f"{subject} {_relation(value, threshold_value)} {constant}."
+        if limits.exact:
+            return (f"{subject} {_relation(value, limits.low)} {self._format_limit(limits.low)}, "
+                    f"{self._norm_name(env, True)}.")
+        if value > limits.high:
+            edge, which = limits.high, "hoogste"
+        else:
+            edge, which = limits.low, "laagste"
+        return (f"{subject} {_relation(value, edge)} {self._format_limit(edge)}, de {which} grens die voor u "
+                f"kan gelden ({self._norm_name(env, False)}).")
+
+    def describe(self, day: DayNorms) -> Description:
+        q = self.question
+        if q.type == "boolean":
+            words = q.definition.reden
+            return Description(words.ja if self.operand == (self.op == "=") else words.nee)
+        if q.type == "choice":
+            values = self.operand if self.op == "in" else [self.operand]
+            labels = join_dutch([q.label(v) for v in values]).replace(" en ", " of ")
+            verb = "is niet" if self.op == "!=" else "is"
+            return Description(f"{q.definition.onderwerp} {verb}: {labels}.")
+        if q.type == "multi":
+            if self.op == "bevat":
+                return Description(f"{q.short}: {q.label(self.operand)}.")
+            return Description(f"{q.short}: iets anders dan '{q.label(self.operand)}'.")
+        phrase = {">=": "is minstens", ">": "is meer dan", "<=": "is niet meer dan", "<": "is minder dan",
+                  "=": "is", "!=": "is niet"}[self.op]
+        if q.definition.hele_jaren:
+            phrase = {">=": "is minstens", ">": "is ouder dan", "<=": "is hoogstens", "<": "is jonger dan"}.get(self.op, phrase)
+            subject = "U"
+            phrase = phrase.replace("is", "bent", 1)
+        else:
+            subject = q.definition.onderwerp
+        if self.norm is None:
+            return Description(f"{subject} {phrase} {self._format_constant(self.operand)}.")
+        name = self._norm_name_for_description(day)
+        return Description(f"{subject} {phrase} {name}.")
+
+    def _norm_name_for_description(self, day: DayNorms) -> str:
+        norm = self.norm
+        where = " voor uw situatie" if norm.depends_on else ""
+        dated = day.values[norm.id]
+        value = ""
+        if dated.value is not None:
+            value = f" ({format_norm_value(dated.value, norm.unit, in_cents=False)})"
+        if self.factor is None:
+            return f"de {norm.title}{where}{value}"
+        factor = day.scalar(self.factor) if isinstance(self.factor, str) else self.factor
+        return f"{format_norm_value(factor, 'factor', in_cents=False)} van de {norm.title}{where}"
+
+
+def _relation(value, threshold) -> str:
+    if value > threshold:
+        return "is hoger dan"
+    if value < threshold:
+        return "is lager dan"
+    return "is gelijk aan"
+
+
+# ------------------------------------------------------------------ compiler
+
+@dataclass
+class NamedSource:
+    """A named rule waiting to be compiled, with where it was written."""
+
+    name: str
+    summary: str
+    model: Any  # a pydantic RuleNode
+    source: SourceMap
+    path: tuple
+    explanation: models.Explanation | None = None
+    reference: str | None = None
+
+
+class Compiler:
+    """Turn pydantic rule nodes into compiled nodes, reporting every problem with its place."""
+
+    def __init__(self, vocabulary: Vocabulary, norms: NormBook, named: dict[str, NamedSource],
+                 product_titles: dict[str, str]):
+        self.vocabulary = vocabulary
+        self.norms = norms
+        self.named = named
+        self.product_titles = product_titles
+        self.diagnostics: list[Diagnostic] = []
+        self.compiled_named: dict[str, Node | None] = {}
+        self.product_refs: dict[str, set[str]] = {}
+        self._stack: list[str] = []
+
+    def error(self, source: SourceMap, path: tuple, code: str, message: str, hint: str = "") -> None:
+        self.diagnostics.append(source.diagnostic(path, code, message, hint))
+
+    def compile_named(self, name: str, source: SourceMap | None = None, path: tuple = ()) -> Node | None:
+        if name in self.compiled_named:
+            return self.compiled_named[name]
+        if name in self._stack:
+            cycle = " -> ".join(self._stack[self._stack.index(name):] + [name])
+            entry = self.named[name]
+            self.error(entry.source, entry.path, "E206", f"gedeelde voorwaarden verwijzen in een kring: {cycle}",
+                       "haal één van de verwijzingen weg")
+            return None
+        entry = self.named[name]
+        self._stack.append(name)
+        try:
+            target = self.compile(entry.model, entry.source, entry.path)
+        finally:
+            self._stack.pop()
+        node = None if target is None else Named(name, entry.summary, target, entry.explanation, entry.reference)
+        self.compiled_named[name] = node
+        return node
+
+    def compile(self, model: Any, source: SourceMap, path: tuple, owner: str | None = None) -> Node | None:
+        """Compile one pydantic rule node; None when it has errors (already reported)."""
+        node = self._compile(model, source, path, owner)
+        if node is not None and getattr(model, "uitleg", None) is not None and not isinstance(node, Named):
+            node.explanation = model.uitleg
+        elif node is not None and isinstance(node, Named) and getattr(model, "uitleg", None) is not None:
+            node = Named(node.name, node.summary, node.target, model.uitleg, node.source)
+        return node
+
+    def _compile_all(self, parts, source, path, key, owner):
+        compiled = [self.compile(p, source, path + (key, i), owner) for i, p in enumerate(parts)]
+        return None if any(c is None for c in compiled) else compiled
+
+    def _compile(self, model, source, path, owner):
+        if isinstance(model, models.AllOf):
+            parts = self._compile_all(model.alle, source, path, "alle", owner)
+            return None if parts is None else AllOf(parts)
+        if isinstance(model, models.AnyOf):
+            parts = self._compile_all(model.een_van, source, path, "een_van", owner)
+            return None if parts is None else AnyOf(parts)
+        if isinstance(model, models.Not):
+            part = self.compile(model.niet, source, path + ("niet",), owner)
+            return None if part is None else Not(part)
+        if isinstance(model, models.AtLeast):
+            parts = self._compile_all(model.van, source, path, "van", owner)
+            if parts is not None and model.minstens > len(parts):
+                self.error(source, path + ("minstens",), "E209",
+                           f"minstens {model.minstens} van {len(parts)} voorwaarden kan nooit gelden",
+                           "maak het aantal kleiner of voeg voorwaarden toe")
+                return None
+            return None if parts is None else AtLeast(model.minstens, parts)
+        if isinstance(model, models.SharedRef):
+            if model.regel not in self.named:
+                self.error(source, path + ("regel",), "E205", f"onbekende gedeelde voorwaarde '{model.regel}'",
+                           did_you_mean(model.regel, self.named) or "zie rules/regels.yaml")
+                return None
+            return self.compile_named(model.regel, source, path)
+        if isinstance(model, models.ProductRef):
+            if model.product not in self.product_titles:
+                self.error(source, path + ("product",), "E208", f"onbekend product '{model.product}'",
+                           did_you_mean(model.product, self.product_titles) or "zie de map products/")
+                return None
+            if owner is not None:
+                self.product_refs.setdefault(owner, set()).add(model.product)
+            return ProductIs(model.product, self.product_titles[model.product])
+        if isinstance(model, models.Comparison):
+            return self._comparison(model, source, path)
+        self.error(source, path, "E200", "onbekend soort voorwaarde")  # pragma: no cover
+        return None
+
+    def _comparison(self, model: models.Comparison, source: SourceMap, path: tuple) -> Node | None:
+        if model.vraag not in self.vocabulary:
+            self.error(source, path + ("vraag",), "E201", f"onbekende vraag '{model.vraag}'",
+                       did_you_mean(model.vraag, self.vocabulary.ids()) or "zie rules/vragen.yaml")
+            return None
+        question = self.vocabulary[model.vraag]
+        op, operand = model.operator, model.operand
+        here = path + (_alias(op),)
+        allowed = {
+            "boolean": ("=", "!="),
+            "choice": ("=", "!=", "in"),
+            "multi": ("bevat", "bevat_iets_anders_dan"),
+            "integer": ("=", "!=", ">=", ">", "<=", "<"),
+            "money": ("=", "!=", ">=", ">", "<=", "<"),
+        }[question.type]
+        if op not in allowed:
+            self.error(source, here, "E207", f"operator '{op}' past niet bij vraag '{question.id}' ({question.type})",
+                       "gebruik " + " of ".join(f"'{a}'" for a in allowed))
+            return None
+        explanation = model.uitleg
+        if question.type == "boolean":
+            if not isinstance(operand, bool):
+                self.error(source, here, "E202", f"vraag '{question.id}' is ja/nee; vergelijk met true of false, niet met '{operand}'")
+                return None
+            return Comparison(question, op, operand, explanation=explanation)
+        if question.type in ("choice", "multi"):
+            values = operand if op == "in" else [operand]
+            for i, value in enumerate(values):
+                if not isinstance(value, str) or value not in question.options:
+                    place = here + ((i,) if op == "in" else ())
+                    self.error(source, place, "E203", f"'{value}' is geen keuze van vraag '{question.id}'",
+                               did_you_mean(str(value), question.options) or "kies uit: " + ", ".join(question.options))
+                    return None
+            return Comparison(question, op, tuple(values) if op == "in" else operand, explanation=explanation)
+        # integer and money
+        if isinstance(operand, models.NormRef):
+            return self._norm_comparison(model, question, op, operand, source, here)
+        if isinstance(operand, bool) or not isinstance(operand, (int, float)):
+            self.error(source, here, "E202", f"vraag '{question.id}' is een getal; vergelijk met een getal, niet met '{operand}'")
+            return None
+        if question.type == "money":
+            cents = decimal(operand) * 100
+            if cents != cents.to_integral_value():
+                self.error(source, here, "E202", f"bedrag {operand} heeft meer dan 2 cijfers achter de komma")
+                return None
+            constant: Any = int(cents)
+        else:
+            if op in ("=", "!=") and not float(operand).is_integer():
+                self.error(source, here, "E202", f"vraag '{question.id}' is een heel getal; {operand} kan nooit gelijk zijn")
+                return None
+            constant = int(operand) if float(operand).is_integer() else decimal(operand)
+        return Comparison(question, op, constant, explanation=explanation)
+
+    def _norm_comparison(self, model, question, op, ref: models.NormRef, source, here) -> Node | None:
+        if op not in models.ORDERING_OPERATORS:
+            self.error(source, here, "E207", "met een norm vergelijkt u met >=, >, <= of <")
+            return None
+        norm = self.norms.norms.get(ref.norm)
+        if norm is None:
+            self.error(source, here + ("norm",), "E204", f"onbekende norm '{ref.norm}'",
+                       did_you_mean(ref.norm, self.norms.norms) or "zie rules/normen.yaml")
+            return None
+        if norm.unit == "factor":
+            self.error(source, here + ("norm",), "E202", f"norm '{norm.id}' is een factor; gebruik hem als 'factor'",
+                       f"bijvoorbeeld {{norm: bijstandsnorm, factor: {norm.id}}}")
+            return None
+        if (question.type == "money") != norm.is_money:
+            kind = "een bedrag" if question.type == "money" else "geen bedrag"
+            self.error(source, here + ("norm",), "E202",
+                       f"vraag '{question.id}' is {kind}, maar norm '{norm.id}' heeft eenheid {norm.unit}",
+                       "vergelijk bedragen met bedragen")
+            return None
+        if norm.unit == "jaren" and not question.definition.hele_jaren:
+            self.error(source, here + ("norm",), "E202", f"norm '{norm.id}' is een leeftijd; vergelijk hem met de leeftijd")
+            return None
+        factor: Decimal | str | None = None
+        if isinstance(ref.factor, str):
+            factor_norm = self.norms.norms.get(ref.factor)
+            if factor_norm is None:
+                self.error(source, here + ("factor",), "E204", f"onbekende norm '{ref.factor}'",
+                           did_you_mean(ref.factor, self.norms.norms) or "zie rules/normen.yaml")
+                return None
+            if factor_norm.unit != "factor":
+                self.error(source, here + ("factor",), "E202",
+                           f"norm '{ref.factor}' is geen factor (eenheid {factor_norm.unit})")
+                return None
+            if any(v.variants for v in factor_norm.values):
+                self.error(source, here + ("factor",), "E202", f"factor-norm '{ref.factor}' mag geen varianten hebben")
+                return None
+            factor = ref.factor
+        elif ref.factor is not None:
+            factor = decimal(ref.factor)
+        for dated in norm.values:
+            if dated.variants is None:
+                continue
+            for variant in dated.variants:
+                for bound in (variant.age_from, variant.age_to):
+                    if isinstance(bound, str) and bound not in self.norms.norms:
+                        self.error(source, here + ("norm",), "E204", f"norm '{norm.id}' gebruikt onbekende norm '{bound}'")
+                        return None
+        return Comparison(question, op, None, norm=norm, factor=factor, norm_book=self.norms,
+                          explanation=model.uitleg)
+
+
+def _alias(op: str) -> str:
+    return op
+
+
+def evaluate_date(value: Any) -> dt.date:
+    """Parse an evaluation date from the API (YYYY-MM-DD)."""
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))

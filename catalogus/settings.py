@@ -1,0 +1,73 @@
+"""Every setting in one place: name, default and one line of help (env prefix CATALOGUS_)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+
+def _setting(default: Any, help: str):
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run-time settings. Build with ``Settings.from_env()``; pass them in, never import a global."""
+
+    content_dir: Path = _setting(Path("."), "map met products/ en rules/")
+    data_dir: Path = _setting(Path("data"), "map voor de database, de zoekindex en andere gegevens")
+    database_url: str = _setting("", "PostgreSQL-URL (postgresql://...); leeg = SQLite-bestand in data_dir")
+    secret_key: str = _setting("", "geheime sleutel voor ondertekende cookies; leeg = een sleutel in data_dir")
+    secure_cookies: bool = _setting(True, "cookies alleen over HTTPS (zet uit voor lokaal testen over http)")
+    session_idle_minutes: int = _setting(30, "sessie verloopt na zoveel minuten zonder activiteit")
+    session_max_hours: int = _setting(10, "sessie verloopt altijd na zoveel uur")
+    login_max_failures: int = _setting(5, "na zoveel mislukte pogingen wordt een account tijdelijk geblokkeerd")
+    login_lock_minutes: int = _setting(15, "zo lang blijft een account geblokkeerd")
+    rate_limit_per_minute: int = _setting(10, "hoogstens zoveel aanmeldingen of inlogpogingen per minuut per adres")
+    reload: bool = _setting(True, "inhoud opnieuw laden als bestanden veranderen")
+    purge_interval_hours: int = _setting(24, "zo vaak ruimt de server oude aanmeldingen op")
+    log_level: str = _setting("INFO", "logniveau: DEBUG, INFO, WARNING of ERROR")
+    today: str = _setting("", "vaste datum (JJJJ-MM-DD) in plaats van vandaag; alleen voor tests en demo's")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"CATALOGUS_{f.name.upper()}")
+            if raw is None:
+                continue
+            values[f.name] = _convert(f.default, raw, f.name)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> "Settings":
+        return replace(self, **changes)
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "catalogus.sqlite3"
+
+
+def _convert(default: Any, raw: str, name: str) -> Any:
+    if isinstance(default, bool):
+        if raw.lower() in ("1", "true", "ja", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "nee", "no", "off"):
+            return False
+        raise ValueError(f"CATALOGUS_{name.upper()} moet true of false zijn, niet {raw!r}")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"CATALOGUS_{name.upper()} moet een heel getal zijn, niet {raw!r}") from None
+    if isinstance(default, Path):
+        return Path(raw)
+    return raw
+
+
+def documented_settings() -> list[tuple[str, Any, str]]:
+    """(environment variable, default, help) for every setting, for the README and --help."""
+    return [(f"CATALOGUS_{f.name.upper()}", f.default, f.metadata["help"]) for f in fields(Settings)]

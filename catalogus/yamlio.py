@@ -1,0 +1,200 @@
+"""Safe YAML loading with a source map (key path -> line:column).
+
+We compose the YAML into nodes with ruamel and convert them ourselves, so no
+YAML constructor ever runs: tags such as ``!!python/object`` are rejected,
+anchors and aliases (the "billion laughs" bomb) are refused, duplicate keys are
+reported with their position, and every value keeps its line and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Diagnostic
+
+MAX_FILE_BYTES = 1_000_000
+MAX_NODES = 200_000
+MAX_DEPTH = 60
+
+Path_ = tuple  # a key path such as ("voorwaarden", "alle", 0, "vraag")
+
+_TAG = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+
+
+@dataclass
+class SourceMap:
+    """Where each value (and each mapping key) of a YAML document stands."""
+
+    path: str
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, key_path: Path_, *, prefer_key: bool = False) -> tuple[int, int]:
+        """Return (line, column), 1-based, of the nearest known place on the path."""
+        key_path = tuple(key_path)
+        while True:
+            if prefer_key and key_path in self.keys:
+                return self.keys[key_path]
+            if key_path in self.values:
+                return self.values[key_path]
+            if key_path in self.keys:
+                return self.keys[key_path]
+            if not key_path:
+                return (1, 1)
+            key_path = key_path[:-1]
+
+    def diagnostic(self, key_path: Path_, code: str, message: str, hint: str = "", *,
+                   prefer_key: bool = False, severity: str = "error") -> Diagnostic:
+        line, column = self.position(key_path, prefer_key=prefer_key)
+        return Diagnostic(self.path, line, column, code, message, hint, severity)  # type: ignore[arg-type]
+
+
+@dataclass
+class Loaded:
+    """A parsed YAML document, or the diagnostics that kept it from parsing."""
+
+    data: Any
+    source: SourceMap
+    diagnostics: list[Diagnostic]
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.is_error for d in self.diagnostics)
+
+
+def load_yaml_file(file: Path, display_path: str | None = None) -> Loaded:
+    """Load one YAML file safely; never raises for bad content."""
+    shown = display_path or str(file)
+    source = SourceMap(shown)
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return Loaded(None, source, [Diagnostic(shown, 1, 1, "E120",
+                f"bestand is te groot ({size:,} bytes, hoogstens {MAX_FILE_BYTES:,})".replace(",", "."),
+                "splits de inhoud of haal per ongeluk geplakte tekst weg")])
+        raw = file.read_bytes()
+    except OSError as exc:
+        return Loaded(None, source, [Diagnostic(shown, 1, 1, "E100", f"bestand kan niet worden gelezen: {exc.strerror}")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Loaded(None, source, [Diagnostic(shown, 1, 1, "E100",
+            f"bestand is geen geldige UTF-8-tekst (byte {exc.start})", "sla het bestand op als UTF-8")])
+    return load_yaml_text(text, shown)
+
+
+def load_yaml_text(text: str, display_path: str) -> Loaded:
+    """Parse YAML text into plain Python values plus a source map."""
+    source = SourceMap(display_path)
+    if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        return Loaded(None, source, [Diagnostic(display_path, 1, 1, "E111", "bestand is leeg",
+                                                "vul het bestand of verwijder het")])
+    yaml = YAML(typ="rt")
+    try:
+        node = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = (exc.problem or exc.context or "onleesbare YAML").strip()
+        return Loaded(None, source, [Diagnostic(display_path, line, col, "E100", f"YAML-fout: {problem}",
+                                                "controleer inspringing, dubbele punten en aanhalingstekens")])
+    except (YAMLError, RecursionError, ValueError) as exc:
+        return Loaded(None, source, [Diagnostic(display_path, 1, 1, "E100", f"YAML-fout: {exc}".strip())])
+    converter = _Converter(source)
+    try:
+        data = converter.convert(node, ())
+    except _TooBig as exc:
+        return Loaded(None, source, [Diagnostic(display_path, exc.line, exc.column, "E120", exc.message,
+                                                "houd de inhoud eenvoudig")])
+    return Loaded(data, source, converter.diagnostics)
+
+
+class _TooBig(Exception):
+    def __init__(self, line: int, column: int, message: str):
+        self.line, self.column, self.message = line, column, message
+
+
+class _Converter:
+    """Turn composed nodes into dicts, lists and scalars, recording positions."""
+
+    def __init__(self, source: SourceMap):
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+        self.count = 0
+        self.seen: set[int] = set()
+
+    def _pos(self, node: Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def _fail(self, node: Node, code: str, message: str, hint: str = "") -> None:
+        line, col = self._pos(node)
+        self.diagnostics.append(Diagnostic(self.source.path, line, col, code, message, hint))
+
+    def convert(self, node: Node, path: Path_, depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooBig(*self._pos(node), f"bestand heeft meer dan {MAX_NODES} waarden")
+        if depth > MAX_DEPTH:
+            raise _TooBig(*self._pos(node), f"bestand is dieper genest dan {MAX_DEPTH} niveaus")
+        if id(node) in self.seen or getattr(node, "anchor", None):
+            # An anchor or an alias: refusing both makes alias bombs impossible.
+            self._fail(node, "E121", "ankers (&) en verwijzingen (*) zijn niet toegestaan",
+                       "schrijf de waarde voluit")
+            return None
+        self.seen.add(id(node))
+        self.source.values[path] = self._pos(node)
+        if node.tag not in _PLAIN_TAGS:
+            self._fail(node, "E120", f"YAML-tag '{node.tag.replace(_TAG, '!!')}' is niet toegestaan",
+                       "gebruik gewone tekst, getallen, lijsten en blokken")
+            return None
+        if isinstance(node, MappingNode):
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode) or key_node.tag in (_TAG + "map", _TAG + "seq"):
+                    self._fail(key_node, "E104", "een sleutel moet een gewone naam zijn")
+                    continue
+                key = key_node.value
+                if key == "<<" or key_node.tag == _TAG + "merge":
+                    self._fail(key_node, "E121", "samenvoegen met '<<' is niet toegestaan", "schrijf de velden voluit")
+                    continue
+                if key in result:
+                    first = self.source.keys.get(path + (key,), (0, 0))
+                    self._fail(key_node, "E101", f"dubbele sleutel '{key}'",
+                               f"'{key}' staat al op regel {first[0]}; laat er één over")
+                    continue
+                self.source.keys[path + (key,)] = self._pos(key_node)
+                result[key] = self.convert(value_node, path + (key,), depth + 1)
+            return result
+        if isinstance(node, SequenceNode):
+            return [self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        value, tag = node.value, node.tag
+        try:
+            if tag == _TAG + "str":
+                return value
+            if tag == _TAG + "null":
+                return None
+            if tag == _TAG + "bool":
+                return value.lower() == "true"
+            if tag == _TAG + "int":
+                return int(value.replace("_", ""), 0) if value[:2].lower() in ("0x", "0o", "0b") else int(value.replace("_", ""))
+            if tag == _TAG + "float":
+                return float(value.replace("_", ""))
+            if tag == _TAG + "timestamp":
+                if len(value) == 10:
+                    return dt.date.fromisoformat(value)
+                return dt.datetime.fromisoformat(value.replace(" ", "T").replace("Z", "+00:00"))
+        except ValueError:
+            self._fail(node, "E104", f"waarde '{value}' is ongeldig")
+            return None
+        return value
