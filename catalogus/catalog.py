@@ -401,7 +401,7 @@ class _Builder:
                     for problem in problems:
                         place = here + ("antwoorden", problem.question)
                         self.diagnostics.append(source.diagnostic(place, "E502",
-                            f"voorbeeld '{example.naam}': {problem.question}: {problem.message}", prefer_key=True))
+                            f"voorbeeld '{example.naam}': {problem.message}", prefer_key=True))
                     continue
                 try:
                     env = catalog.env(answers, example.datum)

@@ -41,13 +41,26 @@ class Env:
         return self.memo[product_id]
 
 
-@dataclass(frozen=True)
 class Outcome:
     """A decided or open result with its reasons and what would decide it."""
 
-    value: Truth
-    reasons: tuple[str, ...] = ()
-    missing: frozenset[str] = frozenset()
+    __slots__ = ("value", "reasons", "missing")
+
+    def __init__(self, value: Truth, reasons: tuple[str, ...] = (), missing: frozenset[str] = frozenset()):
+        self.value = value
+        self.reasons = reasons
+        self.missing = missing
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Outcome) and (self.value, self.reasons, self.missing) == (
+            other.value, other.reasons, other.missing)
+
+    def __repr__(self) -> str:
+        return f"Outcome({self.value!r}, {self.reasons!r}, {set(self.missing)!r})"
+
+
+NO_MISSING: frozenset[str] = frozenset()
+MEMO_LIMIT = 20_000
 
 
 @dataclass
@@ -125,15 +138,24 @@ class AllOf(Node):
         return self.parts
 
     def _explain(self, env):
-        outcomes = [p.explain(env) for p in self.parts]
-        false = [o for o in outcomes if o.value is False]
-        if false:
-            return Outcome(False, _dedupe(r for o in false for r in o.reasons))
-        open_ = [o for o in outcomes if o.value is None]
-        reasons = _dedupe(r for o in outcomes if o.value for r in o.reasons)
-        if open_:
-            return Outcome(None, reasons, frozenset().union(*(o.missing for o in open_)))
-        return Outcome(True, reasons)
+        false_reasons: list[str] = []
+        true_reasons: list[str] = []
+        missing: set[str] = set()
+        undecided = False
+        for part in self.parts:
+            outcome = part.explain(env)
+            if outcome.value is False:
+                false_reasons.extend(outcome.reasons)
+            elif outcome.value is None:
+                undecided = True
+                missing.update(outcome.missing)
+            else:
+                true_reasons.extend(outcome.reasons)
+        if false_reasons:
+            return Outcome(False, _dedupe(false_reasons))
+        if undecided:
+            return Outcome(None, _dedupe(true_reasons), frozenset(missing))
+        return Outcome(True, _dedupe(true_reasons))
 
     def describe(self, day):
         return Description("Alle voorwaarden hieronder gelden:", [p.describe(day) for p in self.parts])
@@ -160,15 +182,25 @@ class AnyOf(Node):
         return self.parts
 
     def _explain(self, env):
-        outcomes = [p.explain(env) for p in self.parts]
-        true = [o for o in outcomes if o.value is True]
-        if true:
-            return Outcome(True, _dedupe(r for o in true for r in o.reasons))
-        open_ = [o for o in outcomes if o.value is None]
-        reasons = _dedupe(r for o in outcomes if o.value is False for r in o.reasons)
-        if open_:
-            return Outcome(None, reasons, frozenset().union(*(o.missing for o in open_)))
-        return Outcome(False, reasons)
+        false_reasons: list[str] = []
+        true_reasons: list[str] = []
+        missing: set[str] = set()
+        undecided = any_true = False
+        for part in self.parts:
+            outcome = part.explain(env)
+            if outcome.value is True:
+                any_true = True
+                true_reasons.extend(outcome.reasons)
+            elif outcome.value is None:
+                undecided = True
+                missing.update(outcome.missing)
+            else:
+                false_reasons.extend(outcome.reasons)
+        if any_true:
+            return Outcome(True, _dedupe(true_reasons))
+        if undecided:
+            return Outcome(None, _dedupe(false_reasons), frozenset(missing))
+        return Outcome(False, _dedupe(false_reasons))
 
     def describe(self, day):
         return Description("Minstens één van deze voorwaarden geldt:", [p.describe(day) for p in self.parts])
@@ -259,6 +291,9 @@ class Named(Node):
         return self.target.explain(env)
 
     def describe(self, day):
+        # Named conditions over a norm also show the figures, for transparency.
+        if self.target.norm_ids():
+            return Description(self.summary, [self.target.describe(day)])
         return Description(self.summary)
 
 
@@ -332,6 +367,7 @@ class Comparison(Node):
         q = question.id
         deps = norm.depends_on if norm is not None else frozenset()
         self.norm_deps = deps
+        self._memo: dict = {}
         whole_years = question.definition.hele_jaren
         self.status = self._build_status(q, op, operand, norm, factor, deps, whole_years)
 
@@ -388,6 +424,22 @@ class Comparison(Node):
         return frozenset(d for d in self.norm_deps if d not in env.answers)
 
     def _explain(self, env):
+        # Reasons depend only on the answer, the norm's inputs and the day: memoise them.
+        answers = env.answers
+        value = answers.get(self.question.id)
+        if self.norm is not None:
+            key = (value, env.day.date, answers.get(SITUATION_QUESTION), answers.get(AGE_QUESTION))
+        else:
+            key = value
+        memo = self._memo
+        found = memo.get(key)
+        if found is None:
+            if len(memo) > MEMO_LIMIT:
+                memo.clear()
+            found = memo[key] = self._explain_uncached(env)
+        return found
+
+    def _explain_uncached(self, env):
         q = self.question
         value = env.answers.get(q.id)
         truth = self.status(env)

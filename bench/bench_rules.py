@@ -1,0 +1,191 @@
+"""Time the rule engine against hand-written Python for the same rules.
+
+Run: .venv/bin/python bench/bench_rules.py [--households 10000] [--write]
+Evaluates all products for random complete and partial households
+(status only, and with reasons), and a fixed subset of products both with the
+engine and with a hand-written if/else version, in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import platform
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from catalogus.catalog import load_catalog_or_raise  # noqa: E402
+from catalogus.rules import Env  # noqa: E402
+from catalogus.wizard import run_check  # noqa: E402
+from tests.support.households import household, partial  # noqa: E402
+
+DATE = dt.date(2026, 11, 26)
+SUBSET = ["bijstandsuitkering", "bijzondere-bijstand", "voorbeeldpas", "kwijtschelding-gemeentelijke-belastingen",
+          "huishoudelijke-ondersteuning", "sociaal-raadslieden", "rolstoel", "mantelzorgwaardering"]
+
+# Limits on 2026-11-26 in cents, as a developer would hard-code them.
+NORM = {("alleenstaand", "werk"): 140150, ("alleenstaande_ouder", "werk"): 140150, ("samenwonend", "werk"): 200213,
+        ("alleenstaand", "aow"): 156469, ("alleenstaande_ouder", "aow"): 156469, ("samenwonend", "aow"): 214416}
+ASSETS = {"alleenstaand": 800000, "alleenstaande_ouder": 1600000, "samenwonend": 1600000}
+ASSETS_KWIJT = {"alleenstaand": 250000, "alleenstaande_ouder": 350000, "samenwonend": 350000}
+
+
+def _and(*values):
+    if False in values:
+        return False
+    return True if all(v is True for v in values) else None
+
+
+def _or(*values):
+    if True in values:
+        return True
+    return False if all(v is False for v in values) else None
+
+
+def _norm_limits(a, factor):
+    """(low, high) of round(factor × norm) over what the answers allow; None when some household has no norm."""
+    age = a.get("leeftijd")
+    if age is None or age < 18:
+        return None
+    if age < 21:
+        value = round(34599 * factor)
+        return value, value
+    band = "aow" if age >= 67 else "werk"
+    sits = [a["leefsituatie"]] if "leefsituatie" in a else ["alleenstaand", "samenwonend"]
+    values = [int(NORM[(s, band)] * factor + 0.5) for s in sits]
+    return min(values), max(values)
+
+
+def _income(a, factor, strict=False):
+    income = a.get("netto_inkomen")
+    if income is None:
+        return None
+    limits = _norm_limits(a, factor)
+    if limits is None:
+        return None
+    low, high = limits
+    if strict:
+        return True if income < low else False if income >= high else None
+    return True if income <= low else False if income > high else None
+
+
+def _assets(a, table):
+    v = a.get("vermogen")
+    if v is None:
+        return None
+    if "leefsituatie" in a:
+        return v <= table[a["leefsituatie"]]
+    return True if v <= min(table.values()) else False if v > max(table.values()) else None
+
+
+def _get(a, key, value):
+    v = a.get(key)
+    return None if v is None else v == value
+
+
+def hand_written(a):
+    """The SUBSET products as if/else code over the engine's internal answers."""
+    resident = _get(a, "woont_in_gemeente", True)
+    age = a.get("leeftijd")
+    adult = None if age is None else age >= 18
+    below_aow = None if age is None else age < 67
+    moeite = a.get("moeite_met")
+    long_term = _get(a, "beperking_langdurig", True)
+    werk = a.get("situatie_werk")
+    hours = a.get("mantelzorg_uren")
+    return {
+        "bijstandsuitkering": _and(resident, adult, below_aow, _income(a, 1, True), _assets(a, ASSETS),
+                                   None if werk is None else werk != "student"),
+        "bijzondere-bijstand": _and(resident, adult, _get(a, "bijzondere_kosten", True), _income(a, 1.3)),
+        "voorbeeldpas": _and(resident, _income(a, 1.3), _assets(a, ASSETS)),
+        "kwijtschelding-gemeentelijke-belastingen": _and(resident, adult, _income(a, 1.0), _assets(a, ASSETS_KWIJT)),
+        "huishoudelijke-ondersteuning": _and(resident, adult, None if moeite is None else "huishouden" in moeite,
+                                             _get(a, "huisgenoot_kan_helpen", False)),
+        "sociaal-raadslieden": _or(_get(a, "schulden", True), _get(a, "juridische_vraag", True), _income(a, 1.3)),
+        "rolstoel": _and(resident, None if moeite is None else bool({"verplaatsen_in_huis", "verplaatsen_buiten"} & moeite),
+                         long_term),
+        "mantelzorgwaardering": None if hours is None else hours >= 8,
+    }
+
+
+def timed(fn, items, repeat=3):
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for item in items:
+            fn(item)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--households", type=int, default=10_000)
+    parser.add_argument("--write", action="store_true", help="write the figures into docs/performance.md")
+    args = parser.parse_args()
+    catalog = load_catalog_or_raise(ROOT, today=DATE)
+    rng = random.Random(2026)
+    complete = [catalog.vocabulary.validate(household(rng))[0] for _ in range(args.households)]
+    partial_sets = [catalog.vocabulary.validate(partial(rng, household(rng)))[0] for _ in range(args.households)]
+    day = catalog.norms.on(DATE)
+    rules = catalog.rules
+    subset_rules = [(pid, rules[pid].status) for pid in SUBSET]
+
+    def engine_subset(answers):
+        env = Env(answers, day, rules)
+        return {pid: status(env) for pid, status in subset_rules}
+
+    for answers in complete[:2000] + partial_sets[:2000]:  # the baseline must agree before we time it
+        assert engine_subset(answers) == hand_written(answers), answers
+
+    rows = []
+    for label, items in (("volledig", complete), ("gedeeltelijk", partial_sets)):
+        n = len(items)
+        t_all_status = timed(lambda a: catalog.statuses(a, DATE), items)
+        t_all_reasons = timed(lambda a: run_check(catalog, a, DATE), items, repeat=1)
+        t_engine = timed(engine_subset, items)
+        t_hand = timed(hand_written, items)
+        t_engine_reasons = timed(lambda a: [rules[p].explain(Env(a, day, rules)) for p in SUBSET], items)
+        rows.append((label, n, t_all_status, t_all_reasons, t_engine, t_hand, t_engine_reasons))
+
+    lines = [
+        f"Machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
+        f"{platform.system()}; {len(catalog.products)} producten; datum {DATE}.",
+        "",
+        "| huishoudens | aantal | alle producten, alleen status | alle producten + redenen, routering, volgende vraag "
+        "| subset engine (status) | subset met de hand | verhouding status | subset engine met redenen | verhouding redenen |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for label, n, t_status, t_reasons, t_engine, t_hand, t_reasons_subset in rows:
+        lines.append(
+            f"| {label} | {n} | {t_status / n * 1e6:.1f} µs | {t_reasons / n * 1e6:.1f} µs | "
+            f"{t_engine / n * 1e6:.2f} µs | {t_hand / n * 1e6:.2f} µs | {t_engine / t_hand:.2f}× | "
+            f"{t_reasons_subset / n * 1e6:.2f} µs | {t_reasons_subset / t_hand:.2f}× |")
+    lines += ["", f"Subset: {', '.join(SUBSET)}. Doel: status binnen 3×, met redenen binnen 10× van de handgeschreven "
+              "versie. Opnieuw meten: `.venv/bin/python bench/bench_rules.py --write`."]
+    report = "\n".join(lines)
+    print(report)
+    if args.write:
+        write_section(ROOT / "docs" / "performance.md", "Regels evalueren", report)
+
+
+def write_section(path: Path, title: str, body: str) -> None:
+    """Replace (or add) one '## title' section of the performance report."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Prestaties\n"
+    start = text.find(f"## {title}\n")
+    block = f"## {title}\n\n{body}\n"
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + block
+    else:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + block + (text[end + 1:] if end != -1 else "")
+    path.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,237 @@
+"""An independent, hand-written reading of the policy pack (../shared/policy).
+
+It shares no code with the engine: plain Python if/else over JSON answers,
+three-valued (True / False / None) as products.md "Unknown vs not eligible"
+describes. Tests compare it with the engine on random households; the
+benchmark uses it as the hand-written baseline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+SITUATIONS = ("alleenstaand", "alleenstaande_ouder", "samenwonend")
+D = Decimal
+
+
+def AND(*values):
+    if any(v is False for v in values):
+        return False
+    if all(v is True for v in values):
+        return True
+    return None
+
+
+def OR(*values):
+    if any(v is True for v in values):
+        return True
+    if all(v is False for v in values):
+        return False
+    return None
+
+
+def NOT(value):
+    return None if value is None else not value
+
+
+def aow_age(date: dt.date) -> Decimal:
+    return D("67.25") if date >= dt.date(2028, 1, 1) else D(67)
+
+
+def minima_factor(date):
+    return D("1.40") if date >= dt.date(2027, 1, 1) else D("1.30")
+
+
+def bijstandsnorm_for(situation: str, real_age_low: Decimal, real_age_high: Decimal, date):
+    """All values the norm can take for ages in [low, high); None marks 'no norm' (under 18)."""
+    aow = aow_age(date)
+    single = situation in ("alleenstaand", "alleenstaande_ouder")
+    found = set()
+    if real_age_low < 18:
+        found.add(None)
+    if real_age_low < 21 and real_age_high > 18:
+        found.add(D("345.99"))
+    if real_age_low < aow and real_age_high > 21:
+        found.add(D("1401.50") if single else D("2002.13"))
+    if real_age_high > aow:
+        found.add(D("1564.69") if single else D("2144.16"))
+    return found
+
+
+def norm_values(a, date):
+    situations = [a["leefsituatie"]] if "leefsituatie" in a else list(SITUATIONS)
+    if "leeftijd" in a:
+        low, high = D(a["leeftijd"]), D(a["leeftijd"]) + 1
+    else:
+        low, high = D(0), D(121)
+    values = set()
+    for situation in situations:
+        values |= bijstandsnorm_for(situation, low, high, date)
+    return values
+
+
+def limit(factor: Decimal, value: Decimal) -> Decimal:
+    return (factor * value).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+
+
+def income_vs_norm(a, date, factor, strict=False):
+    """netto_inkomen <= factor × norm (or < when strict), three-valued."""
+    if "netto_inkomen" not in a:
+        return None
+    values = norm_values(a, date)
+    if None in values:
+        return None
+    income = D(str(a["netto_inkomen"]))
+    results = {(income < limit(factor, v)) if strict else (income <= limit(factor, v)) for v in values}
+    return results.pop() if len(results) == 1 else None
+
+
+def by_situation(a, table):
+    """A limit that depends only on leefsituatie: the set of possible values."""
+    if "leefsituatie" in a:
+        return {table[a["leefsituatie"]]}
+    return set(table.values())
+
+
+def amount_at_most(a, key, table):
+    if key not in a:
+        return None
+    amount = D(str(a[key]))
+    results = {amount <= v for v in by_situation(a, table)}
+    return results.pop() if len(results) == 1 else None
+
+
+def age_at_least(a, years):
+    return None if "leeftijd" not in a else a["leeftijd"] >= years
+
+
+def age_vs_aow(a, date):
+    """True when certainly at or above the AOW age, False when certainly below."""
+    if "leeftijd" not in a:
+        return None
+    age, aow = D(a["leeftijd"]), aow_age(date)
+    if age >= aow:
+        return True
+    if age + 1 <= aow:
+        return False
+    return None
+
+
+def eq(a, key, value):
+    return None if key not in a else a[key] == value
+
+
+def has(a, key, value):
+    return None if key not in a else value in a[key]
+
+
+def has_other_than_geen(a):
+    return None if "moeite_met" not in a else any(v != "geen" for v in a["moeite_met"])
+
+
+def products(a: dict, date: dt.date) -> dict[str, bool | None]:
+    """Every product's status under the policy pack."""
+    resident = eq(a, "woont_in_gemeente", True)
+    adult = age_at_least(a, 18)
+    aow = age_vs_aow(a, date)
+    below_aow = NOT(aow)
+    minima = income_vs_norm(a, date, minima_factor(date))
+    vermogen_bijstand = amount_at_most(a, "vermogen", {"alleenstaand": 8000, "alleenstaande_ouder": 16000,
+                                                       "samenwonend": 16000})
+    long_term = eq(a, "beperking_langdurig", True)
+    kids = None if "aantal_kinderen" not in a else a["aantal_kinderen"] >= 1
+    hours = None if "mantelzorg_uren" not in a else a["mantelzorg_uren"]
+    carer8 = None if hours is None else hours >= 8
+    debts = eq(a, "schulden", True)
+    below_norm = income_vs_norm(a, date, D(1), strict=True)
+    werk = a.get("situatie_werk")
+    not_student = None if werk is None else werk != "student"
+    r = {}
+    r["bijstandsuitkering"] = AND(resident, adult, below_aow, below_norm, vermogen_bijstand, not_student)
+    r["ioaw"] = AND(resident, age_at_least(a, 60), below_aow, below_norm, eq(a, "situatie_werk", "werkzoekend"),
+                    OR(eq(a, "baan_verloren", True), eq(a, "laag_inkomen_3_jaar", True)))
+    r["individuele-inkomenstoeslag"] = AND(resident, age_at_least(a, 21), below_aow,
+                                           income_vs_norm(a, date, D("1.10")), eq(a, "laag_inkomen_3_jaar", True),
+                                           not_student)
+    r["bijzondere-bijstand"] = AND(resident, adult, eq(a, "bijzondere_kosten", True), minima)
+    r["kwijtschelding-gemeentelijke-belastingen"] = AND(
+        resident, adult, income_vs_norm(a, date, D("1.00")),
+        amount_at_most(a, "vermogen", {"alleenstaand": 2500, "alleenstaande_ouder": 3500, "samenwonend": 3500}))
+    r["voorbeeldpas"] = AND(resident, minima, vermogen_bijstand)
+    r["kindpakket"] = AND(resident, kids, minima)
+    r["collectieve-zorgverzekering"] = AND(resident, adult, minima)
+    r["schuldhulpverlening"] = AND(resident, adult, debts)
+    r["studietoeslag"] = AND(resident, adult, eq(a, "situatie_werk", "student"), has_other_than_geen(a), long_term)
+    r["werkfit-traject"] = AND(resident, adult, below_aow,
+                               None if werk is None else werk in ("werkzoekend", "arbeidsongeschikt"))
+    r["huishoudelijke-ondersteuning"] = AND(resident, adult, has(a, "moeite_met", "huishouden"),
+                                            eq(a, "huisgenoot_kan_helpen", False))
+    move_inside, move_outside = has(a, "moeite_met", "verplaatsen_in_huis"), has(a, "moeite_met", "verplaatsen_buiten")
+    r["rolstoel"] = AND(resident, OR(move_inside, move_outside), long_term)
+    r["scootmobiel"] = AND(resident, age_at_least(a, 16), move_outside, long_term, eq(a, "loopafstand_onder_100m", True))
+    r["woningaanpassing"] = AND(resident, long_term, OR(move_inside, has(a, "moeite_met", "zelfzorg")),
+                                None if "woonsituatie" not in a else a["woonsituatie"] in ("huurwoning", "koopwoning"))
+    r["begeleiding"] = AND(resident, adult, OR(has(a, "moeite_met", "dagbesteding"), has(a, "moeite_met", "administratie")),
+                           long_term, eq(a, "huisgenoot_kan_helpen", False))
+    r["dagbesteding"] = AND(resident, adult, has(a, "moeite_met", "dagbesteding"), long_term)
+    r["regiotaxi"] = AND(resident, move_outside, long_term)
+    r["gehandicaptenparkeerkaart"] = AND(resident, eq(a, "loopafstand_onder_100m", True), long_term)
+    r["mantelzorgwaardering"] = carer8
+    r["respijtzorg"] = AND(resident, carer8, eq(a, "mantelzorg_zwaar", True))
+    r["beschermd-wonen"] = AND(adult, eq(a, "psychische_klachten", True), eq(a, "zelfstandig_wonen_lukt_niet", True))
+    r["maatschappelijke-opvang"] = AND(adult, eq(a, "woonsituatie", "geen_vaste_woonplek"))
+    r["jeugdhulp"] = AND(resident, kids, eq(a, "zorgen_over_kind", True))
+    r["leerlingenvervoer"] = AND(resident, kids, eq(a, "kind_beperking_school", True))
+    r["opvoedondersteuning"] = kids
+    administration = has(a, "moeite_met", "administratie")
+    r["formulierenhulp"] = OR(administration, minima)
+    r["sociaal-raadslieden"] = OR(debts, eq(a, "juridische_vraag", True), minima)
+    r["thuisadministratie"] = OR(administration, debts)
+    r["budgetcursus"] = OR(debts, income_vs_norm(a, date, D("1.10")))
+    r["buurthuis"] = OR(eq(a, "eenzaam", True), has(a, "moeite_met", "dagbesteding"))
+    r["maatjesproject"] = eq(a, "eenzaam", True)
+    r["maaltijdservice"] = has(a, "moeite_met", "koken")
+    r["valpreventie"] = age_at_least(a, 65)
+    r["mantelzorgsteunpunt"] = None if hours is None else hours >= 1
+    r["boodschappendienst"] = move_outside
+    r["huurtoeslag"] = AND(adult, eq(a, "woonsituatie", "huurwoning"),
+                           amount_at_most(a, "vermogen", {"alleenstaand": 38479, "alleenstaande_ouder": 38479,
+                                                          "samenwonend": 76958}),
+                           income_vs_norm(a, date, D("2.00")))
+    r["zorgtoeslag"] = AND(adult,
+                           amount_at_most(a, "netto_inkomen", {"alleenstaand": 2600, "alleenstaande_ouder": 2600,
+                                                               "samenwonend": 3300}),
+                           amount_at_most(a, "vermogen", {"alleenstaand": 146011, "alleenstaande_ouder": 146011,
+                                                          "samenwonend": 184633}))
+    r["kindgebonden-budget"] = AND(kids, income_vs_norm(a, date, D("2.50")))
+    r["aow-aio"] = AND(aow, below_norm)
+    r["ww-uitkering"] = AND(eq(a, "baan_verloren", True), below_aow)
+    r["voedselbank"] = AND(debts, income_vs_norm(a, date, D("1.00")))
+    r["juridisch-loket"] = eq(a, "juridische_vraag", True)
+    r["veilig-thuis"] = eq(a, "onveilig_thuis", True)
+    r["huisarts-ggz"] = eq(a, "psychische_klachten", True)
+    r["wlz-indicatie"] = AND(eq(a, "zelfstandig_wonen_lukt_niet", True), long_term, eq(a, "psychische_klachten", False))
+    return r
+
+
+def routing(a: dict, date: dt.date, statuses: dict) -> tuple[bool | None, bool]:
+    """(route, urgent) under routing.md."""
+    debts = eq(a, "schulden", True)
+    domains = [
+        OR(debts, income_vs_norm(a, date, D(1), strict=True)),
+        OR(eq(a, "woonsituatie", "geen_vaste_woonplek"), eq(a, "zelfstandig_wonen_lukt_niet", True)),
+        OR(eq(a, "psychische_klachten", True), AND(has_other_than_geen(a), eq(a, "beperking_langdurig", True))),
+        eq(a, "zorgen_over_kind", True),
+        OR(eq(a, "situatie_werk", "werkzoekend"), eq(a, "baan_verloren", True)),
+        eq(a, "eenzaam", True),
+        eq(a, "mantelzorg_zwaar", True),
+    ]
+    true = sum(1 for d in domains if d is True)
+    open_ = sum(1 for d in domains if d is None)
+    three = True if true >= 3 else False if true + open_ < 3 else None
+    urgent_signal = OR(eq(a, "onveilig_thuis", True), eq(a, "woonsituatie", "geen_vaste_woonplek"))
+    kids = None if "aantal_kinderen" not in a else a["aantal_kinderen"] >= 1
+    combined = AND(debts, kids, OR(eq(a, "zorgen_over_kind", True), eq(a, "psychische_klachten", True)))
+    route = OR(urgent_signal, three, combined, statuses["beschermd-wonen"], eq(a, "wil_persoonlijk_contact", True))
+    return route, urgent_signal is True

@@ -1,0 +1,119 @@
+"""The checker names file, line, column, code and the key words of every content mistake."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from catalogus.catalog import load_catalog
+
+CONTENT = Path(__file__).parent / "content"
+TODAY = dt.date(2026, 11, 26)
+
+# fixture folder, file, line, column, code, words the message must contain
+EXPECTED = [
+    ("E100-syntax", "products/minimapas.yaml", 4, 13, "E100", ["YAML-fout"]),
+    ("E101-duplicate-key", "products/minimapas.yaml", 2, 1, "E101", ["dubbele sleutel", "titel", "regel 1"]),
+    ("E102-unknown-field", "products/minimapas.yaml", 2, 1, "E102", ["onbekend veld", "samenvating", "bedoelde u 'samenvatting'"]),
+    ("E103-missing-field", "products/minimapas.yaml", 1, 1, "E103", ["kosten", "ontbreekt"]),
+    ("E104-wrong-value", "products/minimapas.yaml", 2, 8, "E104", ["voorziening", "soort", "provision"]),
+    ("E110-bad-id", "products/Minima_Pas.yaml", 1, 1, "E110", ["Minima_Pas.yaml", "product-id"]),
+    ("E111-empty", "products/minimapas.yaml", 1, 1, "E111", ["leeg"]),
+    ("E112-missing-rules-file", "rules/normen.yaml", 1, 1, "E112", ["ontbreekt"]),
+    ("E120-python-tag", "products/minimapas.yaml", 1, 8, "E120", ["!!python/object", "niet toegestaan"]),
+    ("E121-alias-bomb", "products/minimapas.yaml", 1, 4, "E121", ["ankers", "verwijzingen"]),
+    ("E201-unknown-question", "products/minimapas.yaml", 26, 15, "E201", ["onbekende vraag", "netto_inkomn", "bedoelde u 'netto_inkomen'"]),
+    ("E202-type-mismatch", "products/minimapas.yaml", 24, 39, "E202", ["woont_in_gemeente", "ja/nee"]),
+    ("E203-unknown-choice", "products/minimapas.yaml", 24, 34, "E203", ["alleen", "leefsituatie", "alleenstaand"]),
+    ("E204-unknown-norm", "products/minimapas.yaml", 26, 43, "E204", ["onbekende norm", "bijstandnorm", "bijstandsnorm"]),
+    ("E205-unknown-shared", "products/minimapas.yaml", 25, 14, "E205", ["meerderjarigg", "bedoelde u 'meerderjarig'"]),
+    ("E206-circular", "rules/regels.yaml", 5, 17, "E206", ["kring", "inwoner -> meerderjarig -> inwoner"]),
+    ("E207-operator-type", "products/minimapas.yaml", 24, 33, "E207", ["'>='", "moeite_met", "bevat"]),
+    ("E208-unknown-product", "products/minimapas.yaml", 24, 16, "E208", ["onbekend product", "minimapass"]),
+    ("E209-at-least", "products/minimapas.yaml", 24, 17, "E209", ["minstens 3 van 1"]),
+    ("E301-norm-order", "rules/normen.yaml", 7, 24, "E301", ["aow_leeftijd", "datumvolgorde"]),
+    ("E302-norm-source", "rules/normen.yaml", 6, 9, "E302", ["aow_leeftijd", "geen bron"]),
+    ("E303-legal-source", "products/minimapas.yaml", 14, 1, "E303", ["wettelijke basis", "geen bron"]),
+    ("E401-upl-uri", "products/minimapas.yaml", 20, 8, "E401", ["stadpas", "niet in de UPL-lijst", "stadspas"]),
+    ("E402-upl-name", "products/minimapas.yaml", 19, 9, "E402", ["minimapas", "stadspas"]),
+    ("E501-example", "products/minimapas.yaml", 31, 15, "E501", ["Laag inkomen", "geeft eligible", "verwacht not_eligible"]),
+    ("E502-example-answer", "products/minimapas.yaml", 30, 43, "E502", ["Laag inkomen", "0 tot en met 120"]),
+    ("W601-review-date", "products/minimapas.yaml", 33, 15, "W601", ["2026-01-01", "Team Inkomen"]),
+]
+
+
+def build_tree(tmp_path: Path, case: str) -> Path:
+    """Copy the valid base content and lay one broken fixture over it."""
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT / "base", root)
+    fixture = CONTENT / "invalid" / case
+    if (fixture / "products").is_dir():
+        for old in (root / "products").glob("*"):
+            old.unlink()
+    for file in fixture.rglob("*"):
+        if file.is_file() and file.name != "DELETE":
+            target = root / file.relative_to(fixture)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(file, target)
+    if (fixture / "DELETE").exists():
+        for relative in (fixture / "DELETE").read_text().split():
+            (root / relative).unlink()
+    return root
+
+
+def test_the_base_fixture_is_valid():
+    catalog, diagnostics = load_catalog(CONTENT / "base", today=TODAY)
+    assert catalog is not None and diagnostics == []
+
+
+def test_every_fixture_folder_has_an_expectation():
+    folders = {p.name for p in (CONTENT / "invalid").iterdir() if p.is_dir()}
+    assert folders == {row[0] for row in EXPECTED}
+
+
+@pytest.mark.parametrize("case, path, line, column, code, words", EXPECTED, ids=[row[0] for row in EXPECTED])
+def test_each_mistake_is_reported_at_its_place(tmp_path, case, path, line, column, code, words):
+    root = build_tree(tmp_path, case)
+    catalog, diagnostics = load_catalog(root, today=TODAY)
+    matching = [d for d in diagnostics if d.code == code]
+    assert matching, f"no {code} in {[str(d) for d in diagnostics]}"
+    first = matching[0]
+    assert (first.path, first.line, first.column) == (path, line, column), str(first)
+    text = str(first)
+    for word in words:
+        assert word in text, f"{word!r} not in {text!r}"
+    assert text.startswith(f"{path}:{line}:{column}: {code} ")
+    if code.startswith("W"):
+        assert catalog is not None, "a warning must not stop the catalogue loading"
+    else:
+        assert catalog is None
+
+
+def test_a_broken_file_does_not_stop_the_others_being_checked(tmp_path):
+    root = build_tree(tmp_path, "E201-unknown-question")
+    shutil.copy(CONTENT / "invalid" / "E102-unknown-field" / "products" / "minimapas.yaml", root / "products" / "tweede.yaml")
+    (root / "products" / "derde.yaml").write_text("titel: [kapot\n", encoding="utf-8")
+    _catalog, diagnostics = load_catalog(root, today=TODAY)
+    codes = {(d.path, d.code) for d in diagnostics}
+    assert {("products/minimapas.yaml", "E201"), ("products/tweede.yaml", "E102"), ("products/derde.yaml", "E100")} <= codes
+
+
+def test_hostile_yaml_is_rejected_quickly(tmp_path):
+    root = build_tree(tmp_path, "E121-alias-bomb")
+    (root / "products" / "groot.yaml").write_text("titel: " + "x" * 10_500_000 + "\n", encoding="utf-8")
+    started = time.monotonic()
+    catalog, diagnostics = load_catalog(root, today=TODAY)
+    assert catalog is None
+    assert any(d.code == "E120" and d.path == "products/groot.yaml" and "te groot" in d.message for d in diagnostics)
+    assert time.monotonic() - started < 5
+
+
+def test_the_shipped_catalogue_has_no_errors():
+    catalog, diagnostics = load_catalog(Path(__file__).parent.parent, today=TODAY)
+    assert [str(d) for d in diagnostics if d.is_error] == []
+    assert catalog is not None
+    assert len(catalog.products) == 46
