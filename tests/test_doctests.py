@@ -1,0 +1,16 @@
+"""The examples in the core's docstrings are true."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["catalogus.errors", "catalogus.questions", "catalogus.norms", "catalogus.yamlio", "catalogus.rules"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    failures, _tried = doctest.testmod(importlib.import_module(name))
+    assert failures == 0
