@@ -22,6 +22,8 @@ from .loader import parse_file
 from .norms import DatedValue, Norm, NormBook, Variant, decimal
 from .questions import Question, Vocabulary
 from .rules import Compiler, Env, NamedSource, Node, Outcome
+from .synonyms import CatalogueTerms
+from .synonyms import check_synonyms as synonym_diagnostics
 from .yamlio import SourceMap
 
 RULES_DIR = "rules"
@@ -211,9 +213,9 @@ class _Builder:
         norms_file, _, n_source = self.parse(rules_dir / NORMS_FILE, models.NormsFile)
         shared_file, _, s_source = self.parse(rules_dir / SHARED_FILE, models.SharedRulesFile)
         routing_file, _, r_source = self.parse(rules_dir / ROUTING_FILE, models.RoutingFile)
-        synonyms = models.SynonymsFile()
+        synonyms, synonyms_source = models.SynonymsFile(), SourceMap(f"{RULES_DIR}/{SYNONYMS_FILE}")
         if (rules_dir / SYNONYMS_FILE).exists():
-            synonyms_file, _, _ = self.parse(rules_dir / SYNONYMS_FILE, models.SynonymsFile)
+            synonyms_file, _, synonyms_source = self.parse(rules_dir / SYNONYMS_FILE, models.SynonymsFile)
             synonyms = synonyms_file or synonyms
         product_files = self.parse_products()
         if questions_file is None or norms_file is None:
@@ -238,7 +240,8 @@ class _Builder:
                 named[name] = NamedSource(name, domain.titel, domain.voorwaarde, r_source,
                                           ("levensgebieden", name, "voorwaarde"), None, routing_file.bron)
         titles = {pid: pf.titel for pid, (pf, _src) in product_files.items()}
-        compiler = Compiler(vocabulary, norms, named, titles)
+        broken = frozenset(f.stem for f in (self.root / PRODUCTS_DIR).glob("*.yaml")) - set(titles)
+        compiler = Compiler(vocabulary, norms, named, titles, broken)
         shared = {}
         for name in named:
             node = compiler.compile_named(name)
@@ -269,7 +272,7 @@ class _Builder:
                           {name: named[name].reference for name in named}, products, routing, synonyms, upl,
                           version, dt.datetime.now(dt.timezone.utc), question_conditions=conditions)
         self.check_examples(catalog, product_files)
-        self.check_synonyms(synonyms)
+        self.check_synonyms(synonyms, synonyms_source, product_files)
         diagnostics = self.finish()
         if self.has_errors():
             return None, diagnostics
@@ -416,8 +419,11 @@ class _Builder:
                     self.diagnostics.append(source.diagnostic(here + ("verwacht",), "E501",
                         f"voorbeeld '{example.naam}' geeft {status}, verwacht {example.verwacht}", why[:300]))
 
-    def check_synonyms(self, synonyms: models.SynonymsFile) -> None:
-        return None
+    def check_synonyms(self, synonyms: models.SynonymsFile, source: SourceMap, product_files) -> None:
+        """Empty or duplicate synonyms are errors; words that match nothing in the products are warnings."""
+        if synonyms.synoniemen or synonyms.gelijk:
+            terms = CatalogueTerms(pf for pf, _source in product_files.values())
+            self.diagnostics.extend(synonym_diagnostics(synonyms, source, terms))
 
 
 def _bound(value: Any):

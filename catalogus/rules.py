@@ -591,11 +591,13 @@ class Compiler:
     """Turn pydantic rule nodes into compiled nodes, reporting every problem with its place."""
 
     def __init__(self, vocabulary: Vocabulary, norms: NormBook, named: dict[str, NamedSource],
-                 product_titles: dict[str, str]):
+                 product_titles: dict[str, str], broken_products: frozenset[str] = frozenset()):
         self.vocabulary = vocabulary
         self.norms = norms
         self.named = named
         self.product_titles = product_titles
+        # Products whose own file has errors: references to them are not a second mistake.
+        self.broken_products = broken_products
         self.diagnostics: list[Diagnostic] = []
         self.compiled_named: dict[str, Node | None] = {}
         self.product_refs: dict[str, set[str]] = {}
@@ -661,6 +663,8 @@ class Compiler:
                 return None
             return self.compile_named(model.regel, source, path)
         if isinstance(model, models.ProductRef):
+            if model.product in self.broken_products:
+                return None
             if model.product not in self.product_titles:
                 self.error(source, path + ("product",), "E208", f"onbekend product '{model.product}'",
                            did_you_mean(model.product, self.product_titles) or "zie de map products/")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -92,11 +93,26 @@ def load_yaml_file(file: Path, display_path: str | None = None) -> Loaded:
 
 
 def load_yaml_text(text: str, display_path: str) -> Loaded:
-    """Parse YAML text into plain Python values plus a source map."""
+    """Parse YAML text into plain Python values plus a source map.
+
+    Parsing is slow in pure Python, and a reload usually changes one file of
+    many, so results are cached by (text, path). Callers must not mutate them.
+    """
+    return _load_yaml_text_cached(text, display_path)
+
+
+@lru_cache(maxsize=1024)
+def _load_yaml_text_cached(text: str, display_path: str) -> Loaded:
     source = SourceMap(display_path)
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         return Loaded(None, source, [Diagnostic(display_path, 1, 1, "E111", "bestand is leeg",
                                                 "vul het bestand of verwijder het")])
+    too_deep = _flow_too_deep(text)
+    if too_deep is not None:
+        # ruamel needs seconds before it gives up on thousands of nested brackets: refuse them first.
+        return Loaded(None, source, [Diagnostic(display_path, *too_deep, "E120",
+                                                f"bestand is dieper genest dan {MAX_DEPTH} niveaus",
+                                                "houd de inhoud eenvoudig")])
     yaml = YAML(typ="rt")
     try:
         node = yaml.compose(text)
@@ -115,6 +131,23 @@ def load_yaml_text(text: str, display_path: str) -> Loaded:
         return Loaded(None, source, [Diagnostic(display_path, exc.line, exc.column, "E120", exc.message,
                                                 "houd de inhoud eenvoudig")])
     return Loaded(data, source, converter.diagnostics)
+
+
+def _flow_too_deep(text: str) -> tuple[int, int] | None:
+    """(line, column) where brackets nest deeper than MAX_DEPTH; quotes are ignored, so this over-counts."""
+    depth = 0
+    line, column = 1, 0
+    for char in text:
+        column += 1
+        if char == "\n":
+            line, column = line + 1, 0
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, column
+        elif char in "]}" and depth:
+            depth -= 1
+    return None
 
 
 class _TooBig(Exception):
@@ -150,7 +183,10 @@ class _Converter:
                        "schrijf de waarde voluit")
             return None
         self.seen.add(id(node))
-        self.source.values[path] = self._pos(node)
+        if not (isinstance(node, ScalarNode) and node.value == "" and not node.style):
+            # An empty value ("titel:") has no place of its own (ruamel puts it at the next token):
+            # leaving it out makes a diagnostic point at the key instead of the line below.
+            self.source.values[path] = self._pos(node)
         if node.tag not in _PLAIN_TAGS:
             self._fail(node, "E120", f"YAML-tag '{node.tag.replace(_TAG, '!!')}' is niet toegestaan",
                        "gebruik gewone tekst, getallen, lijsten en blokken")
@@ -181,7 +217,8 @@ class _Converter:
         value, tag = node.value, node.tag
         try:
             if tag == _TAG + "str":
-                return value
+                # ruamel's round-trip scanner marks the folds of a '>' block with '\a'; drop the markers.
+                return value.replace("\a", "") if node.style == ">" else value
             if tag == _TAG + "null":
                 return None
             if tag == _TAG + "bool":
