@@ -1,0 +1,48 @@
+"""Periodic jobs that run at most once per interval across every process sharing the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+
+from . import accounts, ratelimit, referrals
+from .db import Database, Transaction, to_utc, utcnow
+from .logs import get_logger
+from .settings import Settings
+
+log = get_logger(__name__)
+PURGE_JOB = "purge"
+
+
+def run_if_due(db: Database, name: str, interval: dt.timedelta, work: Callable[[Transaction, dt.datetime], object],
+               now: dt.datetime | None = None) -> bool:
+    """Run ``work`` when the job last ran ``interval`` ago or longer; claim and work share one transaction.
+
+    Two processes calling this at once: the row update serialises them, the second
+    sees the fresh run time and does nothing. When the work fails, the claim is
+    rolled back with it, so the next call tries again.
+    """
+    now = to_utc(now or utcnow())
+    with db.transaction() as tx:
+        tx.execute("INSERT INTO jobs (name, last_run_at) VALUES (?, NULL) ON CONFLICT (name) DO NOTHING", (name,))
+        claimed = tx.execute("UPDATE jobs SET last_run_at = ? WHERE name = ? AND "
+                             "(last_run_at IS NULL OR last_run_at <= ?)", (now, name, now - interval))
+        if claimed != 1:
+            return False
+        work(tx, now)
+    log.info("job_done", job=name)
+    return True
+
+
+def maintenance_in(tx: Transaction, settings: Settings, now: dt.datetime) -> int:
+    """Retention purge plus housekeeping (expired sessions, old rate-limit windows); return referrals purged."""
+    count = referrals.purge_in(tx, now)
+    accounts.cleanup_sessions_in(tx, settings, now)
+    ratelimit.cleanup_in(tx, now)
+    return count
+
+
+def run_purge_if_due(db: Database, settings: Settings, now: dt.datetime | None = None) -> bool:
+    """The daily purge inside the server (``settings.purge_interval_hours``)."""
+    interval = dt.timedelta(hours=settings.purge_interval_hours)
+    return run_if_due(db, PURGE_JOB, interval, lambda tx, at: maintenance_in(tx, settings, at), now)
