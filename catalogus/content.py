@@ -77,4 +77,11 @@ class ContentState:
             report = ReloadReport(False, None, exc.diagnostics, now)
             self.last_error = report
             return report
+        except Exception as exc:  # a loader bug must not take the site down: keep the last good version
+            problem = Diagnostic(".", 1, 1, "E000",
+                                 f"inhoud kon niet worden geladen ({type(exc).__name__})",
+                                 "meld dit aan de beheerder; de vorige versie blijft online")
+            report = ReloadReport(False, None, [problem], now)
+            self.last_error = report
+            return report
         return ReloadReport(True, snapshot.version, snapshot.catalog.diagnostics, now)

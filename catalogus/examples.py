@@ -1,0 +1,135 @@
+"""Run the worked examples of every product: answers in, expected status out.
+
+``catalogus test`` prints the report; ``tests/test_product_examples.py`` turns
+each example into a pytest test, so an editor's example is a test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from . import catalog as catalog_module
+from .catalog import STATUS_OF, Catalog
+from .errors import Diagnostic, NormDateError
+from .yamlio import load_yaml_file
+
+
+@dataclass(frozen=True)
+class ExampleResult:
+    """One example of one product and what the rule made of it."""
+
+    product_id: str
+    name: str
+    date: dt.date
+    expected: str
+    got: str | None  # None when the example could not run (see ``problem``)
+    reasons: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    problem: str | None = None
+    where: str = ""  # path:line of the example
+
+    @property
+    def passed(self) -> bool:
+        return self.problem is None and self.got == self.expected
+
+    @property
+    def test_id(self) -> str:
+        return f"{self.product_id}::{self.name}"
+
+    def explain(self) -> str:
+        """Why it failed (or passed), for a person reading the report."""
+        if self.problem:
+            return f"kan niet worden uitgevoerd: {self.problem}"
+        lines = [f"verwacht: {self.expected}, uitkomst: {self.got}"]
+        if self.reasons:
+            lines.append("redenen: " + " ".join(self.reasons))
+        if self.missing:
+            lines.append("nog open: " + ", ".join(self.missing))
+        return "\n".join(lines)
+
+
+class _BuilderWithoutExamples(catalog_module._Builder):
+    """Build the catalogue without judging the examples: running them is our job here."""
+
+    def check_examples(self, catalog, product_files) -> None:
+        return None
+
+
+def load_for_examples(root: Path | str, *, today: dt.date | None = None
+                      ) -> tuple[Catalog | None, list[Diagnostic]]:
+    """Load the catalogue so that failing examples are reported per example, not as load errors."""
+    return _BuilderWithoutExamples(Path(root), today or dt.date.today(), None).build()
+
+
+def example_ids(catalog: Catalog) -> list[tuple[str, int, str]]:
+    """(product id, index, name) of every example, in a stable order (for test parametrisation)."""
+    return [(pid, i, example.naam) for pid in sorted(catalog.products)
+            for i, example in enumerate(catalog.products[pid].content.voorbeelden)]
+
+
+def run_example(catalog: Catalog, product_id: str, index: int) -> ExampleResult:
+    """Run one example of one product."""
+    product = catalog.products[product_id]
+    where = _example_positions(catalog, product.path).get(index, product.path)
+    return _run(catalog, product_id, product.content.voorbeelden[index], where)
+
+
+def run_examples(catalog: Catalog, product_ids: Iterable[str] | None = None) -> list[ExampleResult]:
+    """Run every example of the given products (all products by default), in a stable order."""
+    wanted = sorted(catalog.products) if product_ids is None else list(product_ids)
+    results = []
+    for pid in wanted:
+        product = catalog.products[pid]
+        positions = _example_positions(catalog, product.path)
+        for index, example in enumerate(product.content.voorbeelden):
+            results.append(_run(catalog, pid, example, positions.get(index, product.path)))
+    return results
+
+
+def _example_positions(catalog: Catalog, path: str) -> dict[int, str]:
+    loaded = load_yaml_file(Path(catalog.root) / path, path)
+    found = {}
+    for key, (line, _col) in loaded.source.values.items():
+        if len(key) == 2 and key[0] == "voorbeelden" and isinstance(key[1], int):
+            found[key[1]] = f"{path}:{line}"
+    return found
+
+
+def _run(catalog: Catalog, pid: str, example, where: str) -> ExampleResult:
+    base = dict(product_id=pid, name=example.naam, date=example.datum, expected=example.verwacht, where=where)
+    answers, problems = catalog.vocabulary.validate(example.antwoorden)
+    if problems:
+        text = "; ".join(f"{p.question}: {p.message}" for p in problems)
+        return ExampleResult(got=None, problem=f"ongeldige antwoorden ({text})", **base)
+    try:
+        env = catalog.env(answers, example.datum)
+    except NormDateError as exc:
+        return ExampleResult(got=None, problem=str(exc), **base)
+    outcome = catalog.explain(pid, env)
+    return ExampleResult(got=STATUS_OF[outcome.value], reasons=outcome.reasons,
+                         missing=tuple(sorted(outcome.missing)), **base)
+
+
+def format_report(results: list[ExampleResult], *, only_failures: bool = False) -> str:
+    """A readable report: per product a line per example with ✓ or ✗, and why an example failed."""
+    lines: list[str] = []
+    current = None
+    for result in results:
+        if only_failures and result.passed:
+            continue
+        if result.product_id != current:
+            current = result.product_id
+            lines.append(("" if not lines else "\n") + current)
+        if result.passed:
+            lines.append(f"  ✓ {result.name} ({result.got})")
+            continue
+        lines.append(f"  ✗ {result.name}  [{result.where}]")
+        lines.extend("      " + line for line in result.explain().splitlines())
+    failed = sum(1 for r in results if not r.passed)
+    products = len({r.product_id for r in results})
+    summary = (f"{products} producten, {len(results)} voorbeelden: {len(results) - failed} goed, "
+               f"{failed} fout.")
+    return "\n".join(lines + ["", summary]).lstrip("\n")
