@@ -21,7 +21,8 @@ from .errors import ContentError, Diagnostic, NormDateError, did_you_mean
 from .loader import parse_file
 from .norms import DatedValue, Norm, NormBook, Variant, decimal
 from .questions import Question, Vocabulary
-from .rules import Compiler, Env, NamedSource, Node, Outcome
+from .compiler import Compiler, NamedSource
+from .rules import Env, Node, Outcome
 from .synonyms import CatalogueTerms
 from .synonyms import check_synonyms as synonym_diagnostics
 from .yamlio import SourceMap
