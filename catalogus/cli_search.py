@@ -1,0 +1,112 @@
+"""CLI commands for search: ``catalogus index``, ``catalogus search`` and ``catalogus search-gaps``.
+
+Registered on the main group in cli.py. Each command prints and sets the exit
+code; the work happens in ``search.py`` and ``search_gaps.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .catalog import Catalog, load_catalog
+from .db import DatabaseError, open_database
+from .search import build_index, load_or_build, prune_indexes, write_index
+from .search_gaps import DatabaseGaps
+from .settings import Settings
+
+ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+                           help="map met products/ en rules/ (standaard: CATALOGUS_CONTENT_DIR of de huidige map)")
+DATA_OPTION = click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                           help="map voor de zoekindex (standaard: CATALOGUS_DATA_DIR)")
+
+
+def _settings(root: Path | None, data_dir: Path | None = None) -> Settings:
+    settings = Settings.from_env()
+    if root is not None:
+        settings = settings.with_(content_dir=root)
+    return settings.with_(data_dir=data_dir) if data_dir is not None else settings
+
+
+def _catalog(settings: Settings) -> Catalog:
+    today = dt.date.fromisoformat(settings.today) if settings.today else dt.date.today()
+    catalog, diagnostics = load_catalog(settings.content_dir, today=today)
+    if catalog is None:
+        for diagnostic in diagnostics:
+            if diagnostic.is_error:
+                click.echo(str(diagnostic), err=True)
+        click.echo("De inhoud bevat fouten; los ze eerst op (catalogus check).", err=True)
+        sys.exit(1)
+    return catalog
+
+
+@click.command(help="Bouw de zoekindex in <data-dir>/index/<inhoudsversie>/. De server gebruikt hem als de "
+                    "inhoud niet veranderd is.")
+@ROOT_OPTION
+@DATA_OPTION
+@click.option("--force", is_flag=True, help="bouw opnieuw, ook als de index voor deze versie al bestaat")
+def index(root: Path | None, data_dir: Path | None, force: bool) -> None:
+    settings = _settings(root, data_dir)
+    catalog = _catalog(settings)
+    started = time.perf_counter()
+    try:
+        target = write_index(catalog, settings.data_dir, force=force)
+        removed = prune_indexes(settings.data_dir, keep=catalog.version)
+    except OSError as exc:
+        click.echo(f"Fout: de zoekindex kan niet worden geschreven: {exc}", err=True)
+        sys.exit(1)
+    seconds = time.perf_counter() - started
+    click.echo(f"Zoekindex voor inhoudsversie {catalog.version}: {target} ({len(catalog.products)} producten, "
+               f"{seconds:.1f} s)" + (f"; {len(removed)} oude index(en) opgeruimd." if removed else "."))
+
+
+@click.command(help="Zoek zoals een inwoner: toont de beste producten en waarom.")
+@click.argument("query", nargs=-1, required=True)
+@ROOT_OPTION
+@DATA_OPTION
+@click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True)
+def search(query: tuple[str, ...], root: Path | None, data_dir: Path | None, limit: int) -> None:
+    settings = _settings(root, data_dir)
+    catalog = _catalog(settings)
+    try:
+        found = load_or_build(catalog, settings.data_dir)
+    except OSError:
+        found = build_index(catalog)
+    results = found.search(" ".join(query), limit=limit)
+    if results.suggestion:
+        click.echo(f"Bedoelde u: {results.suggestion}?")
+    if not results.hits:
+        click.echo("Niets gevonden.")
+        return
+    for hit in results.hits:
+        click.echo(f"{hit.score:7.2f}  {hit.id}  ({hit.kind})  {hit.title}")
+        click.echo(f"         {hit.snippet.text}")
+
+
+@click.command("search-gaps", help="Toon zoekvragen die niets vonden, de vaakst gestelde eerst. Voeg voor die "
+                                   "woorden zoekwoorden of synoniemen (rules/synoniemen.yaml) toe.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=30, show_default=True)
+@click.option("--wis", "forget", is_flag=True, help="wis de lijst (bijvoorbeeld na het bijwerken van de synoniemen)")
+def search_gaps(limit: int, forget: bool) -> None:
+    try:
+        gaps = DatabaseGaps(open_database(Settings.from_env()))
+        if forget:
+            click.echo(f"{gaps.forget()} zoekvraag/-vragen gewist.")
+            return
+        rows = gaps.top(limit)
+    except DatabaseError as exc:
+        click.echo(f"Fout: de database is niet bereikbaar: {exc}", err=True)
+        sys.exit(1)
+    if not rows:
+        click.echo("Geen zoekvragen zonder resultaat.")
+        return
+    click.echo(f"{'aantal':>6}  zoekvraag")
+    for text, times in rows:
+        click.echo(f"{times:>6}  {text}")
+
+
+COMMANDS = (index, search, search_gaps)
