@@ -82,12 +82,10 @@ vendor:
 	cp $(NPM_MODULES)/htmx.org/LICENSE                                static/vendor/htmx/LICENSE
 	cp $(NPM_MODULES)/@utrecht/component-library-css/dist/index.css   static/vendor/utrecht/component-library.css
 	cp $(NPM_MODULES)/@utrecht/component-library-css/LICENSE.md       static/vendor/utrecht/component-library-css.LICENSE.md
-	cp $(NPM_MODULES)/@utrecht/design-tokens/dist/index.css           static/vendor/utrecht/design-tokens.css
-	cp $(NPM_MODULES)/@utrecht/design-tokens/LICENSE.md               static/vendor/utrecht/design-tokens.LICENSE.md
 	cp $(NPM_MODULES)/axe-core/axe.min.js                             tests/vendor/axe.min.js
 	cp $(NPM_MODULES)/axe-core/LICENSE                                tests/vendor/axe-core.LICENSE
 	cp $(NPM_MODULES)/axe-core/LICENSE-3RD-PARTY.txt                  tests/vendor/axe-core.LICENSE-3RD-PARTY.txt
-	@for p in htmx.org @utrecht/component-library-css @utrecht/design-tokens axe-core; do \
+	@for p in htmx.org @utrecht/component-library-css axe-core; do \
 	  printf '%-34s %s\n' "$$p" "$$(node -p "require('./$(NPM_MODULES)/$$p/package.json').version")"; done
 
 # ---------------------------------------------------------------- housekeeping

@@ -46,5 +46,48 @@ def check(root: Path | None) -> None:
                err=True)
 
 
+from .cli_accounts import purge, users  # noqa: E402  (staff accounts and retention)
+
+main.add_command(users)
+main.add_command(purge)
+
+from .cli_editor import COMMANDS as EDITOR_COMMANDS  # noqa: E402  (export, new, fmt, coverage, test)
+
+for _command in EDITOR_COMMANDS:
+    main.add_command(_command)
+
+
+@main.command(help="Start de website en de JSON-API. Start niet als de inhoud fouten heeft.")
+@ROOT_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="adres om op te luisteren")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="poort")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="aantal serverprocessen; sessies, blokkades en limieten staan in de database")
+def serve(root: Path | None, host: str, port: int, workers: int) -> None:
+    import os
+
+    import uvicorn
+
+    settings = _settings(root)
+    catalog, diagnostics = load_catalog(settings.content_dir, today=_today(settings))
+    if catalog is None:
+        for diagnostic in diagnostics:
+            click.echo(str(diagnostic), err=True)
+        click.echo("De inhoud heeft fouten; de server start niet. Los ze op en probeer het opnieuw.", err=True)
+        sys.exit(1)
+    if root is not None:  # the app factory reads its settings from the environment
+        os.environ["CATALOGUS_CONTENT_DIR"] = str(root)
+    click.echo(f"catalogus draait op http://{host}:{port}/ ({len(catalog.products)} producten)", err=True)
+    # No access log: URLs (search queries) may hold personal data; structured logging lives in the app.
+    uvicorn.run("catalogus.web.app:app_from_env", factory=True, host=host, port=port, access_log=False,
+                server_header=False, log_level=settings.log_level.lower(), workers=workers)
+
+
+from .cli_search import COMMANDS as SEARCH_COMMANDS  # noqa: E402  (index, search, search-gaps)
+
+for _command in SEARCH_COMMANDS:
+    main.add_command(_command)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -23,8 +23,9 @@ ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, path_type=
                            help="map met products/ en rules/ (standaard: CATALOGUS_CONTENT_DIR of de huidige map)")
 OUT_OPTION = click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
                           help="schrijf naar dit bestand (standaard: naar het scherm)")
-BASE_URL_OPTION = click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True,
-                               help="adres van de website; productpagina's staan onder /producten/<id>")
+BASE_URL_OPTION = click.option("--base-url", default=None,
+                               help="adres van de website; productpagina's staan onder /producten/<id> "
+                                    f"(standaard: CATALOGUS_PUBLIC_URL of {DEFAULT_BASE_URL})")
 
 
 def _settings(root: Path | None) -> Settings:
@@ -77,14 +78,17 @@ def export_schema(root: Path | None, out_dir: Path | None) -> None:
 @ROOT_OPTION
 @OUT_OPTION
 @BASE_URL_OPTION
-@click.option("--gemeente", default="Voorbeeldstad", show_default=True, help="naam van de gemeente")
+@click.option("--gemeente", default=None, help="naam van de gemeente (standaard: CATALOGUS_GEMEENTE of Voorbeeldstad)")
 @click.option("--gemeente-uri", default=None,
-              help="OWMS-URI van de gemeente (standaard: http://standaarden.overheid.nl/owms/terms/<gemeente>)")
-def export_sc(root: Path | None, out: Path | None, base_url: str, gemeente: str, gemeente_uri: str | None) -> None:
-    from .sc import OWMS_TERMS, Publisher, render_sc_feed
+              help="OWMS-URI van de gemeente (standaard: CATALOGUS_GEMEENTE_URI of "
+                   "http://standaarden.overheid.nl/owms/terms/<gemeente>)")
+def export_sc(root: Path | None, out: Path | None, base_url: str | None, gemeente: str | None,
+              gemeente_uri: str | None) -> None:
+    from .sc import Publisher, render_sc_feed
 
     settings = _settings(root)
-    publisher = Publisher(base_url, gemeente, gemeente_uri or OWMS_TERMS + gemeente.replace(" ", "_"))
+    base_url = base_url or settings.public_url
+    publisher = Publisher.named(base_url, gemeente or settings.gemeente, gemeente_uri or settings.gemeente_uri)
     _emit(render_sc_feed(_catalog(settings), base_url, publisher=publisher, date=_today(settings)), out)
 
 
@@ -92,17 +96,18 @@ def export_sc(root: Path | None, out: Path | None, base_url: str, gemeente: str,
 @ROOT_OPTION
 @OUT_OPTION
 @BASE_URL_OPTION
-def export_json(root: Path | None, out: Path | None, base_url: str) -> None:
+def export_json(root: Path | None, out: Path | None, base_url: str | None) -> None:
     settings = _settings(root)
-    _emit(catalog_json(_catalog(settings), base_url=base_url, date=_today(settings)), out)
+    _emit(catalog_json(_catalog(settings), base_url=base_url or settings.public_url, date=_today(settings)), out)
 
 
 @export.command("csv", help="Eén regel per product: id, titel, soort, domeinen, samenvatting, UPL, wet, url, eigenaar.")
 @ROOT_OPTION
 @OUT_OPTION
 @BASE_URL_OPTION
-def export_csv(root: Path | None, out: Path | None, base_url: str) -> None:
-    _emit(catalog_csv(_catalog(_settings(root)), base_url=base_url), out)
+def export_csv(root: Path | None, out: Path | None, base_url: str | None) -> None:
+    settings = _settings(root)
+    _emit(catalog_csv(_catalog(settings), base_url=base_url or settings.public_url), out)
 
 
 # ---------------------------------------------------------------- new, fmt

@@ -1,16 +1,20 @@
 """The live content: the current catalogue and its search index, swapped as one.
 
 Front ends read ``ContentState.current`` once per request and use that
-snapshot throughout, so a request never sees two versions of the content.
+snapshot throughout, so a request never sees two versions of the content. The
+web app also pins the snapshot for the whole request (``ContentState.pinned``),
+so a handler that looks twice, or a response header, still sees the same one.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from .catalog import Catalog, load_catalog
 from .errors import ContentError, Diagnostic
@@ -38,6 +42,10 @@ class ReloadReport:
 
 IndexBuilder = Callable[[Catalog], Any]
 
+# (state, snapshot) pinned for the current context: one request, in the web app.
+_PINNED: contextvars.ContextVar[tuple["ContentState", Snapshot] | None] = contextvars.ContextVar(
+    "catalogus_pinned_snapshot", default=None)
+
 
 @dataclass
 class ContentState:
@@ -52,10 +60,23 @@ class ContentState:
 
     @property
     def current(self) -> Snapshot:
+        pinned = _PINNED.get()
+        if pinned is not None and pinned[0] is self:
+            return pinned[1]
         snapshot = self._current
         if snapshot is None:
             raise RuntimeError("content not loaded yet")
         return snapshot
+
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[Snapshot]:
+        """Give everything in this context (one request) the snapshot current now, even across a swap."""
+        snapshot = self.current
+        token = _PINNED.set((self, snapshot))
+        try:
+            yield snapshot
+        finally:
+            _PINNED.reset(token)
 
     def load(self) -> Snapshot:
         """Load the content; raise ContentError (with every diagnostic) when it is invalid."""

@@ -142,10 +142,10 @@ def money_to_cents(value: Any) -> int:
         raise ValueError("vul een bedrag in euro's in")
     if amount < 0:
         raise ValueError("een bedrag kan niet negatief zijn")
+    if amount > Decimal("100000000"):  # before quantize: a huge amount would overflow its precision
+        raise ValueError("dat bedrag is te hoog; vul een bedrag in tot 100 miljoen euro")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError("een bedrag heeft hoogstens 2 cijfers achter de komma")
-    if amount > Decimal("100000000"):
-        raise ValueError("dat bedrag is te hoog; vul een bedrag in tot 100 miljoen euro")
     return int(amount * 100)
 
 

@@ -55,6 +55,15 @@ class Publisher:
     municipality: str = "Voorbeeldstad"
     municipality_uri: str = OWMS_TERMS + "Voorbeeldstad"
 
+    @classmethod
+    def named(cls, base_url: str, municipality: str, municipality_uri: str | None = None) -> "Publisher":
+        """A publisher whose OWMS URI defaults to the municipality's entry in the OWMS list.
+
+        >>> Publisher.named("https://x.nl", "Den Haag").municipality_uri
+        'http://standaarden.overheid.nl/owms/terms/Den_Haag'
+        """
+        return cls(base_url, municipality, municipality_uri or OWMS_TERMS + municipality.replace(" ", "_"))
+
 
 def _q(prefixed: str) -> str:
     prefix, local = prefixed.split(":")

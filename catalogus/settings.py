@@ -30,6 +30,11 @@ class Settings:
     purge_interval_hours: int = _setting(24, "zo vaak ruimt de server oude aanmeldingen op")
     log_level: str = _setting("INFO", "logniveau: DEBUG, INFO, WARNING of ERROR")
     today: str = _setting("", "vaste datum (JJJJ-MM-DD) in plaats van vandaag; alleen voor tests en demo's")
+    public_url: str = _setting("https://www.voorbeeldstad.nl",
+                               "openbaar adres van de site, voor links in exports en de SC-feed")
+    gemeente: str = _setting("Voorbeeldstad", "naam van de gemeente, in de SC-feed en exports")
+    gemeente_uri: str = _setting("", "OWMS-URI van de gemeente in de SC-feed; leeg = "
+                                     "de OWMS-gemeentelijst plus de naam van de gemeente")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":

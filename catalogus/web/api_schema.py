@@ -1,0 +1,188 @@
+"""The shapes of the JSON API (``/api/v1``), as msgspec structs.
+
+They are the OpenAPI document's schemas too, so what the server says it returns and
+what it returns cannot drift apart. Contract: ``shared/policy/api.md``; fields may be
+added, none of the contract's removed or renamed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from msgspec import UNSET, Meta, Struct, UnsetType
+from typing_extensions import Annotated
+
+Kind = Literal["provision", "collective", "referral"]
+Domain = Literal["geld", "wonen", "zorg", "gezin", "werk", "mantelzorg", "contact", "veiligheid"]
+Status = Literal["eligible", "not_eligible", "unknown"]
+QuestionType = Literal["boolean", "integer", "money", "choice", "multi"]
+
+
+class ApiError(Struct, omit_defaults=True):
+    """One problem with a request; ``question`` names the answer it is about."""
+
+    message: str
+    field: str | UnsetType = UNSET
+    question: str | UnsetType = UNSET
+
+
+class ErrorBody(Struct):
+    status: int
+    errors: list[ApiError]
+
+
+class ProductSummary(Struct, kw_only=True):
+    id: str
+    title: str
+    kind: Kind
+    domains: list[Domain]
+    summary: str
+    url: str
+
+
+class ProductList(Struct):
+    products: list[ProductSummary]
+
+
+class Upl(Struct):
+    name: str
+    uri: str
+
+
+class LegalBasis(Struct):
+    law: str
+    article: str | None
+    url: str | None
+
+
+class HowToApply(Struct):
+    steps: list[str]
+    online: str | None
+
+
+class ContactInfo(Struct):
+    name: str
+    phone: str | None
+    email: str | None
+    website: str | None
+    address: str | None
+    hours: str | None
+
+
+class ProductDetail(ProductSummary, kw_only=True):
+    what_you_get: str
+    for_whom: str | None
+    upl: Upl | None
+    legal_basis: LegalBasis
+    how_to_apply: HowToApply
+    bring: list[str]
+    costs: str
+    decision_term: str | None
+    contact: ContactInfo
+    eligibility: dict[str, Any]
+    reviewed_before: dt.date
+
+
+class CheckRequest(Struct, forbid_unknown_fields=True):
+    """Answers keyed by question id (see the vocabulary); ``date`` defaults to today."""
+
+    answers: dict[str, Any] = {}
+    date: dt.date | None = None
+
+
+class CheckResultItem(Struct):
+    id: str
+    title: str
+    kind: Kind
+    domains: list[Domain]
+    status: Status
+    reasons: list[str]
+    deciding: list[str]
+    in_topics: bool
+    url: str
+
+
+class UrgentContact(Struct):
+    title: str
+    phone: str
+    text: str
+
+
+class CaseManagerOut(Struct):
+    route: bool | Literal["unknown"]
+    urgent: bool
+    reasons: list[str]
+    urgent_contacts: list[UrgentContact]
+    domains: list[str]
+    deciding: list[str]
+
+
+class Option(Struct):
+    value: str
+    label: str
+
+
+class NextQuestion(Struct, omit_defaults=True):
+    id: str
+    type: QuestionType
+    text: str
+    help: str | UnsetType = UNSET
+    options: list[Option] | UnsetType = UNSET
+    min: int | UnsetType = UNSET
+    max: int | UnsetType = UNSET
+
+
+class Progress(Struct):
+    answered: Annotated[int, Meta(ge=0)]
+    estimated_remaining: Annotated[int, Meta(ge=0)]
+
+
+class CheckResponse(Struct):
+    date: dt.date
+    topics: list[Domain]
+    results: list[CheckResultItem]
+    case_manager: CaseManagerOut
+    next_question: NextQuestion | None
+    progress: Progress
+
+
+# ---------------------------------------------------------------- the answers, from the vocabulary
+
+MAX_MONEY = 100_000_000
+DATE_FROM_2026 = r"^(202[6-9]|20[3-9][0-9]|2[1-9][0-9]{2}|[3-9][0-9]{3})-"  # the norms start on 2026-01-01
+
+
+def answer_schema(question) -> dict[str, Any]:
+    """The JSON Schema of one answer (``null`` means: not answered)."""
+    kind = question.type
+    if kind == "boolean":
+        schema: dict[str, Any] = {"type": "boolean"}
+    elif kind == "integer":
+        schema = {"type": "integer", "minimum": question.definition.min, "maximum": question.definition.max}
+    elif kind == "money":
+        schema = {"type": "number", "minimum": 0, "maximum": MAX_MONEY, "multipleOf": 0.01}
+    elif kind == "choice":
+        schema = {"type": "string", "enum": list(question.options)}
+    else:
+        schema = {"type": "array", "items": {"type": "string", "enum": list(question.options)},
+                  "minItems": 1, "uniqueItems": True}
+        if question.definition.geen_waarde:
+            schema["not"] = {"allOf": [{"contains": {"const": question.definition.geen_waarde}}, {"minItems": 2}]}
+    return {"anyOf": [schema, {"type": "null"}], "description": question.text}
+
+
+def describe_check_request(document: dict[str, Any], vocabulary) -> None:
+    """Write the vocabulary into the published CheckRequest schema (answers per question, valid dates)."""
+    request = document.get("components", {}).get("schemas", {}).get("CheckRequest")
+    if request is None:
+        return
+    request["properties"]["answers"] = {
+        "type": "object", "additionalProperties": False,
+        "description": "Antwoorden per vraag-id; een vraag weglaten of null = niet beantwoord.",
+        "properties": {q.id: answer_schema(q) for q in vocabulary},
+    }
+    request["properties"]["date"] = {
+        "oneOf": [{"type": "string", "format": "date", "pattern": DATE_FROM_2026}, {"type": "null"}],
+        "description": "Datum voor de normen (JJJJ-MM-DD, vanaf 2026-01-01); standaard vandaag.",
+    }

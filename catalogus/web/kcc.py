@@ -1,0 +1,264 @@
+"""The KCC screen (``/kcc``): the whole check on one page, during a phone call.
+
+Every question is on the page at once. With htmx each change POSTs the whole form to
+``/kcc/uitkomst`` and gets back only the results panel plus out-of-band updates of the
+per-question relevance markers and error messages, so the field being typed in is never
+replaced. Without JavaScript the same form POSTs to ``/kcc`` ("Bereken") and gets the
+whole page again with the answers in the fields.
+
+Nothing of a call is stored: answers travel in the form, every response is ``no-store``.
+Form fields are read with the resident wizard's ``parse_field`` and settled (answers that
+cannot matter any more are dropped) by its ``Wizard``; this module only arranges the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import CacheControlHeader
+from litestar.exceptions import ClientException
+from litestar.response import Template
+
+from ..catalog import Catalog
+from ..questions import Question
+from ..summary import summary_text
+from ..wizard import TOPICS_QUESTION, CheckResult, ProductResult
+from .check import Wizard
+from .forms import ANSWERS_FIELD, BadAnswers, FieldError, display_value, parse_field, read_answers
+from .present import KINDS, other_results, result_groups
+from .staff import STAFF_ERRORS, LoginRequired, NoAccess, staff_session
+from .staff import requires as staff_requires
+from .templating import page
+
+KCC_PATH = "/kcc"
+PANEL_PATH = "/kcc/uitkomst"
+KCC_ROLES = ("kcc", "casemanager")
+NO_STORE = CacheControlHeader(no_store=True)
+
+#: groups of the form, in order (``groep`` in rules/vragen.yaml); unknown groups go last under "Overig"
+GROUPS = {"onderwerp": "Onderwerp", "persoon": "Persoon en huishouden", "geld": "Geld", "werk": "Werk",
+          "wonen": "Wonen", "zorg": "Zorg en ondersteuning", "gezin": "Gezin en kinderen",
+          "mantelzorg": "Mantelzorg", "welzijn": "Welzijn en veiligheid"}
+STATUS_WORDS = {"eligible": "Past", "unknown": "Nog open", "not_eligible": "Past niet"}
+STATUS_BADGE = {"eligible": "success", "unknown": "warning", "not_eligible": "neutral"}
+
+#: the shortcuts kcc.js handles, as the page documents them (key, what it does)
+SHORTCUTS = [
+    ("Alt+Shift+Z of /", "Naar het zoekveld"),
+    ("Enter in het zoekveld", "Open het eerste zoekresultaat in de uitkomst"),
+    ("Alt+Shift+V", "Naar de vraag die nu het meest beslist"),
+    ("Alt+Shift+R", "Naar de uitkomst"),
+    ("Alt+Shift+K", "Kopieer de samenvatting"),
+    ("Alt+Shift+N", "Nieuw gesprek: alles wissen"),
+    ("J / N", "Ja / Nee bij een ja/nee-vraag die de focus heeft"),
+    ("0 of Backspace", "Ja/nee-antwoord wissen (weer onbekend)"),
+    ("Tab / Shift+Tab", "Volgende / vorige vraag"),
+]
+
+
+# ---------------------------------------------------------------- one call
+
+@dataclass(frozen=True)
+class Relevance:
+    """How much a question matters right now, for its marker next to the field."""
+
+    state: str  # answered, topics, next, needed, idle (cannot change anything now), ignored (answer does not count)
+    count: int = 0  # open results (and the case-manager decision) the answer could settle
+
+    @property
+    def text(self) -> str:
+        """The marker text, also read by screen readers.
+
+        >>> Relevance("needed", 2).text, Relevance("idle").text, Relevance("answered").text
+        ('(nodig voor 2 uitkomsten)', '(nu niet nodig)', '')
+        """
+        if self.state in ("next", "needed"):
+            words = "1 uitkomst" if self.count == 1 else f"{self.count} uitkomsten"
+            return f"(beslist het meest: nodig voor {words})" if self.state == "next" else f"(nodig voor {words})"
+        return {"idle": "(nu niet nodig)", "ignored": "(telt nu niet mee)"}.get(self.state, "")
+
+
+@dataclass
+class Call:
+    """One request's view of a call: what the fields show, the answers that count, problems, the check."""
+
+    catalog: Catalog
+    shown: dict[str, Any]
+    answers: dict[str, Any]  # JSON answers that count, in vocabulary order
+    ignored: frozenset[str]  # answered, but the answer cannot matter (e.g. rent for a bought house)
+    errors: list[FieldError]
+    result: CheckResult
+    product: ProductResult | None = None
+    relevance: dict[str, Relevance] = field(default_factory=dict)
+
+
+def read_call(catalog: Catalog, date: dt.date, form: Any) -> Call:
+    """Read every question's field (empty = not answered), settle the answers and run the check."""
+    vocabulary = catalog.vocabulary
+    try:  # answers carried back from the referral form as one hidden field
+        carried, _ = read_answers(form.get(ANSWERS_FIELD), vocabulary)
+    except BadAnswers:
+        raise ClientException("de antwoorden in het formulier zijn niet geldig") from None
+    answers: dict[str, Any] = {}
+    shown: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    for question in vocabulary:
+        qid = question.id
+        value, error, typed = parse_field(question, form)
+        if typed in ("", []) and qid in carried:
+            value, error, typed = carried[qid], None, display_value(question, carried[qid])
+        shown[qid] = typed
+        if typed in ("", []):
+            continue  # not answered (yet): no error
+        if error is not None:
+            errors.append(error)
+        else:
+            answers[qid] = value
+    wizard = Wizard(catalog, date, dict(answers))
+    if answers:  # set() revalidates and forgets answers that cannot matter (the wizard's own rule)
+        wizard.set(*next(reversed(answers.items())))
+    result = wizard.check()
+    call = Call(catalog, shown, {q: a for q, a in answers.items() if q in wizard.ordered},
+                frozenset(answers) - frozenset(wizard.ordered), errors, result)
+    chosen = str(form.get("toon") if "toon" in form else form.get("product") or "")
+    call.product = next((r for r in result.results if r.id == chosen), None)
+    call.relevance = relevance(call)
+    return call
+
+
+def relevance(call: Call) -> dict[str, Relevance]:
+    """Each question's state for its marker.
+
+    A question matters when its answer could settle an open result in the chosen topics or the
+    case-manager decision. The wizard's ``deciding`` lists only what it may ask now; on this
+    screen any question can be answered first, so a follow-up question (say "langdurig" before
+    "moeite met") also counts when the open rule itself needs it, unless its ``alleen_als``
+    already rules it out. The count on the marker is the wizard's when it has one.
+    """
+    result, catalog = call.result, call.catalog
+    env = catalog.env(result.answers, result.date)
+    deciding: Counter[str] = Counter()
+    needs: Counter[str] = Counter()
+    for r in result.results:
+        if r.status == "unknown" and r.id in result.relevant:
+            deciding.update(r.deciding)
+            needs.update(catalog.explain(r.id, env).missing)
+    if result.case_manager.route == "unknown":
+        deciding.update(result.case_manager.deciding)
+        needs.update(catalog.routing.route.explain(env).missing)
+    ruled_out = {q for q, condition in catalog.question_conditions.items() if condition.status(env) is False}
+    best = result.next_question.id if result.next_question else None
+    found = {}
+    for question in catalog.vocabulary:
+        qid = question.id
+        count = deciding[qid] or needs[qid]
+        if qid == TOPICS_QUESTION:
+            state = "topics"
+        elif qid in call.ignored:
+            state = "ignored"
+        elif qid in result.answers:
+            state = "answered"
+        elif qid == best:
+            state = "next"
+        else:
+            state = "needed" if count and qid not in ruled_out else "idle"
+        found[qid] = Relevance(state, count if state in ("next", "needed") else 0)
+    return found
+
+
+def field_target(question: Question) -> str:
+    """The id of the element that receives focus for a question (error summary, "beslist het meest")."""
+    if question.type == "choice":
+        return question.id  # a <select> on this screen
+    if question.type == "multi":
+        return f"{question.id}-{next(iter(question.options))}"
+    return f"{question.id}-ja" if question.type == "boolean" else question.id
+
+
+def grouped_questions(catalog: Catalog) -> list[tuple[str, str, list[Question]]]:
+    """(group id, group title, questions) in the order of ``GROUPS``, questions in vocabulary order."""
+    by_group: dict[str, list[Question]] = {}
+    for question in catalog.vocabulary:
+        by_group.setdefault(question.definition.groep, []).append(question)
+    order = list(GROUPS) + sorted(g for g in by_group if g not in GROUPS)
+    return [(g, GROUPS.get(g, g.capitalize()), by_group[g]) for g in order if g in by_group]
+
+
+# ---------------------------------------------------------------- rendering
+
+def context(request: Request, call: Call, session: Any) -> dict[str, Any]:
+    catalog, result = call.catalog, call.result
+    vocabulary = catalog.vocabulary
+    errors = [{"target": field_target(vocabulary[e.question]), "question": e.question,
+               "message": f"{vocabulary[e.question].short}: {e.message}"} for e in call.errors]
+    eligible = sum(1 for r in result.results if r.status == "eligible" and r.id in result.relevant)
+    still_open = sum(1 for r in result.results if r.status == "unknown" and r.id in result.relevant)
+    others = other_results(result)
+    return {
+        "session": session, "can_refer": session is not None and session.user.role == "kcc",
+        "groups": grouped_questions(catalog), "shown": call.shown, "errors": errors,
+        "field_errors": {e.question: e.message for e in call.errors}, "relevance": call.relevance,
+        "result": result, "cm": result.case_manager, "result_groups": result_groups(result),
+        "others": others, "other_fitting": sum(1 for _, items in others for r in items if r.status == "eligible"),
+        "kinds": KINDS, "product": call.product,
+        "antwoorden": call.answers, "summary": summary_text(catalog, result), "team": catalog.routing.team,
+        "vocabulary": vocabulary, "field_target": field_target, "status_words": STATUS_WORDS,
+        "status_badge": STATUS_BADGE, "shortcuts": SHORTCUTS, "eligible_count": eligible,
+        "open_count": still_open, "topics_chosen": TOPICS_QUESTION in result.answers,
+    }
+
+
+async def _call(request: Request) -> tuple[Call, Any]:
+    form = await request.form()
+    content = request.app.state.content
+    return read_call(content.current.catalog, content.today(), form), await staff_session(request)
+
+
+# ---------------------------------------------------------------- handlers
+
+def _login_first(request: Request, exc: Exception) -> Response:
+    """Anonymous (or expired): the login page; an htmx request is told to go there instead of swapping it in."""
+    if request.headers.get("hx-request") == "true":
+        return Response("", status_code=401, headers={"hx-redirect": "/medewerkers/inloggen",
+                                                      "cache-control": "no-store"})
+    return STAFF_ERRORS[LoginRequired](request, exc)
+
+
+def _no_access(request: Request, exc: Exception) -> Response:
+    return Template("kcc_geen_toegang.html", context={"fragment": False}, status_code=403,
+                    headers={"cache-control": "no-store"})
+
+
+KCC = {"guards": [staff_requires(*KCC_ROLES)], "cache_control": NO_STORE,
+       "exception_handlers": {LoginRequired: _login_first, NoAccess: _no_access}}
+
+
+@get(KCC_PATH, name="kcc", **KCC)
+async def kcc_page(request: Request) -> Any:
+    """A new call: every field empty."""
+    content = request.app.state.content
+    call = read_call(content.current.catalog, content.today(), {})
+    return page(request, "kcc.html", context(request, call, await staff_session(request)), no_store=True)
+
+
+@post(KCC_PATH, name="kcc-post", **KCC)
+async def kcc_recalculate(request: Request) -> Any:
+    """"Bereken" without JavaScript (and the way back from the referral form): the whole page again."""
+    call, session = await _call(request)
+    return page(request, "kcc.html", context(request, call, session), status=422 if call.errors else 200,
+                no_store=True)
+
+
+@post(PANEL_PATH, name="kcc-panel", **KCC)
+async def kcc_panel(request: Request) -> Any:
+    """For htmx: the results panel plus out-of-band markers, error messages and status text."""
+    call, session = await _call(request)
+    return Template("_kcc_bijwerken.html", context=context(request, call, session),
+                    status_code=422 if call.errors else 200, headers={"cache-control": "no-store"})
+
+
+ROUTES = [kcc_page, kcc_recalculate, kcc_panel]

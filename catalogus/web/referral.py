@@ -1,0 +1,202 @@
+"""Referral to the wijkteam: the resident's form (``/aanmelden``) and the case managers' queue.
+
+The answers arrive as the hidden ``antwoorden`` field from the results page (POST, never in
+a URL). The server runs the check again on them, so the stored products, reasons and urgency
+are what the rules say, not what a form claims.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from litestar import Request, get, post
+from litestar.exceptions import ClientException, NotFoundException
+from litestar.response import Redirect
+
+from .. import ratelimit, referrals
+from ..contact import CONTACT_TIMES, NOTE_MAX, FieldProblem, ReferralError, format_phone, validate_contact
+from ..referrals import CONSENT_TEXTS, CURRENT_CONSENT_VERSION, STATUSES, Actor
+from ..wizard import run_check
+from .forms import ANSWERS_FIELD, BadAnswers, read_answers
+from .staff import STAFF_ERRORS, actor_of, client_address, database, requires, run, settings_of, staff_session
+from .templating import date_nl, page
+
+FIELD_TARGETS = {"name": "naam", "phone": "telefoon", "email": "email", "contact_time": "contact_time-ochtend",
+                 "note": "toelichting", "consent": "toestemming"}
+FORM_FIELDS = {"naam": "name", "telefoon": "phone", "email": "email", "contact_time": "contact_time",
+               "toelichting": "note"}
+
+
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+
+
+def when(moment: dt.datetime | None) -> str:
+    """Date and time in Dutch local time, as staff read it.
+
+    >>> when(dt.datetime(2026, 11, 26, 9, 5, tzinfo=dt.timezone.utc))
+    '26 november 2026, 10.05 uur'
+    """
+    if moment is None:
+        return ""
+    local = moment.astimezone(LOCAL_TIME)
+    return f"{date_nl(local)}, {local.hour}.{local.minute:02d} uur"
+
+
+def _snapshot(request: Request):
+    return request.app.state.content.current
+
+
+def _check(request: Request, raw: Any):
+    """The validated answers of the hidden field and the check on them."""
+    catalog = _snapshot(request).catalog
+    try:
+        ordered, answers = read_answers(raw, catalog.vocabulary)
+    except BadAnswers:
+        raise ClientException("de antwoorden in het formulier zijn niet geldig") from None
+    return catalog, ordered, run_check(catalog, answers, request.app.state.content.today())
+
+
+# ---------------------------------------------------------------- resident (or KCC on a caller's behalf)
+
+@get("/aanmelden", name="referral-start")
+async def referral_start(request: Request) -> Any:
+    """Without answers there is nothing to refer: explain where to start."""
+    return page(request, "referral_start.html", {"team": _snapshot(request).catalog.routing.team}, no_store=True)
+
+
+@post("/aanmelden", name="referral")
+async def referral(request: Request) -> Any:
+    form = await request.form()
+    catalog, ordered, result = _check(request, form.get(ANSWERS_FIELD))
+    session = await staff_session(request)
+    on_behalf = session is not None and session.complete and session.user.role == "kcc"
+    context = {"antwoorden": ordered, "team": catalog.routing.team, "result": result, "on_behalf": on_behalf,
+               "consent_text": CONSENT_TEXTS[CURRENT_CONSENT_VERSION], "contact_times": CONTACT_TIMES,
+               "note_max": NOTE_MAX, "values": {k: "" for k in FORM_FIELDS}, "errors": [], "field_errors": {},
+               "consent": False}
+    if result.case_manager.route is not True:
+        return page(request, "referral_not_routed.html", context, no_store=True)
+    if form.get("stap") != "versturen":
+        return page(request, "referral_form.html", context, no_store=True)
+
+    values = {k: str(form.get(k) or "") for k in FORM_FIELDS}
+    context.update(values=values, consent=form.get("toestemming") == "ja")
+    contact, problems = validate_contact({FORM_FIELDS[k]: v for k, v in values.items()})
+    if not context["consent"]:
+        problems.append(FieldProblem("consent", "Zonder uw toestemming kunnen wij uw aanmelding niet naar het "
+                                                "wijkteam sturen. Er is niets opgeslagen. Zet een vinkje als u "
+                                                "toestemming geeft."))
+    if problems:
+        return _form_with_errors(request, context, problems)
+    db, settings = database(request), settings_of(request)
+    if not await run(ratelimit.allow, db, "aanmelden", client_address(request), settings.rate_limit_per_minute):
+        return page(request, "referral_form.html", {**context, "errors": [{
+            "target": "naam", "message": "Er kwamen te veel aanmeldingen achter elkaar van dit adres. Wacht een "
+                                         "minuut en verstuur het formulier dan opnieuw."}]}, status=429,
+            no_store=True)
+    actor = actor_of(session, request) if on_behalf else Actor.resident(client_address(request))
+    try:
+        stored = await run(
+            referrals.create_referral, db, contact, consent=True, answers=ordered,
+            products=[r.id for r in result.results if r.status == "eligible"],
+            reasons=list(result.case_manager.reasons), urgent=result.case_manager.urgent,
+            channel="kcc" if on_behalf else "online", actor=actor, catalog_version=catalog.version)
+    except ReferralError as exc:  # pragma: no cover - validated above
+        return _form_with_errors(request, context, exc.problems)
+    return page(request, "referral_done.html", {"reference": stored.reference, "team": catalog.routing.team,
+                                                "urgent": result.case_manager.urgent,
+                                                "urgent_contacts": result.case_manager.urgent_contacts,
+                                                "on_behalf": on_behalf}, no_store=True)
+
+
+def _form_with_errors(request: Request, context: dict, problems: list[FieldProblem]) -> Any:
+    errors = [{"target": FIELD_TARGETS[p.field], "message": p.message} for p in problems]
+    field_errors = {p.field: p.message for p in problems}
+    return page(request, "referral_form.html", {**context, "errors": errors, "field_errors": field_errors},
+                status=422, no_store=True)
+
+
+# ---------------------------------------------------------------- case managers
+
+CASEMANAGER = {"guards": [requires("casemanager")], "exception_handlers": STAFF_ERRORS}
+
+
+@get("/medewerkers/aanmeldingen", name="referral-queue", **CASEMANAGER)
+async def queue(request: Request) -> Any:
+    session = await staff_session(request)
+    status = request.query_params.get("status") or None
+    if status not in STATUSES:
+        status = None
+    items = await run(referrals.list_queue, database(request), actor_of(session, request), status=status)
+    return page(request, "staff_queue.html", {"items": items, "status": status, "statuses": STATUSES,
+                                              "session": session, "when": when}, no_store=True)
+
+
+@get("/medewerkers/aanmeldingen/{reference:str}", name="referral-detail", **CASEMANAGER)
+async def detail(request: Request, reference: str) -> Any:
+    session = await staff_session(request)
+    found = await run(referrals.get_referral, database(request), reference, actor_of(session, request))
+    if found is None:
+        raise NotFoundException("onbekende aanmelding")
+    catalog = _snapshot(request).catalog
+    return page(request, "staff_referral.html", {
+        "referral": found, "session": session, "statuses": STATUSES, "contact_times": CONTACT_TIMES, "when": when,
+        "answers": _answer_rows(catalog, found.answers), "phone": format_phone(found.phone) if found.phone else "",
+        "products": [(pid, catalog.products[pid].title if pid in catalog.products else pid)
+                     for pid in found.products],
+    }, no_store=True)
+
+
+@get("/medewerkers/aanmeldingen/{reference:str}/log", name="referral-log", **CASEMANAGER)
+async def access_log(request: Request, reference: str) -> Any:
+    session = await staff_session(request)
+    db, actor = database(request), actor_of(session, request)
+    found = await run(referrals.get_referral, db, reference, actor)
+    if found is None:
+        raise NotFoundException("onbekende aanmelding")
+    entries = await run(referrals.access_log, db, found.reference, actor)
+    return page(request, "staff_access_log.html", {"referral": found, "entries": entries, "session": session,
+                                                     "when": when},
+                no_store=True)
+
+
+async def _change(request: Request, reference: str, change: Any) -> Any:
+    session = await staff_session(request)
+    try:
+        done = await run(change, database(request), reference, actor_of(session, request))
+    except LookupError:
+        raise NotFoundException("onbekende aanmelding") from None
+    except referrals.WrongStatus:
+        done = None
+    target = done.reference if done else (referrals.normalise_reference(reference) or "")
+    return Redirect(f"/medewerkers/aanmeldingen/{target}", status_code=303, headers={"cache-control": "no-store"})
+
+
+@post("/medewerkers/aanmeldingen/{reference:str}/in-behandeling", name="referral-assign", **CASEMANAGER)
+async def assign(request: Request, reference: str) -> Any:
+    return await _change(request, reference, referrals.assign)
+
+
+@post("/medewerkers/aanmeldingen/{reference:str}/afronden", name="referral-finish", **CASEMANAGER)
+async def finish(request: Request, reference: str) -> Any:
+    return await _change(request, reference, referrals.finish)
+
+
+def _answer_rows(catalog: Any, answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """(question text, formatted answer) in the order given; answers to retired questions shown as stored."""
+    rows = []
+    for qid, value in answers.items():
+        question = catalog.vocabulary.questions.get(qid)
+        if question is None:
+            rows.append((qid, str(value)))
+            continue
+        try:
+            rows.append((question.text, question.format(question.parse(value))))
+        except ValueError:
+            rows.append((question.text, str(value)))
+    return rows
+
+
+ROUTES = [referral_start, referral, queue, detail, access_log, assign, finish]

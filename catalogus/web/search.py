@@ -1,0 +1,116 @@
+"""Search pages: ``/zoeken`` and the staff list of queries that found nothing.
+
+``/zoeken?q=`` is a plain GET form and works without JavaScript. With htmx the
+search box asks for ``/zoeken`` while the resident types; a request whose
+``HX-Target`` is one of ``LIVE_TARGETS`` gets only ``_zoekresultaten.html``
+(used on /zoeken, on the home page and on the KCC screen).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import anyio
+from litestar import Request, get
+from litestar.response import Template
+
+from ..content import Snapshot
+from ..search import SearchGaps, SearchIndex, SearchResults, build_index
+from ..search_gaps import DatabaseGaps
+from .present import KIND_BY_SLUG, KINDS, domain_titles
+from .staff import STAFF_ERRORS, requires, staff_session
+from .templating import page
+
+SEARCH_PATH = "/zoeken"
+GAPS_PATH = "/medewerkers/zoekvragen"
+#: htmx targets that get only the results (the page's own, the home page's, the KCC screen's)
+LIVE_TARGETS = {"zoekresultaten": 20, "home-zoekresultaten": 5, "kcc-zoekresultaten": 8}
+PAGE_LIMIT = 20
+MAX_QUERY_CHARS = 200
+KIND_LABELS = {"collective": "Voor iedereen", "provision": "Regeling", "referral": "Andere organisatie"}
+
+
+def search_index(request: Any) -> SearchIndex:
+    """The index of the current content snapshot (built once per version when no builder was set)."""
+    snapshot: Snapshot = request.app.state.content.current
+    if snapshot.search is not None:
+        return snapshot.search
+    cached = getattr(request.app.state, "search_fallback", None)
+    if cached is None or cached.version != snapshot.version:
+        cached = build_index(snapshot.catalog)
+        request.app.state.search_fallback = cached
+    return cached
+
+
+def search_gaps(app: Any) -> SearchGaps | None:
+    """Where zero-result queries go: the database when the staff area opened one."""
+    gaps = getattr(app.state, "search_gaps", None)
+    if gaps is None and getattr(app.state, "db", None) is not None:
+        gaps = DatabaseGaps(app.state.db)
+        app.state.search_gaps = gaps
+    return gaps
+
+
+async def run_search(request: Any, text: str, *, limit: int, domain: str | None = None, kind: str | None = None,
+                     live: bool = False) -> SearchResults:
+    """Search off the event loop; count a finished query that found nothing (not the keystrokes of live search)."""
+    index = search_index(request)
+    results = await anyio.to_thread.run_sync(
+        lambda: index.search(text, limit=limit, domain=domain, kind=kind, partial=live))
+    if not live and results.understood and results.total == 0 and domain is None and kind is None:
+        gaps = search_gaps(request.app)
+        if gaps is not None:
+            await anyio.to_thread.run_sync(gaps.record, text)
+    return results
+
+
+def search_url(q: str, onderwerp: str | None = None, soort: str | None = None) -> str:
+    """A /zoeken link that keeps the query and sets the filters.
+
+    >>> search_url("huur & gas", "geld")
+    '/zoeken?q=huur+%26+gas&onderwerp=geld'
+    """
+    params = {"q": q, "onderwerp": onderwerp or "", "soort": soort or ""}
+    return SEARCH_PATH + "?" + urlencode({k: v for k, v in params.items() if v})
+
+
+def live_target(request: Any) -> str | None:
+    target = request.headers.get("hx-target")
+    if request.headers.get("hx-request") == "true" and target in LIVE_TARGETS:
+        return target
+    return None
+
+
+@get(SEARCH_PATH, name="search")
+async def search_page(request: Request, q: str = "", onderwerp: str = "", soort: str = "") -> Any:
+    text = q[:MAX_QUERY_CHARS * 10]
+    catalog = request.app.state.content.current.catalog
+    titles = domain_titles(catalog)
+    domain = onderwerp if onderwerp in titles else None
+    kind_info = KIND_BY_SLUG.get(soort)
+    target = live_target(request)
+    limit = LIVE_TARGETS[target] if target else PAGE_LIMIT
+    results = None
+    if text.strip():
+        results = await run_search(request, text, limit=limit, domain=domain,
+                                   kind=kind_info.kind if kind_info else None, live=target is not None)
+    context = {
+        "q": text[:MAX_QUERY_CHARS], "results": results, "domain": domain, "soort": kind_info.slug if kind_info else None,
+        "domain_titles": titles, "kinds": KINDS, "kind_labels": KIND_LABELS, "search_url": search_url,
+        "target": target or "zoekresultaten", "compact": target not in (None, "zoekresultaten"),
+    }
+    if target:
+        return Template("_zoekresultaten.html", context={**context, "live": True}, headers={"vary": "HX-Request"})
+    return page(request, "zoeken.html", {**context, "live": False})
+
+
+@get(GAPS_PATH, name="staff-search-gaps", guards=[requires()], exception_handlers=STAFF_ERRORS)
+async def gaps_page(request: Request) -> Any:
+    gaps = search_gaps(request.app)
+    rows = await anyio.to_thread.run_sync(gaps.top, 100) if gaps is not None else []
+    session = await staff_session(request)
+    return page(request, "staff_zoekvragen.html", {"session": session, "rows": rows}, no_store=True)
+
+
+ROUTES = [search_page, gaps_page]

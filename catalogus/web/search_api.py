@@ -1,0 +1,67 @@
+"""``GET /api/v1/search``: ranked products for what a resident typed (contract: api.md).
+
+The query is plain words, never query syntax. Empty or whitespace-only ``q`` -> 422;
+``limit`` outside 1..50 -> 422; anything else (2,000 characters, only punctuation,
+``AND (``) is answered, possibly with no results.
+"""
+
+from __future__ import annotations
+
+from litestar import Request, get
+from litestar.params import Parameter
+from msgspec import Struct
+from typing_extensions import Annotated
+
+from .api import BAD_REQUEST, PREFIX, TAGS, _page_url, _problem
+from .api_schema import ApiError, Domain, Kind
+from .search import run_search
+
+MAX_LIMIT = 50
+
+
+class SearchHit(Struct, kw_only=True):
+    id: str
+    title: str
+    kind: Kind
+    domains: list[Domain]
+    summary: str
+    score: float
+    highlights: list[str]  # HTML-escaped text fragments with <mark> around the matching words
+    url: str
+
+
+class SearchFacets(Struct, kw_only=True):
+    domain: dict[str, int]
+    kind: dict[str, int]
+
+
+class SearchResponse(Struct, kw_only=True):
+    query: str
+    results: list[SearchHit]
+    suggestion: str | None  # a corrected query ("Bedoelde u ...?") or null
+    total: int
+    facets: SearchFacets
+
+
+@get(f"{PREFIX}/search", name="api-search", tags=TAGS, responses=BAD_REQUEST,
+     summary="Zoek producten met de woorden van de inwoner; beste eerst, met 'Bedoelde u'")
+async def search(
+    request: Request,
+    q: Annotated[str | None, Parameter(description="wat de inwoner typte (gewone woorden)")] = None,
+    limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT, description="hoeveel resultaten (1 tot en met 50)")] = 10,
+    kind: Annotated[Kind | None, Parameter(description="alleen deze soort")] = None,
+    domain: Annotated[Domain | None, Parameter(description="alleen dit domein")] = None,
+) -> SearchResponse:
+    if q is None or not q.strip():
+        raise _problem(422, [ApiError("typ een of meer woorden om te zoeken", field="q")])
+    found = await run_search(request, q, limit=limit, domain=domain, kind=kind)
+    return SearchResponse(
+        query=q,
+        results=[SearchHit(**hit.to_api(), url=_page_url(request, hit.id)) for hit in found.hits],
+        suggestion=found.suggestion,
+        total=found.total,
+        facets=SearchFacets(domain=found.facets["domain"], kind=found.facets["kind"]),
+    )
+
+
+ROUTES = [search]

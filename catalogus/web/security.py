@@ -1,0 +1,182 @@
+"""Security on every response: headers, CSRF, the secret key, and friendly error pages.
+
+Headers are added in a ``before_send`` hook rather than a middleware: Litestar runs
+middleware only for matched routes, and 404/405 responses must carry them too.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from litestar import Request, Response
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import MediaType
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Template
+from litestar.types import Message, Scope
+
+from ..settings import Settings
+from .templating import is_fragment_request
+
+log = logging.getLogger("catalogus.web")
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "form-action 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'")
+
+SECURITY_HEADERS = {
+    "content-security-policy": CSP,
+    "strict-transport-security": "max-age=63072000; includeSubDomains",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), fullscreen=(self)",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+}
+
+NO_STORE = "no-store"
+CSRF_COOKIE = "csrftoken"
+CSRF_HEADER = "x-csrftoken"
+API_PREFIX = "/api/"
+
+
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    """Set the security headers on every HTTP response; never let answers be cached after a POST."""
+    if message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    for name, value in SECURITY_HEADERS.items():
+        headers[name] = value
+    if scope.get("method") not in ("GET", "HEAD") and "cache-control" not in headers:
+        headers["cache-control"] = NO_STORE
+
+
+def secret_key(settings: Settings) -> str:
+    """The key that signs CSRF tokens and cookies: the setting, or one kept in the data directory.
+
+    Every process of one deployment reads the same file, so tokens signed by one worker are
+    accepted by another.
+    """
+    if settings.secret_key:
+        return settings.secret_key
+    path = Path(settings.data_dir) / "secret_key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process was first
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key
+
+
+def csrf_config(settings: Settings) -> CSRFConfig:
+    """CSRF for every form: cookie plus hidden field ``_csrf_token`` (or the header for htmx).
+
+    The JSON API is excluded: it uses no cookies, so a forged cross-site request gains nothing.
+    """
+    return CSRFConfig(secret=secret_key(settings), cookie_name=CSRF_COOKIE, header_name=CSRF_HEADER,
+                      cookie_secure=settings.secure_cookies, cookie_httponly=True, cookie_samesite="lax",
+                      exclude=["^/api/"])
+
+
+# ---------------------------------------------------------------- errors
+
+ERROR_PAGES: dict[int, tuple[str, str]] = {
+    400: ("Dit verzoek klopt niet", "De gegevens die we kregen, kunnen we niet lezen. Ga terug en probeer het "
+                                    "opnieuw, of begin opnieuw met de check."),
+    403: ("Het formulier is verlopen", "Uw gegevens zijn niet verstuurd. Dat gebeurt als een pagina lang open "
+                                       "stond, of als cookies uitstaan. Ga terug, laad de pagina opnieuw en "
+                                       "probeer het nog een keer."),
+    404: ("Deze pagina bestaat niet", "Misschien is het adres verkeerd getypt, of is de pagina verhuisd. "
+                                      "Zoek wat u nodig heeft, of ga naar de startpagina."),
+    405: ("Dit kan zo niet", "Deze pagina werkt niet op deze manier. Ga naar de startpagina en probeer "
+                             "het opnieuw."),
+    413: ("Dat is te veel tekst", "U stuurde meer gegevens dan we kunnen verwerken. Maak het korter en "
+                                  "probeer het opnieuw."),
+    422: ("Dit verzoek klopt niet", "Een van de gegevens is niet goed. Ga terug en probeer het opnieuw."),
+    429: ("Even wachten", "U deed te veel verzoeken achter elkaar. Wacht een minuut en probeer het opnieuw."),
+    500: ("Er ging iets mis", "Dit ligt aan ons, niet aan u. Probeer het later nog eens. Lukt het dan nog "
+                              "niet? Bel 14 0555."),
+}
+
+
+class ApiProblem(HTTPException):
+    """A JSON API error with the problems to report, each naming its field."""
+
+    def __init__(self, status: int, errors: list[dict[str, Any]]):
+        super().__init__(status_code=status, detail="; ".join(str(e.get("message")) for e in errors))
+        self.errors = errors
+
+
+def _status_of(exc: Exception) -> int:
+    return exc.status_code if isinstance(exc, HTTPException) else 500
+
+
+def api_error_body(status: int, errors: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"status": status, "errors": errors}
+
+
+def _api_errors(exc: Exception, status: int) -> list[dict[str, Any]]:
+    if isinstance(exc, ApiProblem):
+        return exc.errors
+    if isinstance(exc, ValidationException) and isinstance(exc.extra, list) and exc.extra:
+        found = []
+        for item in exc.extra:
+            if isinstance(item, dict):
+                field = str(item.get("key") or item.get("source") or "body")
+                message = str(item.get("message", "ongeldige waarde"))
+                if field == "data":  # Litestar's name for the whole request body
+                    field = "body"
+                    if message.strip("'") == "data":
+                        message = "de body ontbreekt; stuur een JSON-object, bijvoorbeeld {\"answers\": {}}"
+                found.append({"field": field, "message": message})
+        if found:
+            return found
+    if status == 404:
+        return [{"field": "path", "message": "dit adres bestaat niet in de API"}]
+    if status == 405:
+        return [{"field": "method", "message": "deze methode is hier niet toegestaan"}]
+    if status >= 500:
+        return [{"field": "server", "message": "er ging iets mis aan onze kant; probeer het later opnieuw"}]
+    detail = exc.detail if isinstance(exc, HTTPException) else ""
+    return [{"field": "body", "message": str(detail or "ongeldig verzoek")}]
+
+
+def handle_exception(request: Request, exc: Exception) -> Response:
+    """Every error as a friendly Dutch page, or as a JSON error body under /api/."""
+    status = _status_of(exc)
+    if status >= 500:
+        log.error("onverwachte fout bij %s %s: %s", request.method, request.url.path, type(exc).__name__,
+                  exc_info=exc)
+    headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
+    if request.url.path.startswith(API_PREFIX):
+        if isinstance(exc, ValidationException) and status == 400:
+            status = 422 if not _is_malformed_body(exc) else 400
+        return Response(api_error_body(status, _api_errors(exc, status)), status_code=status, headers=headers,
+                        media_type="application/json")
+    title, text = ERROR_PAGES.get(status, ERROR_PAGES[400 if status < 500 else 500])
+    headers.setdefault("cache-control", NO_STORE)
+    try:
+        return Template("error.html", context={"status": status, "title": title, "text": text,
+                                               "fragment": is_fragment_request(request)},
+                        status_code=status, headers=headers, media_type=MediaType.HTML)
+    except Exception:  # pragma: no cover - the error page itself must never fail
+        return Response(f"{title}\n\n{text}\n", status_code=status, headers=headers, media_type="text/plain")
+
+
+def _is_malformed_body(exc: ValidationException) -> bool:
+    detail = str(exc.detail or "").lower()
+    return "malformed" in detail or "decode" in detail
+
+
+EXCEPTION_HANDLERS = {Exception: handle_exception}

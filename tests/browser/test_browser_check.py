@@ -1,0 +1,96 @@
+"""Residents go through the check in Chromium, with JavaScript on and off, and with the keyboard only."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.wizard import (
+    RESULTS, current_question, focused_tag, keyboard_answer, run_check, tab_to,
+)
+from tests.test_personas import FATIMA, HENK, PERSONAS, SANNE
+
+pytestmark = pytest.mark.browser
+
+
+def eligible_on_page(page, section: str) -> set[str]:
+    return set(page.eval_on_selector_all(f'#{section} [data-status="eligible"]',
+                                         "els => els.map(e => e.dataset.product)"))
+
+
+def assert_results_grouped(page, catalog, household, expected):
+    topics = set(household["onderwerpen"])
+    in_topics = {p for p in expected if set(catalog.products[p].domains) & topics}
+    everything = set(page.eval_on_selector_all('[data-status="eligible"]', "els => els.map(e => e.dataset.product)"))
+    assert in_topics <= everything <= expected
+    for kind in ("collective", "provision", "referral"):
+        group = eligible_on_page(page, f"groep-{kind}")
+        assert group == {p for p in in_topics if catalog.products[p].kind == kind}
+    assert eligible_on_page(page, "andere-regelingen") == everything - in_topics
+
+
+CASES = [("fatima", FATIMA, "live_server"), ("henk", HENK, "live_server"), ("sanne-2026", SANNE, "live_server"),
+         ("sanne-2027", SANNE, "live_server_2027")]
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("name, household, server", CASES, ids=[c[0] for c in CASES])
+def test_a_persona_completes_the_check_and_sees_the_right_products(request, new_page, catalog, javascript, name,
+                                                                   household, server):
+    base_url = request.getfixturevalue(server).url
+    expected = PERSONAS[name][2]
+    page = new_page(javascript=javascript)
+    asked = run_check(page, base_url, household)
+    assert len(asked) < len(catalog.vocabulary) - 1
+    assert_results_grouped(page, catalog, household, expected)
+    if name.startswith("sanne"):
+        year = "2027" if name.endswith("2027") else "2026"
+        assert year in page.locator(".results__note").inner_text()
+    # With JavaScript htmx swapped every step into the page loaded at /check; without, each step was a POST.
+    assert page.url.endswith("/check" if javascript else "/check/uitkomst")
+    assert page.problems == []  # no script errors, no CSP violations
+
+
+def test_the_print_button_appears_only_with_javascript(live_server, new_page):
+    household = {**FATIMA, "onderwerpen": ["veiligheid"]}
+    for javascript in (True, False):
+        page = new_page(javascript=javascript)
+        run_check(page, live_server.url, household)
+        assert page.get_by_role("button", name="Printen of opslaan als pdf").is_visible() is javascript
+
+
+@pytest.mark.parametrize("javascript, household", [(True, HENK), (False, SANNE)], ids=["js-henk", "no-js-sanne"])
+def test_the_whole_check_works_with_the_keyboard_alone(live_server, new_page, catalog, javascript, household):
+    page = new_page(javascript=javascript)
+    page.goto(live_server.url + "/")
+    tab_to(page, 'a[href="/check"].utrecht-button-link')
+    page.keyboard.press("Enter")
+    page.locator('[data-question="onderwerpen"]').wait_for()
+    keyboard_answer(page, "onderwerpen", household["onderwerpen"])
+    for _ in range(40):
+        kind, question = current_question(page)
+        if kind != "vraag":
+            break
+        if javascript:  # after the swap, focus moved to the new question and the page shows its top
+            assert focused_tag(page, "H1") == "H1"
+            assert page.evaluate("() => window.scrollY") == 0
+        keyboard_answer(page, question, household[question])
+    assert kind == "controleer"
+    tab_to(page, 'form[action="/check/uitkomst"] button')
+    page.keyboard.press("Enter")
+    page.locator(RESULTS).wait_for()
+    if javascript:
+        assert focused_tag(page, "H1") == "H1"
+    tab_to(page, "details.why summary")
+    page.keyboard.press("Enter")
+    assert page.locator("details.why[open]").count() == 1
+    assert page.problems == []
+
+
+def test_an_error_moves_focus_to_the_error_summary(live_server, new_page):
+    page = new_page(javascript=True)
+    page.goto(live_server.url + "/check")
+    page.get_by_role("button", name="Volgende").click()
+    page.locator("[data-error-summary]").wait_for()
+    assert page.evaluate("() => document.activeElement.hasAttribute('data-error-summary')")
+    page.get_by_role("link", name="Kies minstens één onderwerp.").click()
+    assert page.evaluate("() => document.activeElement.id") == "onderwerpen-geld"

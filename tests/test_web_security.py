@@ -1,0 +1,131 @@
+"""Security on every response: headers, CSRF, no caching of answers, answers never in a URL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from litestar import get
+from litestar.testing import TestClient
+
+from catalogus.web.app import create_app
+from catalogus.web.security import CSP
+from tests.support.web import forms, walk_check, wizard_form
+from tests.test_personas import FATIMA
+
+
+def assert_secure(response):
+    headers = response.headers
+    csp = headers["content-security-policy"]
+    assert csp == CSP
+    for directive in ("default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'",
+                      "object-src 'none'", "base-uri 'none'", "form-action 'self'"):
+        assert directive in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert headers["strict-transport-security"].startswith("max-age=")
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] in ("no-referrer", "strict-origin")
+    assert "camera=()" in headers["permissions-policy"]
+
+
+@pytest.mark.parametrize("path", ["/", "/producten/voorbeeldpas", "/onderwerpen/geld", "/soorten/verwijzing",
+                                  "/check", "/bestaat-niet", "/producten/bestaat-niet", "/static/css/site.css",
+                                  "/static/js/site.js", "/static/vendor/htmx/htmx.min.js", "/static/nope.css",
+                                  "/api/v1/products", "/api/v1/products/nope", "/schema/openapi.json", "/ping"])
+def test_every_response_carries_the_security_headers(client, path):
+    assert_secure(client.get(path))
+
+
+def test_fragments_and_error_responses_carry_the_security_headers(client):
+    assert_secure(client.get("/check", headers={"HX-Request": "true", "HX-Target": "main"}))
+    assert_secure(client.post("/check", data={"vraag": "onderwerpen"}))  # CSRF failure
+    assert_secure(client.post("/api/v1/check", content="{", headers={"content-type": "application/json"}))
+    assert_secure(client.get("/check/uitkomst"))  # 405
+
+
+def test_a_post_without_a_csrf_token_is_refused(client):
+    client.get("/check")
+    response = client.post("/check", data={"antwoorden": "{}", "vraag": "onderwerpen", "onderwerpen": "geld"})
+    assert response.status_code == 403
+    assert "Het formulier is verlopen" in response.text
+    forged = client.post("/check", data={"antwoorden": "{}", "vraag": "onderwerpen", "onderwerpen": "geld",
+                                         "_csrf_token": "a" * 128})
+    assert forged.status_code == 403
+
+
+def test_the_csrf_header_works_for_htmx_requests(client):
+    client.get("/check")
+    token = client.cookies.get("csrftoken")
+    response = client.post("/check", data={"antwoorden": "{}", "vraag": "onderwerpen", "onderwerpen": "geld"},
+                           headers={"X-CSRFToken": token, "HX-Request": "true", "HX-Target": "main"})
+    assert response.status_code == 200
+    assert "<html" not in response.text
+
+
+def test_the_json_api_needs_no_csrf_token(client):
+    assert client.post("/api/v1/check", json={"answers": {}}).status_code == 200
+
+
+def test_wizard_and_result_pages_are_never_stored(client):
+    walk = walk_check(client, FATIMA)
+    for response in walk.pages:
+        assert "no-store" in response.headers["cache-control"], response.url
+
+
+def test_answers_never_appear_in_a_url_or_a_location_header(client):
+    walk = walk_check(client, FATIMA)
+    values = {json.dumps(v) for v in FATIMA.values()} | {str(v) for v in FATIMA.values()}
+    for response in walk.pages:
+        assert response.url.query in (b"", ""), response.url
+        assert "location" not in response.headers
+        for form in forms(response.text):
+            if "antwoorden" in form.hidden() or form.attrs.get("class") == "wizard__form":
+                assert form.method == "post"
+                assert "?" not in form.action
+    assert all(str(response.url).endswith(("/check", "/check/uitkomst")) for response in walk.pages)
+    assert values  # the walk used real answers
+
+
+def test_the_csrf_cookie_is_http_only_and_same_site(client):
+    cookie = client.get("/check").headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+
+
+def test_secure_cookies_by_default(tmp_path, web_content):
+    from tests.conftest import make_web_settings
+
+    app = create_app(make_web_settings(tmp_path, secure_cookies=True), content=web_content)
+    with TestClient(app) as secure_client:
+        assert "secure" in secure_client.get("/check").headers["set-cookie"].lower()
+
+
+@get("/test-ontploft", sync_to_thread=False)
+def explode() -> str:
+    raise RuntimeError("onverwacht")
+
+
+@get("/api/v1/test-ontploft", sync_to_thread=False)
+def explode_api() -> str:
+    raise RuntimeError("onverwacht")
+
+
+def test_an_unexpected_error_is_a_friendly_500_without_details(web_app):
+    web_app.register(explode)
+    web_app.register(explode_api)
+    with TestClient(web_app, raise_server_exceptions=False) as test_client:
+        page = test_client.get("/test-ontploft")
+        assert page.status_code == 500
+        assert "Er ging iets mis" in page.text and "onverwacht" not in page.text
+        assert_secure(page)
+        api = test_client.get("/api/v1/test-ontploft")
+        assert api.status_code == 500
+        assert api.json()["errors"][0]["field"] == "server" and "onverwacht" not in api.text
+
+
+def test_the_csrf_token_travels_in_a_meta_tag_for_htmx(client):
+    html = client.get("/check").text
+    token = wizard_form(html).hidden()["_csrf_token"]
+    assert f'<meta name="csrf-token" content="{token}">' in html
+    assert '"allowEval":false' in html and '"includeIndicatorStyles":false' in html
+    assert '"historyCacheSize":0' in html
+    assert 'hx-history="false"' in html
