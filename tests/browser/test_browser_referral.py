@@ -13,8 +13,6 @@ from tests.support.staff import ROUTED, XSS, add_staff
 
 pytestmark = pytest.mark.browser
 SHOTS = "referral-{}.png"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
@@ -25,18 +23,15 @@ def server(tmp_path):
 
 
 @pytest.fixture(params=[True, False], ids=["js", "nojs"])
-def page(request):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
-        context = browser.new_context(java_script_enabled=request.param)
-        page = context.new_page()
-        dialogs = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.dialogs = dialogs
-        yield page
-        browser.close()
+def page(request, browser):
+    """One page on the session's browser (two Playwright instances cannot share a thread)."""
+    context = browser.new_context(java_script_enabled=request.param)
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.dialogs = dialogs
+    yield page
+    context.close()
 
 
 def _answer_wizard(page, answers: dict) -> None:
