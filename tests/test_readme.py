@@ -18,3 +18,10 @@ def test_every_setting_is_in_the_readme_with_its_help():
 
 def test_the_two_commands_are_documented():
     assert "make run" in README and "make test" in README
+
+
+def test_every_cli_command_is_in_the_readme():
+    from catalogus.cli import main
+
+    for name in main.commands:
+        assert f"`catalogus {name}" in README, f"catalogus {name} is missing from README.md"
