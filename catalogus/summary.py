@@ -20,6 +20,10 @@ def summary_text(catalog: Catalog, result: CheckResult) -> str:
         lines.append("URGENT: " + "; ".join(f"{c.titel} ({c.telefoon})" for c in cm.urgent_contacts))
     route = {True: "ja", False: "nee", "unknown": "nog niet bekend"}[cm.route]
     lines.append(f"Casemanager wijkteam: {route}" + (f" — levensgebieden: {', '.join(cm.domains)}" if cm.domains else ""))
+    if cm.route is True and cm.reasons:
+        lines.append("Waarom: " + " ".join(cm.reasons))
+    elif cm.route == "unknown" and cm.deciding:
+        lines.append("Nog nodig voor de casemanager: " + ", ".join(catalog.vocabulary[q].short for q in cm.deciding))
     lines.append("")
     lines.append("Antwoorden:")
     for question in catalog.vocabulary:

@@ -30,8 +30,7 @@ from ..wizard import TOPICS_QUESTION, CheckResult, ProductResult
 from .check import Wizard
 from .forms import ANSWERS_FIELD, BadAnswers, FieldError, display_value, parse_field, read_answers
 from .present import KINDS, other_results, result_groups
-from .staff import STAFF_ERRORS, LoginRequired, NoAccess, staff_session
-from .staff import requires as staff_requires
+from .staff import STAFF_ERRORS, LoginRequired, NoAccess, requires, staff_session
 from .templating import page
 
 KCC_PATH = "/kcc"
@@ -70,16 +69,26 @@ class Relevance:
     count: int = 0  # open results (and the case-manager decision) the answer could settle
 
     @property
+    def parts(self) -> tuple[str, str]:
+        """The marker as (what, detail); a narrow screen shows only "what", screen readers hear both.
+
+        >>> Relevance("needed", 2).parts, Relevance("next", 1).parts, Relevance("idle").parts
+        (('nodig', ' voor 2 uitkomsten'), ('beslist het meest', ': nodig voor 1 uitkomst'), ('nu niet nodig', ''))
+        """
+        if self.state in ("next", "needed"):
+            words = "1 uitkomst" if self.count == 1 else f"{self.count} uitkomsten"
+            return ("beslist het meest", f": nodig voor {words}") if self.state == "next" else ("nodig", f" voor {words}")
+        return {"idle": ("nu niet nodig", ""), "ignored": ("telt nu niet mee", "")}.get(self.state, ("", ""))
+
+    @property
     def text(self) -> str:
-        """The marker text, also read by screen readers.
+        """The whole marker text.
 
         >>> Relevance("needed", 2).text, Relevance("idle").text, Relevance("answered").text
         ('(nodig voor 2 uitkomsten)', '(nu niet nodig)', '')
         """
-        if self.state in ("next", "needed"):
-            words = "1 uitkomst" if self.count == 1 else f"{self.count} uitkomsten"
-            return f"(beslist het meest: nodig voor {words})" if self.state == "next" else f"(nodig voor {words})"
-        return {"idle": "(nu niet nodig)", "ignored": "(telt nu niet mee)"}.get(self.state, "")
+        what, detail = self.parts
+        return f"({what}{detail})" if what else ""
 
 
 @dataclass
@@ -190,7 +199,8 @@ def grouped_questions(catalog: Catalog) -> list[tuple[str, str, list[Question]]]
 
 # ---------------------------------------------------------------- rendering
 
-def context(request: Request, call: Call, session: Any) -> dict[str, Any]:
+def context(call: Call, session: Any) -> dict[str, Any]:
+    """What the page and the panel templates need."""
     catalog, result = call.catalog, call.result
     vocabulary = catalog.vocabulary
     errors = [{"target": field_target(vocabulary[e.question]), "question": e.question,
@@ -233,7 +243,7 @@ def _no_access(request: Request, exc: Exception) -> Response:
                     headers={"cache-control": "no-store"})
 
 
-KCC = {"guards": [staff_requires(*KCC_ROLES)], "cache_control": NO_STORE,
+KCC = {"guards": [requires(*KCC_ROLES)], "cache_control": NO_STORE,
        "exception_handlers": {LoginRequired: _login_first, NoAccess: _no_access}}
 
 
@@ -242,14 +252,14 @@ async def kcc_page(request: Request) -> Any:
     """A new call: every field empty."""
     content = request.app.state.content
     call = read_call(content.current.catalog, content.today(), {})
-    return page(request, "kcc.html", context(request, call, await staff_session(request)), no_store=True)
+    return page(request, "kcc.html", context(call, await staff_session(request)), no_store=True)
 
 
 @post(KCC_PATH, name="kcc-post", **KCC)
 async def kcc_recalculate(request: Request) -> Any:
-    """"Bereken" without JavaScript (and the way back from the referral form): the whole page again."""
+    """The button Bereken without JavaScript, and the way back from the referral form: the whole page again."""
     call, session = await _call(request)
-    return page(request, "kcc.html", context(request, call, session), status=422 if call.errors else 200,
+    return page(request, "kcc.html", context(call, session), status=422 if call.errors else 200,
                 no_store=True)
 
 
@@ -257,7 +267,7 @@ async def kcc_recalculate(request: Request) -> Any:
 async def kcc_panel(request: Request) -> Any:
     """For htmx: the results panel plus out-of-band markers, error messages and status text."""
     call, session = await _call(request)
-    return Template("_kcc_bijwerken.html", context=context(request, call, session),
+    return Template("_kcc_bijwerken.html", context=context(call, session),
                     status_code=422 if call.errors else 200, headers={"cache-control": "no-store"})
 
 
