@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import logging
 import shutil
@@ -17,6 +18,13 @@ from catalogus.watch import content_filter, health_info, reload_now, start_watch
 
 BASE = Path(__file__).parent / "content" / "base"
 TODAY = dt.date(2026, 11, 26)
+
+
+def run_async(coroutine):
+    """asyncio.run in its own thread: the browser tests' sync Playwright keeps a loop in the main thread."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
 
 
 @pytest.fixture
@@ -218,10 +226,10 @@ def test_the_watcher_only_reacts_to_yaml_content_files():
 
 
 def test_reload_now_skips_work_when_nothing_changed_and_logs_diagnostic_codes(root, state, caplog):
-    assert asyncio.run(reload_now(state)) is None  # same files as the served version
+    assert run_async(reload_now(state)) is None  # same files as the served version
     (root / "products" / "minimapas.yaml").write_text("titel: Minimapas\ntitel: dubbel\n", encoding="utf-8")
     with caplog.at_level(logging.INFO, logger="catalogus.content"):
-        report = asyncio.run(reload_now(state))
+        report = run_async(reload_now(state))
     assert report is not None and not report.ok
     events = [(r.getMessage(), getattr(r, "catalogus_fields", {})) for r in caplog.records]
     assert ("content_reload_failed" in [e for e, _ in events])
@@ -244,7 +252,7 @@ def test_the_running_watcher_serves_a_change_and_keeps_the_old_version_when_brok
             await watcher.stop()
         assert watcher.task.done()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 async def _until(condition, timeout: float = 10.0) -> None:
