@@ -114,17 +114,24 @@ class Node:
 
 # ------------------------------------------------------------------ composites
 
-class AllOf(Node):
+class Junction(Node):
+    """``alle`` (decided by the first false part) or ``een_van`` (decided by the first true part)."""
+
+    decisive: bool
+    heading: str
+
     def __init__(self, parts: list[Node]):
         self.parts = tuple(parts)
         statuses = tuple(p.status for p in parts)
+        decisive = self.decisive
+        otherwise = not decisive
 
         def status(env: Env) -> Truth:
-            result: Truth = True
+            result: Truth = otherwise
             for part in statuses:
                 value = part(env)
-                if value is False:
-                    return False
+                if value is decisive:
+                    return decisive
                 if value is None:
                     result = None
             return result
@@ -135,72 +142,38 @@ class AllOf(Node):
         return self.parts
 
     def _explain(self, env):
-        false_reasons: list[str] = []
-        true_reasons: list[str] = []
+        deciding: list[str] = []
+        other: list[str] = []
         missing: set[str] = set()
-        undecided = False
+        decided = undecided = False
         for part in self.parts:
             outcome = part.explain(env)
-            if outcome.value is False:
-                false_reasons.extend(outcome.reasons)
+            if outcome.value is self.decisive:
+                decided = True
+                deciding.extend(outcome.reasons)
             elif outcome.value is None:
                 undecided = True
                 missing.update(outcome.missing)
             else:
-                true_reasons.extend(outcome.reasons)
-        if false_reasons:
-            return Outcome(False, _dedupe(false_reasons))
+                other.extend(outcome.reasons)
+        if decided:
+            return Outcome(self.decisive, _dedupe(deciding))
         if undecided:
-            return Outcome(None, _dedupe(true_reasons), frozenset(missing))
-        return Outcome(True, _dedupe(true_reasons))
+            return Outcome(None, _dedupe(other), frozenset(missing))
+        return Outcome(not self.decisive, _dedupe(other))
 
     def describe(self, day):
-        return Description("Alle voorwaarden hieronder gelden:", [p.describe(day) for p in self.parts])
+        return Description(self.heading, [p.describe(day) for p in self.parts])
 
 
-class AnyOf(Node):
-    def __init__(self, parts: list[Node]):
-        self.parts = tuple(parts)
-        statuses = tuple(p.status for p in parts)
+class AllOf(Junction):
+    decisive = False
+    heading = "Alle voorwaarden hieronder gelden:"
 
-        def status(env: Env) -> Truth:
-            result: Truth = False
-            for part in statuses:
-                value = part(env)
-                if value is True:
-                    return True
-                if value is None:
-                    result = None
-            return result
 
-        self.status = status
-
-    def children(self):
-        return self.parts
-
-    def _explain(self, env):
-        false_reasons: list[str] = []
-        true_reasons: list[str] = []
-        missing: set[str] = set()
-        undecided = any_true = False
-        for part in self.parts:
-            outcome = part.explain(env)
-            if outcome.value is True:
-                any_true = True
-                true_reasons.extend(outcome.reasons)
-            elif outcome.value is None:
-                undecided = True
-                missing.update(outcome.missing)
-            else:
-                false_reasons.extend(outcome.reasons)
-        if any_true:
-            return Outcome(True, _dedupe(true_reasons))
-        if undecided:
-            return Outcome(None, _dedupe(false_reasons), frozenset(missing))
-        return Outcome(False, _dedupe(false_reasons))
-
-    def describe(self, day):
-        return Description("Minstens één van deze voorwaarden geldt:", [p.describe(day) for p in self.parts])
+class AnyOf(Junction):
+    decisive = True
+    heading = "Minstens één van deze voorwaarden geldt:"
 
 
 class Not(Node):
