@@ -77,10 +77,16 @@ def serve(root: Path | None, host: str, port: int, workers: int) -> None:
         sys.exit(1)
     if root is not None:  # the app factory reads its settings from the environment
         os.environ["CATALOGUS_CONTENT_DIR"] = str(root)
-    click.echo(f"catalogus draait op http://{host}:{port}/ ({len(catalog.products)} producten)", err=True)
+    # Every line the server writes is JSON (uvicorn's own lines too: log_config=None keeps it off logging).
+    from .logs import configure_logging, get_logger
+
+    configure_logging(settings.log_level)
+    if sys.stderr.isatty():  # someone is watching (make run): say where to look, in words
+        click.echo(f"catalogus draait op http://{host}:{port}/ ({len(catalog.products)} producten)", err=True)
+    get_logger("catalogus.cli").info("server_starting", port=port, workers=workers, products=len(catalog.products))
     # No access log: URLs (search queries) may hold personal data; structured logging lives in the app.
     uvicorn.run("catalogus.web.app:app_from_env", factory=True, host=host, port=port, access_log=False,
-                server_header=False, log_level=settings.log_level.lower(), workers=workers)
+                server_header=False, log_level=settings.log_level.lower(), workers=workers, log_config=None)
 
 
 from .cli_search import COMMANDS as SEARCH_COMMANDS  # noqa: E402  (index, search, search-gaps)

@@ -195,7 +195,8 @@ class Contact(Strict):
 class LegalBasis(Strict):
     wet: str
     artikel: str | None = None
-    bron: str | None = Field(default=None, description="link naar de wettekst (wetten.overheid.nl) of het beleid")
+    bron: str | None = Field(default=None, pattern=r"^https?://",  # a link on the product page: never javascript:
+                             description="link naar de wettekst (wetten.overheid.nl) of het beleid")
 
 
 class UplEntry(Strict):

@@ -93,6 +93,9 @@ async def product_detail(request: Request, product_id: FromPath[str]) -> Product
 async def check(request: Request, data: CheckBody) -> CheckResponse:
     state = request.app.state.content
     catalog = state.current.catalog
+    if len(data.answers) > len(catalog.vocabulary):  # then some are unknown; don't spend seconds on 60,000 of them
+        raise _problem(422, [ApiError(f"te veel antwoorden: er zijn {len(catalog.vocabulary)} vragen",
+                                      field="answers")])
     money_as_text = [ApiError(f"{catalog.vocabulary[k].short}: geef een bedrag als getal, bijvoorbeeld 1250.50",
                               field=f"answers.{k}", question=k)
                      for k, v in data.answers.items()

@@ -50,7 +50,7 @@ def read_answers(raw: str | None, vocabulary: Vocabulary) -> tuple[dict[str, Any
         raise BadAnswers("te veel gegevens")
     try:
         data = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the decoder goes
         raise BadAnswers("geen geldige gegevens") from None
     if not isinstance(data, dict):
         raise BadAnswers("geen geldige gegevens")

@@ -8,6 +8,7 @@ The query is plain words, never query syntax. Empty or whitespace-only ``q`` -> 
 from __future__ import annotations
 
 from litestar import Request, get
+from litestar.openapi.spec import OpenAPIType
 from litestar.params import Parameter
 from msgspec import Struct
 from typing_extensions import Annotated
@@ -17,6 +18,9 @@ from .api_schema import ApiError, Domain, Kind
 from .search import run_search
 
 MAX_LIMIT = 50
+# The document says what the handler demands (a missing or blank q is the handler's own Dutch 422):
+# q is required and holds at least one character that is not white space.
+QUERY_SCHEMA = {"oneOf": None, "type": OpenAPIType.STRING, "pattern": r"\S"}
 
 
 class SearchHit(Struct, kw_only=True):
@@ -47,7 +51,8 @@ class SearchResponse(Struct, kw_only=True):
      summary="Zoek producten met de woorden van de inwoner; beste eerst, met 'Bedoelde u'")
 async def search(
     request: Request,
-    q: Annotated[str | None, Parameter(description="wat de inwoner typte (gewone woorden)")] = None,
+    q: Annotated[str | None, Parameter(description="wat de inwoner typte (gewone woorden)", required=True,
+                                       schema_extra=QUERY_SCHEMA)] = None,
     limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT, description="hoeveel resultaten (1 tot en met 50)")] = 10,
     kind: Annotated[Kind | None, Parameter(description="alleen deze soort")] = None,
     domain: Annotated[Domain | None, Parameter(description="alleen dit domein")] = None,
