@@ -183,7 +183,7 @@ def write_section(path: Path, title: str, body: str) -> None:
         text = text.rstrip("\n") + "\n\n" + block
     else:
         end = text.find("\n## ", start + 1)
-        text = text[:start] + block + (text[end + 1:] if end != -1 else "")
+        text = text[:start] + block + (text[end:] if end != -1 else "")  # keeps the blank line before the next
     path.write_text(text, encoding="utf-8")
 
 

@@ -36,6 +36,7 @@ import datetime as dt
 import queue
 import re
 import sqlite3
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,7 +50,12 @@ UTC = dt.timezone.utc
 MIGRATIONS_PACKAGE = "catalogus.migrations"
 MIGRATION_LOCK_KEY = 7_300_431_001  # pg_advisory_xact_lock key for schema migrations
 SQLITE_BUSY_TIMEOUT_SECONDS = 15.0
-MAX_IDLE_CONNECTIONS = 8
+# Open connections per process, busy or idle. A server process runs up to 40 request threads, but
+# PostgreSQL allows 100 connections by default for every process of every server together; a
+# transaction waits for a free connection instead (CONNECTION_WAIT_SECONDS, then DatabaseError).
+MAX_CONNECTIONS = 10
+MAX_IDLE_CONNECTIONS = MAX_CONNECTIONS  # keep them all: opening a PostgreSQL connection starts a process
+CONNECTION_WAIT_SECONDS = 15.0
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+?)(?:\.(sqlite|postgresql))?\.sql$")
 
 
@@ -156,6 +162,7 @@ class Database:
             self.url = ""
             self.path = settings.sqlite_path
         self._idle: queue.LifoQueue = queue.LifoQueue(maxsize=MAX_IDLE_CONNECTIONS)
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self._closed = False
 
     def __repr__(self) -> str:
@@ -200,6 +207,9 @@ class Database:
     def close(self) -> None:
         """Close every idle connection; later transactions fail."""
         self._closed = True
+        self._discard_idle()
+
+    def _discard_idle(self) -> None:
         while True:
             try:
                 _close_quietly(self._idle.get_nowait())
@@ -212,33 +222,43 @@ class Database:
     def transaction(self, *, write: bool = True) -> Iterator[Transaction]:
         """One transaction: committed when the block ends, rolled back when it raises.
 
-        ``write=False`` is for pure reads: on SQLite it takes no write lock.
+        ``write=False`` is for pure reads: on SQLite it takes no write lock. Never open a
+        transaction inside another one: use the ``*_in(tx)`` functions instead.
         """
-        connection = self._begin(write)
-        healthy = True
+        if not self._slots.acquire(timeout=CONNECTION_WAIT_SECONDS):
+            raise DatabaseError(f"geen vrije databaseverbinding binnen {CONNECTION_WAIT_SECONDS:g} s")
         try:
+            connection = self._begin(write)
+            healthy = True
             try:
-                yield Transaction(self, connection)
-            except BaseException:
                 try:
-                    connection.rollback() if self.engine == "postgresql" else connection.execute("ROLLBACK")
-                except Exception:
+                    yield Transaction(self, connection)
+                except BaseException:
+                    try:
+                        connection.rollback() if self.engine == "postgresql" else connection.execute("ROLLBACK")
+                    except Exception:
+                        healthy = False
+                    raise
+                try:
+                    connection.execute("COMMIT")
+                except Exception as exc:
                     healthy = False
+                    raise _translate(exc) from exc
+            except DatabaseError as exc:
+                if not isinstance(exc, IntegrityError):
+                    healthy = False  # a broken connection is never reused
                 raise
-            try:
-                connection.execute("COMMIT")
-            except Exception as exc:
-                healthy = False
-                raise _translate(exc) from exc
-        except DatabaseError as exc:
-            if not isinstance(exc, IntegrityError):
-                healthy = False  # a broken connection is never reused
-            raise
+            finally:
+                self._checkin(connection, healthy)
         finally:
-            self._checkin(connection, healthy)
+            self._slots.release()
 
     def _begin(self, write: bool) -> Any:
-        """A connection with a transaction started; a pooled connection that died is replaced once."""
+        """A connection with a transaction started; a pooled connection that died is replaced once.
+
+        A dead pooled connection means the server went away (restart, outage): the other idle
+        connections are from before that too, so they all go and the retry connects afresh.
+        """
         begin = "BEGIN IMMEDIATE" if write and self.engine == "sqlite" else "BEGIN"
         for attempt in (1, 2):
             connection, pooled = self._checkout()
@@ -247,8 +267,9 @@ class Database:
                 return connection
             except Exception as exc:
                 _close_quietly(connection)
-                if not pooled or attempt == 2:
+                if not pooled or attempt == 2 or self.engine == "sqlite":  # SQLite: locked, not gone: fail once
                     raise _translate(exc) from exc
+                self._discard_idle()
         raise AssertionError("unreachable")  # pragma: no cover
 
     # ------------------------------------------------------------ migrations

@@ -5,15 +5,23 @@
 #   scripts/pg-test-server.sh stop     stop the server and delete the cluster; idempotent
 #   scripts/pg-test-server.sh url      print the connection URL
 #   scripts/pg-test-server.sh status   exit 0 when running
+#   scripts/pg-test-server.sh pause    stop the server (pg_ctl stop -m fast) but keep the cluster
+#   scripts/pg-test-server.sh resume   start a paused cluster again, wait until ready
 #
 # Uses Debian's /usr/lib/postgresql/<newest>/bin (override: PG_BINDIR=...).
 # The cluster lives in <repo>/.tmp/pg, listens on 127.0.0.1:${PGPORT:-54329} only
 # (no Unix socket), trust auth, superuser `catalogus`, database `catalogus_test`.
+# A second, independent cluster: set PGPORT to another port for every command
+# (e.g. PGPORT=54330 scripts/pg-test-server.sh start); it lives in <repo>/.tmp/pg-54330.
 # As root the server runs as the `postgres` system user (PostgreSQL refuses root).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BASE=$ROOT/.tmp/pg
+if [[ -n ${PGPORT:-} && $PGPORT != 54329 ]]; then
+  BASE=$ROOT/.tmp/pg-$PGPORT
+else
+  BASE=$ROOT/.tmp/pg
+fi
 PG_HOST=127.0.0.1
 PG_USER=catalogus
 PG_DB=catalogus_test
@@ -147,10 +155,30 @@ cmd_stop() {
   rm -rf "$BASE"
 }
 
+# Stop the server but keep its data: for tests of a database that goes away and comes back.
+cmd_pause() {
+  local data
+  data=$(location)/data
+  [[ -f $data/PG_VERSION ]] || die "no cluster to pause (start it first)"
+  if running; then
+    log "pausing (pg_ctl stop -m fast; data kept)"
+    as_owner "$(bindir)/pg_ctl" stop -D "$data" -m fast -w -t 30 >/dev/null
+  fi
+}
+
+cmd_resume() {
+  local data
+  data=$(location)/data
+  [[ -f $data/PG_VERSION ]] || die "no cluster to resume (start it first)"
+  cmd_start
+}
+
 case ${1:-} in
   start)  cmd_start ;;
   stop)   cmd_stop ;;
+  pause)  cmd_pause ;;
+  resume) cmd_resume ;;
   url)    url ;;
   status) if running; then echo "running: $(url)"; else echo "stopped"; exit 1; fi ;;
-  *) echo "usage: $0 start|stop|url|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|pause|resume|url|status" >&2; exit 2 ;;
 esac

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 
 import pytest
 
@@ -163,3 +164,49 @@ def test_docstring_examples_of_the_storage_modules(name):
 
     failures, tried = doctest.testmod(importlib.import_module(name))
     assert failures == 0 and tried > 0
+
+
+def test_a_process_opens_at_most_max_connections_and_waiting_transactions_get_the_next_free_one(db_settings,
+                                                                                                monkeypatch):
+    monkeypatch.setattr(dbmod, "MAX_CONNECTIONS", 3)
+    database = open_database(db_settings)
+    opened, connect = [], database._connect
+    monkeypatch.setattr(database, "_connect", lambda: opened.append(1) or connect())
+    done = []
+
+    def reader() -> None:
+        with database.transaction(write=False) as tx:
+            tx.fetchvalue("SELECT 1 AS one")
+            time.sleep(0.02)  # hold the connection a moment while the others queue
+        done.append(1)
+
+    threads = [threading.Thread(target=reader) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    database.close()
+    assert len(done) == 20 and len(opened) <= 3
+
+
+def test_a_transaction_that_finds_no_free_connection_in_time_is_a_database_error(db_settings, monkeypatch):
+    monkeypatch.setattr(dbmod, "MAX_CONNECTIONS", 1)
+    monkeypatch.setattr(dbmod, "CONNECTION_WAIT_SECONDS", 0.2)
+    database = open_database(db_settings)
+    with database.transaction(write=False):
+        failed = []
+        waiter = threading.Thread(target=lambda: _try_transaction(database, failed))
+        waiter.start()
+        waiter.join(timeout=10)
+    assert failed == ["geen vrije databaseverbinding binnen 0.2 s"]
+    with database.transaction(write=False) as tx:  # free again
+        assert tx.fetchvalue("SELECT 1 AS one") == 1
+    database.close()
+
+
+def _try_transaction(database: Database, failed: list[str]) -> None:
+    try:
+        with database.transaction(write=False):
+            pass
+    except DatabaseError as exc:
+        failed.append(str(exc))

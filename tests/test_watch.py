@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import datetime as dt
 import logging
 import shutil
@@ -13,17 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.threads import run_async
+
 from catalogus.content import ContentState
 from catalogus.watch import content_filter, health_info, reload_now, start_watcher
 
 BASE = Path(__file__).parent / "content" / "base"
 TODAY = dt.date(2026, 11, 26)
-
-
-def run_async(coroutine):
-    """asyncio.run in its own thread: the browser tests' sync Playwright keeps a loop in the main thread."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 

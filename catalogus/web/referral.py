@@ -17,9 +17,12 @@ from litestar.response import Redirect
 
 from .. import ratelimit, referrals
 from ..contact import CONTACT_TIMES, NOTE_MAX, FieldProblem, ReferralError, format_phone, validate_contact
+from ..db import DatabaseError, IntegrityError
+from ..logs import get_logger
 from ..referrals import CONSENT_TEXTS, CURRENT_CONSENT_VERSION, STATUSES, Actor
 from ..wizard import run_check
 from .forms import ANSWERS_FIELD, BadAnswers, read_answers
+from .security import RETRY_AFTER_SECONDS
 from .staff import STAFF_ERRORS, actor_of, client_address, database, requires, run, settings_of, staff_session
 from .templating import date_nl, page
 
@@ -30,6 +33,8 @@ FORM_FIELDS = {"naam": "name", "telefoon": "phone", "email": "email", "contact_t
 
 
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+
+log = get_logger(__name__)
 
 
 def when(moment: dt.datetime | None) -> str:
@@ -91,13 +96,13 @@ async def referral(request: Request) -> Any:
     if problems:
         return _form_with_errors(request, context, problems)
     db, settings = database(request), settings_of(request)
-    if not await run(ratelimit.allow, db, "aanmelden", client_address(request), settings.rate_limit_per_minute):
-        return page(request, "referral_form.html", {**context, "errors": [{
-            "target": "naam", "message": "Er kwamen te veel aanmeldingen achter elkaar van dit adres. Wacht een "
-                                         "minuut en verstuur het formulier dan opnieuw."}]}, status=429,
-            no_store=True)
     actor = actor_of(session, request) if on_behalf else Actor.resident(client_address(request))
     try:
+        if not await run(ratelimit.allow, db, "aanmelden", client_address(request), settings.rate_limit_per_minute):
+            return page(request, "referral_form.html", {**context, "errors": [{
+                "target": "naam", "message": "Er kwamen te veel aanmeldingen achter elkaar van dit adres. Wacht "
+                                             "een minuut en verstuur het formulier dan opnieuw."}]}, status=429,
+                no_store=True)
         stored = await run(
             referrals.create_referral, db, contact, consent=True, answers=ordered,
             products=[r.id for r in result.results if r.status == "eligible"],
@@ -105,10 +110,24 @@ async def referral(request: Request) -> Any:
             channel="kcc" if on_behalf else "online", actor=actor, catalog_version=catalog.version)
     except ReferralError as exc:  # pragma: no cover - validated above
         return _form_with_errors(request, context, exc.problems)
+    except DatabaseError as exc:
+        if isinstance(exc, IntegrityError):
+            raise
+        return _form_unavailable(request, context, exc)
     return page(request, "referral_done.html", {"reference": stored.reference, "team": catalog.routing.team,
                                                 "urgent": result.case_manager.urgent,
                                                 "urgent_contacts": result.case_manager.urgent_contacts,
                                                 "on_behalf": on_behalf}, no_store=True)
+
+
+def _form_unavailable(request: Request, context: dict, exc: DatabaseError) -> Any:
+    """The database is unreachable: the form again, filled in, with "probeer het later opnieuw" (503)."""
+    log.warning("referral_database_unavailable", error=type(exc.__cause__ or exc).__name__)
+    errors = [{"target": "naam", "message": "Het lukt nu even niet. Probeer het later opnieuw. Uw aanmelding is "
+                                            "nog niet verstuurd; wat u invulde, staat nog in het formulier."}]
+    response = page(request, "referral_form.html", {**context, "errors": errors}, status=503, no_store=True)
+    response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _form_with_errors(request: Request, context: dict, problems: list[FieldProblem]) -> Any:

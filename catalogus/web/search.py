@@ -16,11 +16,15 @@ from litestar import Request, get
 from litestar.response import Template
 
 from ..content import Snapshot
+from ..db import DatabaseError
+from ..logs import get_logger
 from ..search import SearchGaps, SearchIndex, SearchResults, build_index
 from ..search_gaps import DatabaseGaps
 from .present import KIND_BY_SLUG, KINDS, domain_titles
 from .staff import STAFF_ERRORS, requires, staff_session
 from .templating import page
+
+log = get_logger(__name__)
 
 SEARCH_PATH = "/zoeken"
 GAPS_PATH = "/medewerkers/zoekvragen"
@@ -61,7 +65,10 @@ async def run_search(request: Any, text: str, *, limit: int, domain: str | None 
     if not live and results.understood and results.total == 0 and domain is None and kind is None:
         gaps = search_gaps(request.app)
         if gaps is not None:
-            await anyio.to_thread.run_sync(gaps.record, text)
+            try:
+                await anyio.to_thread.run_sync(gaps.record, text)
+            except DatabaseError as exc:  # counting is a nicety: the resident still gets the (empty) results
+                log.warning("search_gap_not_recorded", error=type(exc.__cause__ or exc).__name__)
     return results
 
 

@@ -16,10 +16,11 @@ from litestar import Request, Response
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import MediaType
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, ServiceUnavailableException, ValidationException
 from litestar.response import Template
 from litestar.types import Message, Scope
 
+from ..db import DatabaseError, IntegrityError
 from ..settings import Settings
 from .templating import is_fragment_request
 
@@ -107,7 +108,11 @@ ERROR_PAGES: dict[int, tuple[str, str]] = {
     429: ("Even wachten", "U deed te veel verzoeken achter elkaar. Wacht een minuut en probeer het opnieuw."),
     500: ("Er ging iets mis", "Dit ligt aan ons, niet aan u. Probeer het later nog eens. Lukt het dan nog "
                               "niet? Bel 14 0555."),
+    503: ("Het lukt nu even niet", "Het lukt nu even niet. Probeer het later opnieuw. Dit ligt aan ons, niet "
+                                   "aan u. Lukt het over een kwartier nog niet? Bel 14 0555."),
 }
+#: seconds a client should wait before trying again when the database is unreachable
+RETRY_AFTER_SECONDS = 30
 
 
 class ApiProblem(HTTPException):
@@ -119,6 +124,8 @@ class ApiProblem(HTTPException):
 
 
 def _status_of(exc: Exception) -> int:
+    if isinstance(exc, RecursionError):  # a JSON body nested too deep for the decoder: bad input, not our fault
+        return 400
     return exc.status_code if isinstance(exc, HTTPException) else 500
 
 
@@ -146,8 +153,12 @@ def _api_errors(exc: Exception, status: int) -> list[dict[str, Any]]:
         return [{"field": "path", "message": "dit adres bestaat niet in de API"}]
     if status == 405:
         return [{"field": "method", "message": "deze methode is hier niet toegestaan"}]
+    if status == 503:
+        return [{"field": "server", "message": "het lukt nu even niet; probeer het later opnieuw"}]
     if status >= 500:
         return [{"field": "server", "message": "er ging iets mis aan onze kant; probeer het later opnieuw"}]
+    if isinstance(exc, RecursionError):
+        return [{"field": "body", "message": "de JSON is te diep genest"}]
     detail = exc.detail if isinstance(exc, HTTPException) else ""
     return [{"field": "body", "message": str(detail or "ongeldig verzoek")}]
 
@@ -155,7 +166,7 @@ def _api_errors(exc: Exception, status: int) -> list[dict[str, Any]]:
 def handle_exception(request: Request, exc: Exception) -> Response:
     """Every error as a friendly Dutch page, or as a JSON error body under /api/."""
     status = _status_of(exc)
-    if status >= 500:
+    if status >= 500 and not isinstance(exc, ServiceUnavailableException):
         log.error("onverwachte fout bij %s %s: %s", request.method, request.url.path, type(exc).__name__,
                   exc_info=exc)
     headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
@@ -179,4 +190,22 @@ def _is_malformed_body(exc: ValidationException) -> bool:
     return "malformed" in detail or "decode" in detail
 
 
-EXCEPTION_HANDLERS = {Exception: handle_exception}
+def unavailable(retry_after: int = RETRY_AFTER_SECONDS) -> ServiceUnavailableException:
+    """The 503 to answer with while the database is unreachable (with ``Retry-After``)."""
+    return ServiceUnavailableException(headers={"retry-after": str(retry_after)})
+
+
+def handle_database_error(request: Request, exc: Exception) -> Response:
+    """The database is down, locked or refused the connection: 503 "probeer het later opnieuw", never a 500.
+
+    Every write runs in one transaction, so nothing of the request was stored. A broken
+    constraint (``IntegrityError``) is a bug, not an outage: that stays a 500.
+    """
+    if isinstance(exc, IntegrityError):
+        return handle_exception(request, exc)
+    log.warning("database_unavailable %s %s: %s", request.method, request.url.path,
+                type(exc.__cause__ or exc).__name__)
+    return handle_exception(request, unavailable())
+
+
+EXCEPTION_HANDLERS = {Exception: handle_exception, DatabaseError: handle_database_error}
