@@ -14,7 +14,6 @@ import argparse
 import datetime as dt
 import random
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,8 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 from json_logic import jsonLogic  # noqa: E402
 
-from bench.bench_rules import hand_written, timed, write_section, SUBSET  # noqa: E402
-from catalogus.catalog import STATUS_OF, load_catalog_or_raise  # noqa: E402
+from bench.bench_rules import SUBSET, hand_written, timed  # noqa: E402
+from bench.report import write_section  # noqa: E402
+from catalogus.catalog import load_catalog_or_raise  # noqa: E402
 from catalogus.norms import AGE_QUESTION, SITUATION_QUESTION, DayNorms  # noqa: E402
 from catalogus.rules import AllOf, AnyOf, AtLeast, Comparison, Env, Named, Node, Not, ProductIs  # noqa: E402
 from tests.support.households import household  # noqa: E402

@@ -32,6 +32,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.report import write_section  # noqa: E402
+
 from catalogus.catalog import load_catalog_or_raise  # noqa: E402
 from catalogus.settings import Settings  # noqa: E402
 from catalogus.web import kcc  # noqa: E402
@@ -183,19 +185,6 @@ def report(results: dict, products: int, questions: int, load: float) -> str:
               "`/ping` is de tijd van de check, het renderen en de sessiecontrole.", "",
               "Opnieuw meten: `.venv/bin/python bench/bench_kcc.py` (schrijft deze sectie; `--no-write` print alleen)."]
     return "\n".join(lines)
-
-
-def write_section(path: Path, title: str, body: str) -> None:
-    """Replace (or add) one '## title' section of the performance report."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Prestaties\n"
-    start = text.find(f"## {title}\n")
-    block = f"## {title}\n\n{body}\n"
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + block
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + block + (text[end:] if end != -1 else "")
-    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:

@@ -19,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import write_section  # noqa: E402
+
 from catalogus.catalog import load_catalog_or_raise  # noqa: E402
 from catalogus.rules import Env  # noqa: E402
 from catalogus.wizard import run_check  # noqa: E402
@@ -172,19 +174,6 @@ def main() -> None:
     print(report)
     if args.write:
         write_section(ROOT / "docs" / "performance.md", "Regels evalueren", report)
-
-
-def write_section(path: Path, title: str, body: str) -> None:
-    """Replace (or add) one '## title' section of the performance report."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Prestaties\n"
-    start = text.find(f"## {title}\n")
-    block = f"## {title}\n\n{body}\n"
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + block
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + block + (text[end:] if end != -1 else "")  # keeps the blank line before the next
-    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_rules import write_section  # noqa: E402
+from bench.report import write_section  # noqa: E402
 from tests.support.servers import Server, server_env  # noqa: E402
 
 TITLE = "Fuzzing"

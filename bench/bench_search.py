@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import write_section  # noqa: E402
+
 from ruamel.yaml import YAML  # noqa: E402
 
 from catalogus import dutch  # noqa: E402
@@ -157,19 +159,6 @@ def report(rows: list[dict]) -> str:
               "doet dit vooraf; de server laadt dan alleen). Doel: p95 onder 20 ms (echte catalogus) en onder "
               "100 ms (5.000 producten). Opnieuw meten: `.venv/bin/python bench/bench_search.py --write`."]
     return "\n".join(lines)
-
-
-def write_section(path: Path, title: str, body: str) -> None:
-    """Replace (or add) one '## title' section of the performance report."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Prestaties\n"
-    start = text.find(f"## {title}\n")
-    block = f"## {title}\n\n{body}\n"
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + block
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + block + (text[end:] if end != -1 else "")
-    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ from whoosh.fields import ID, TEXT, Schema  # noqa: E402
 from whoosh.filedb.filestore import RamStorage  # noqa: E402
 from whoosh.qparser import MultifieldParser, OrGroup  # noqa: E402
 
-from bench.bench_rules import write_section  # noqa: E402
+from bench.report import write_section  # noqa: E402
 from bench.bench_search import EXPECTED, QUERIES, percentile  # noqa: E402
 from bench.load_report import machine  # noqa: E402
 from catalogus.catalog import Catalog, load_catalog_or_raise  # noqa: E402

@@ -11,6 +11,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+from bench.report import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
 PERFORMANCE_MD = ROOT / "docs" / "performance.md"
 TITLE = "Belasting"
@@ -152,12 +154,4 @@ def section(args, residents, anchor, wrk, runs, load_before, load_after, pg_vers
 
 def write(body: str, path: Path = PERFORMANCE_MD) -> None:
     """Replace (or add) the section '## Belasting' of the performance report."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Prestaties\n"
-    start = text.find(f"## {TITLE}\n")
-    block = f"## {TITLE}\n\n{body}\n"
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + block
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + block + (text[end:] if end != -1 else "")  # keeps the blank line before the next
-    path.write_text(text, encoding="utf-8")
+    write_section(path, TITLE, body)
