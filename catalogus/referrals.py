@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from .contact import ContactDetails, FieldProblem, ReferralError
-from .db import Database, Transaction, to_utc, utcnow
+from .db import Database, IntegrityError, Transaction, to_utc, utcnow
 from .logs import get_logger
 
 log = get_logger(__name__)
@@ -148,8 +148,12 @@ def access_log(db: Database, reference: str, actor: Actor, now: dt.datetime | No
 def create_referral(db: Database, contact: ContactDetails, *, consent: bool, answers: Mapping[str, Any],
                     products: Iterable[str], reasons: Iterable[str], urgent: bool, channel: str, actor: Actor,
                     consent_version: str = CURRENT_CONSENT_VERSION, catalog_version: str = "",
-                    now: dt.datetime | None = None) -> Referral:
-    """Store a referral and its access-log row in one transaction; without consent nothing is stored."""
+                    submission_key: str | None = None, now: dt.datetime | None = None) -> Referral:
+    """Store a referral and its access-log row in one transaction; without consent nothing is stored.
+
+    A form sent twice with the same ``submission_key`` (a double click, a resend after a
+    lost answer) gives back the referral it already made.
+    """
     if not consent:
         raise ReferralError([FieldProblem("consent", "Zonder uw toestemming kunnen wij uw aanmelding niet naar "
                                                      "het wijkteam sturen. Er is niets opgeslagen.")])
@@ -164,23 +168,42 @@ def create_referral(db: Database, contact: ContactDetails, *, consent: bool, ans
               json.dumps(dict(answers), ensure_ascii=False, sort_keys=True),
               json.dumps(list(products), ensure_ascii=False), json.dumps(list(reasons), ensure_ascii=False),
               bool(urgent), channel, consent_version, catalog_version, now, actor.user_id)
-    with db.transaction() as tx:
-        for attempt in range(1, 6):
-            reference = new_reference()
-            inserted = tx.execute(
-                "INSERT INTO referrals (reference, name, phone, email, contact_time, note, answers, products, "
-                "reasons, urgent, channel, consent_version, catalog_version, created_at, created_by) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (reference) DO NOTHING",
-                (reference, *values))
-            if inserted == 1:
-                break
-            log.warning("reference_collision", attempt=attempt)
-        else:  # pragma: no cover - five collisions in a 50-bit space
-            raise RuntimeError("could not find a free reference")
-        record_access(tx, actor, "create", reference, now)
-        referral = _fetch(tx, reference)
+    try:
+        with db.transaction() as tx:
+            earlier = _by_submission(tx, submission_key)
+            if earlier is not None:
+                return earlier
+            for attempt in range(1, 6):
+                reference = new_reference()
+                inserted = tx.execute(
+                    "INSERT INTO referrals (reference, name, phone, email, contact_time, note, answers, products, "
+                    "reasons, urgent, channel, consent_version, catalog_version, created_at, created_by, "
+                    "submission_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (reference) DO NOTHING",
+                    (reference, *values, submission_key))
+                if inserted == 1:
+                    break
+                log.warning("reference_collision", attempt=attempt)
+            else:  # pragma: no cover - five collisions in a 50-bit space
+                raise RuntimeError("could not find a free reference")
+            record_access(tx, actor, "create", reference, now)
+            referral = _fetch(tx, reference)
+    except IntegrityError:
+        # The same form, sent twice at the same moment: the other request stored it.
+        with db.transaction(write=False) as tx:
+            earlier = _by_submission(tx, submission_key)
+        if earlier is None:
+            raise
+        return earlier
     log.info("referral_created", reference=reference, channel=channel, urgent=bool(urgent))
     return referral
+
+
+def _by_submission(tx: Transaction, submission_key: str | None) -> Referral | None:
+    if not submission_key:
+        return None
+    reference = tx.fetchvalue("SELECT reference FROM referrals WHERE submission_key = ?", (submission_key,))
+    return None if reference is None else _fetch(tx, reference)
 
 
 # ------------------------------------------------------------------ read and change

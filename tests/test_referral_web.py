@@ -56,6 +56,18 @@ def test_a_referral_is_stored_and_the_resident_sees_the_reference_and_what_happe
     assert _count(settings) == 1
 
 
+def test_a_form_sent_twice_stores_one_referral_and_shows_the_same_reference(client, settings):
+    token = csrf_token(client)
+    opened = client.post("/aanmelden", data={"_csrf_token": token, "antwoorden": json.dumps(ROUTED)})
+    key = re.search(r'name="inzending" value="([^"]+)"', opened.text).group(1)
+    first = client.post("/aanmelden", data=referral_form(token, inzending=key))
+    second = client.post("/aanmelden", data=referral_form(token, inzending=key))
+    assert reference_in(first.text) == reference_in(second.text)
+    assert _count(settings) == 1 and _count(settings, "access_log") == 1
+    other = client.post("/aanmelden", data=referral_form(token))
+    assert reference_in(other.text) != reference_in(first.text) and _count(settings) == 2
+
+
 def test_without_consent_nothing_is_stored_and_the_resident_is_told_why(client, settings):
     response = client.post("/aanmelden", data=referral_form(csrf_token(client), toestemming=None))
     assert response.status_code == 422

@@ -8,6 +8,8 @@ are what the rules say, not what a form claims.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import secrets
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -65,6 +67,17 @@ def _check(request: Request, raw: Any):
 
 # ---------------------------------------------------------------- resident (or KCC on a caller's behalf)
 
+SUBMISSION_FIELD = "inzending"
+_SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def _submission_key(posted: Any) -> str:
+    """The form's own random key, kept across re-renders, so sending it twice stores one referral."""
+    if isinstance(posted, str) and _SUBMISSION_KEY.match(posted):
+        return posted
+    return secrets.token_urlsafe(24)
+
+
 @get("/aanmelden", name="referral-start")
 async def referral_start(request: Request) -> Any:
     """Without answers there is nothing to refer: explain where to start."""
@@ -78,6 +91,7 @@ async def referral(request: Request) -> Any:
     session = await staff_session(request)
     on_behalf = session is not None and session.complete and session.user.role == "kcc"
     context = {"antwoorden": ordered, "team": catalog.routing.team, "result": result, "on_behalf": on_behalf,
+               "submission_key": _submission_key(form.get(SUBMISSION_FIELD)),
                "consent_text": CONSENT_TEXTS[CURRENT_CONSENT_VERSION], "contact_times": CONTACT_TIMES,
                "note_max": NOTE_MAX, "values": {k: "" for k in FORM_FIELDS}, "errors": [], "field_errors": {},
                "consent": False}
@@ -107,7 +121,8 @@ async def referral(request: Request) -> Any:
             referrals.create_referral, db, contact, consent=True, answers=ordered,
             products=[r.id for r in result.results if r.status == "eligible"],
             reasons=list(result.case_manager.reasons), urgent=result.case_manager.urgent,
-            channel="kcc" if on_behalf else "online", actor=actor, catalog_version=catalog.version)
+            channel="kcc" if on_behalf else "online", actor=actor, catalog_version=catalog.version,
+            submission_key=context["submission_key"])
     except ReferralError as exc:  # pragma: no cover - validated above
         return _form_with_errors(request, context, exc.problems)
     except DatabaseError as exc:
