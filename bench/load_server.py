@@ -8,15 +8,11 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
-
-import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -31,37 +27,22 @@ def catalogus_command() -> list[str]:
 
 
 class ServerProcess:
-    """``catalogus index`` + ``catalogus serve --host 127.0.0.1 --port N`` with a fresh data directory."""
+    """``catalogus index`` + ``catalogus serve`` on 127.0.0.1 with a fresh data directory.
+
+    Only the CATALOGUS_* settings given here apply (as with ``make run``); starting, waiting
+    and stopping are the tests' ``Server``.
+    """
 
     def __init__(self, *, workers: int = 1, **settings: str):
+        from tests.support.servers import Server
+
         self.data_dir = Path(tempfile.mkdtemp(prefix="catalogus-load-"))
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("CATALOGUS_")}
         self.env.update({"CATALOGUS_DATA_DIR": str(self.data_dir), **settings})
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = self.data_dir / "server.log"
         subprocess.run(catalogus_command() + ["index"], cwd=ROOT, env=self.env, check=True, capture_output=True)
-        command = catalogus_command() + ["serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        if workers > 1:
-            command += ["--workers", str(workers)]
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log,
-                                            start_new_session=True)
-        self._wait()
-
-    def _wait(self, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server stopped: {self.log_path.read_text()[-2000:]}")
-            try:
-                if httpx.get(self.url + "/ping", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("the server did not start in time")
+        self.server = Server(self.env, workers=workers, log_path=self.log_path)
+        self.port, self.url, self.process = self.server.port, self.server.url, self.server.process
 
     def error_lines(self) -> int:
         """Log lines at level error or worse (an unexpected 500 logs one)."""
@@ -69,13 +50,7 @@ class ServerProcess:
         return sum(1 for line in text.splitlines() if '"level":"error"' in line or '"level":"critical"' in line)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=30)
+        self.server.stop()
 
     def cleanup(self) -> None:
         self.stop()
@@ -86,14 +61,6 @@ class ServerProcess:
 
     def __exit__(self, *exc) -> None:
         self.cleanup()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # ---------------------------------------------------------------- what the database holds afterwards
