@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
 import click
 
 from .catalog import load_catalog
-from .settings import Settings
+from .cli_common import ROOT_OPTION, settings_for, today_of
 
-ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-                           help="map met products/ en rules/ (standaard: CATALOGUS_CONTENT_DIR of de huidige map)")
-
-
-def _settings(root: Path | None) -> Settings:
-    settings = Settings.from_env()
-    return settings.with_(content_dir=root) if root is not None else settings
-
-
-def _today(settings: Settings) -> dt.date:
-    return dt.date.fromisoformat(settings.today) if settings.today else dt.date.today()
 
 
 @click.group(help="catalogus: producten- en dienstencatalogus sociaal domein.")
@@ -32,8 +20,8 @@ def main() -> None:
 @main.command(help="Controleer alle inhoud en toon elke fout als pad:regel:kolom: CODE melding (hint).")
 @ROOT_OPTION
 def check(root: Path | None) -> None:
-    settings = _settings(root)
-    catalog, diagnostics = load_catalog(settings.content_dir, today=_today(settings))
+    settings = settings_for(root)
+    catalog, diagnostics = load_catalog(settings.content_dir, today=today_of(settings))
     for diagnostic in diagnostics:
         click.echo(str(diagnostic))
     errors = sum(1 for d in diagnostics if d.is_error)
@@ -68,8 +56,8 @@ def serve(root: Path | None, host: str, port: int, workers: int) -> None:
 
     import uvicorn
 
-    settings = _settings(root)
-    catalog, diagnostics = load_catalog(settings.content_dir, today=_today(settings))
+    settings = settings_for(root)
+    catalog, diagnostics = load_catalog(settings.content_dir, today=today_of(settings))
     if catalog is None:
         for diagnostic in diagnostics:
             click.echo(str(diagnostic), err=True)

@@ -6,7 +6,6 @@ code; the work itself happens in the core modules.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -14,38 +13,15 @@ import click
 
 from . import coverage as coverage_module
 from . import examples as examples_module
-from .catalog import Catalog, load_catalog
+from .cli_common import ROOT_OPTION, catalog_or_exit, settings_for, today_of
 from .exports import DEFAULT_BASE_URL, catalog_csv, catalog_json, write_schemas
 from .scaffold import ScaffoldError, format_files, new_product
-from .settings import Settings
 
-ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-                           help="map met products/ en rules/ (standaard: CATALOGUS_CONTENT_DIR of de huidige map)")
 OUT_OPTION = click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
                           help="schrijf naar dit bestand (standaard: naar het scherm)")
 BASE_URL_OPTION = click.option("--base-url", default=None,
                                help="adres van de website; productpagina's staan onder /producten/<id> "
                                     f"(standaard: CATALOGUS_PUBLIC_URL of {DEFAULT_BASE_URL})")
-
-
-def _settings(root: Path | None) -> Settings:
-    settings = Settings.from_env()
-    return settings.with_(content_dir=root) if root is not None else settings
-
-
-def _today(settings: Settings) -> dt.date:
-    return dt.date.fromisoformat(settings.today) if settings.today else dt.date.today()
-
-
-def _catalog(settings: Settings) -> Catalog:
-    catalog, diagnostics = load_catalog(settings.content_dir, today=_today(settings))
-    if catalog is None:
-        for diagnostic in diagnostics:
-            if diagnostic.is_error:
-                click.echo(str(diagnostic), err=True)
-        click.echo("De inhoud bevat fouten; los ze eerst op (catalogus check).", err=True)
-        sys.exit(1)
-    return catalog
 
 
 def _emit(text: str | bytes, out: Path | None) -> None:
@@ -69,7 +45,7 @@ def export() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="map voor de schema's (standaard: schema/ in de inhoudsmap)")
 def export_schema(root: Path | None, out_dir: Path | None) -> None:
-    target = out_dir or _settings(root).content_dir / "schema"
+    target = out_dir or settings_for(root).content_dir / "schema"
     for file in write_schemas(target):
         click.echo(f"Geschreven: {file}")
 
@@ -86,10 +62,10 @@ def export_sc(root: Path | None, out: Path | None, base_url: str | None, gemeent
               gemeente_uri: str | None) -> None:
     from .sc import Publisher, render_sc_feed
 
-    settings = _settings(root)
+    settings = settings_for(root)
     base_url = base_url or settings.public_url
     publisher = Publisher.named(base_url, gemeente or settings.gemeente, gemeente_uri or settings.gemeente_uri)
-    _emit(render_sc_feed(_catalog(settings), base_url, publisher=publisher, date=_today(settings)), out)
+    _emit(render_sc_feed(catalog_or_exit(settings), base_url, publisher=publisher, date=today_of(settings)), out)
 
 
 @export.command("json", help="De hele catalogus als JSON, zoals de API een product beschrijft.")
@@ -97,8 +73,8 @@ def export_sc(root: Path | None, out: Path | None, base_url: str | None, gemeent
 @OUT_OPTION
 @BASE_URL_OPTION
 def export_json(root: Path | None, out: Path | None, base_url: str | None) -> None:
-    settings = _settings(root)
-    _emit(catalog_json(_catalog(settings), base_url=base_url or settings.public_url, date=_today(settings)), out)
+    settings = settings_for(root)
+    _emit(catalog_json(catalog_or_exit(settings), base_url=base_url or settings.public_url, date=today_of(settings)), out)
 
 
 @export.command("csv", help="Eén regel per product: id, titel, soort, domeinen, samenvatting, UPL, wet, url, eigenaar.")
@@ -106,8 +82,8 @@ def export_json(root: Path | None, out: Path | None, base_url: str | None) -> No
 @OUT_OPTION
 @BASE_URL_OPTION
 def export_csv(root: Path | None, out: Path | None, base_url: str | None) -> None:
-    settings = _settings(root)
-    _emit(catalog_csv(_catalog(settings), base_url=base_url or settings.public_url), out)
+    settings = settings_for(root)
+    _emit(catalog_csv(catalog_or_exit(settings), base_url=base_url or settings.public_url), out)
 
 
 # ---------------------------------------------------------------- new, fmt
@@ -121,9 +97,9 @@ def new() -> None:
 @click.argument("product_id")
 @ROOT_OPTION
 def new_product_command(product_id: str, root: Path | None) -> None:
-    settings = _settings(root)
+    settings = settings_for(root)
     try:
-        path = new_product(settings.content_dir, product_id, today=_today(settings))
+        path = new_product(settings.content_dir, product_id, today=today_of(settings))
     except ScaffoldError as exc:
         click.echo(f"Fout: {exc}", err=True)
         sys.exit(1)
@@ -137,7 +113,7 @@ def new_product_command(product_id: str, root: Path | None) -> None:
 @click.option("--diff", "show_diff", is_flag=True, help="toon de wijzigingen")
 @ROOT_OPTION
 def fmt(paths: tuple[Path, ...], check_only: bool, show_diff: bool, root: Path | None) -> None:
-    content_dir = _settings(root).content_dir
+    content_dir = settings_for(root).content_dir
     targets = list(paths) or [content_dir / "products", content_dir / "rules"]
     results = format_files(targets, write=not check_only)
     changed = [r for r in results if r.changed]
@@ -162,7 +138,7 @@ def fmt(paths: tuple[Path, ...], check_only: bool, show_diff: bool, root: Path |
 @ROOT_OPTION
 @click.option("--alles", "verbose", is_flag=True, help="toon alle ongeteste voorwaarden per product")
 def coverage(root: Path | None, verbose: bool) -> None:
-    report = coverage_module.analyse(_catalog(_settings(root)))
+    report = coverage_module.analyse(catalog_or_exit(settings_for(root)))
     click.echo(coverage_module.format_report(report, verbose=verbose))
     if not report.ok:
         sys.exit(1)
@@ -173,8 +149,8 @@ def coverage(root: Path | None, verbose: bool) -> None:
 @click.option("--product", "products", multiple=True, help="alleen dit product (mag vaker)")
 @click.option("--fouten", "only_failures", is_flag=True, help="toon alleen voorbeelden die niet kloppen")
 def test_examples(root: Path | None, products: tuple[str, ...], only_failures: bool) -> None:
-    settings = _settings(root)
-    catalog, diagnostics = examples_module.load_for_examples(settings.content_dir, today=_today(settings))
+    settings = settings_for(root)
+    catalog, diagnostics = examples_module.load_for_examples(settings.content_dir, today=today_of(settings))
     if catalog is None:
         for diagnostic in diagnostics:
             if diagnostic.is_error:

@@ -6,42 +6,20 @@ code; the work happens in ``search.py`` and ``search_gaps.py``.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from .catalog import Catalog, load_catalog
+from .cli_common import ROOT_OPTION, catalog_or_exit, settings_for
 from .db import DatabaseError, open_database
 from .search import build_index, load_or_build, prune_indexes, write_index
 from .search_gaps import DatabaseGaps
 from .settings import Settings
 
-ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-                           help="map met products/ en rules/ (standaard: CATALOGUS_CONTENT_DIR of de huidige map)")
 DATA_OPTION = click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                            help="map voor de zoekindex (standaard: CATALOGUS_DATA_DIR)")
-
-
-def _settings(root: Path | None, data_dir: Path | None = None) -> Settings:
-    settings = Settings.from_env()
-    if root is not None:
-        settings = settings.with_(content_dir=root)
-    return settings.with_(data_dir=data_dir) if data_dir is not None else settings
-
-
-def _catalog(settings: Settings) -> Catalog:
-    today = dt.date.fromisoformat(settings.today) if settings.today else dt.date.today()
-    catalog, diagnostics = load_catalog(settings.content_dir, today=today)
-    if catalog is None:
-        for diagnostic in diagnostics:
-            if diagnostic.is_error:
-                click.echo(str(diagnostic), err=True)
-        click.echo("De inhoud bevat fouten; los ze eerst op (catalogus check).", err=True)
-        sys.exit(1)
-    return catalog
 
 
 @click.command(help="Bouw de zoekindex in <data-dir>/index/<inhoudsversie>/. De server gebruikt hem als de "
@@ -50,8 +28,8 @@ def _catalog(settings: Settings) -> Catalog:
 @DATA_OPTION
 @click.option("--force", is_flag=True, help="bouw opnieuw, ook als de index voor deze versie al bestaat")
 def index(root: Path | None, data_dir: Path | None, force: bool) -> None:
-    settings = _settings(root, data_dir)
-    catalog = _catalog(settings)
+    settings = settings_for(root, data_dir)
+    catalog = catalog_or_exit(settings)
     started = time.perf_counter()
     try:
         target = write_index(catalog, settings.data_dir, force=force)
@@ -70,8 +48,8 @@ def index(root: Path | None, data_dir: Path | None, force: bool) -> None:
 @DATA_OPTION
 @click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True)
 def search(query: tuple[str, ...], root: Path | None, data_dir: Path | None, limit: int) -> None:
-    settings = _settings(root, data_dir)
-    catalog = _catalog(settings)
+    settings = settings_for(root, data_dir)
+    catalog = catalog_or_exit(settings)
     try:
         found = load_or_build(catalog, settings.data_dir)
     except OSError:
