@@ -31,9 +31,9 @@ from bench.report import write_section  # noqa: E402
 
 from ruamel.yaml import YAML  # noqa: E402
 
-from catalogus import dutch  # noqa: E402
+from catalogus.search import dutch  # noqa: E402
 from catalogus.catalog import Catalog, Product, load_catalog_or_raise  # noqa: E402
-from catalogus.search import SearchIndex, build_index, open_index, write_index  # noqa: E402
+from catalogus.search.index import SearchIndex, build_index, open_index, write_index  # noqa: E402
 
 DATE = dt.date(2026, 11, 26)
 QUERIES = [case["q"] for case in YAML(typ="safe").load((ROOT / "tests" / "search_relevance.yaml").read_text())]

@@ -32,8 +32,8 @@ from bench.report import write_section  # noqa: E402
 from bench.bench_search import EXPECTED, QUERIES, percentile  # noqa: E402
 from bench.load_report import machine  # noqa: E402
 from catalogus.catalog import Catalog, load_catalog_or_raise  # noqa: E402
-from catalogus.search import build_index  # noqa: E402
-from catalogus.synonyms import search_fields  # noqa: E402
+from catalogus.search.index import build_index  # noqa: E402
+from catalogus.search.synonyms import search_fields  # noqa: E402
 
 DATE = dt.date(2026, 11, 26)
 FIELDS = ["title", "keywords", "upl", "summary", "body", "meta"]

@@ -23,8 +23,8 @@ from .norms import DatedValue, Norm, NormBook, Variant, decimal
 from .questions import Question, Vocabulary
 from .compiler import Compiler, NamedSource
 from .rules import Env, Node, Outcome
-from .synonyms import CatalogueTerms
-from .synonyms import check_synonyms as synonym_diagnostics
+from .search.synonyms import CatalogueTerms
+from .search.synonyms import check_synonyms as synonym_diagnostics
 from .yamlio import SourceMap
 
 RULES_DIR = "rules"

@@ -10,7 +10,6 @@ import csv
 import datetime as dt
 import io
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +17,9 @@ from pydantic import BaseModel
 
 from . import models
 from .catalog import Catalog, Product
-from .errors import NormDateError
+from .publishing import DEFAULT_BASE_URL, clean_text, norms_day, paragraphs, product_url
 from .rules import Description
 
-DEFAULT_BASE_URL = "https://www.voorbeeldstad.nl"
 
 # ---------------------------------------------------------------- JSON Schema
 
@@ -124,45 +122,11 @@ def schema_for(relative_path: str) -> str | None:
     return None
 
 
-# ---------------------------------------------------------------- text helpers
-
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def clean_text(text: str) -> str:
-    """Remove control characters (such as the fold markers ruamel leaves in folded scalars)."""
-    return _INVALID_XML.sub("", text)
-
-
-def paragraphs(text: str | None) -> list[str]:
-    """Split content text into paragraphs: in folded YAML a blank line becomes a line break."""
-    if not text:
-        return []
-    return [p.strip() for p in clean_text(text).split("\n") if p.strip()]
-
-
-def product_url(base_url: str, product_id: str) -> str:
-    """The public page of a product.
-
-    >>> product_url("https://www.voorbeeldstad.nl/", "bijzondere-bijstand")
-    'https://www.voorbeeldstad.nl/producten/bijzondere-bijstand'
-    """
-    return f"{base_url.rstrip('/')}/producten/{product_id}"
-
-
 def description_to_json(description: Description) -> dict[str, Any]:
     data: dict[str, Any] = {"text": clean_text(description.text)}
     if description.children:
         data["children"] = [description_to_json(child) for child in description.children]
     return data
-
-
-def norms_day(catalog: Catalog, date: dt.date):
-    """The norms on ``date``, or on their first date when ``date`` is earlier."""
-    try:
-        return catalog.norms.on(date)
-    except NormDateError:
-        return catalog.norms.on(catalog.norms.first_date())
 
 
 # ---------------------------------------------------------------- JSON
@@ -231,10 +195,3 @@ def catalog_csv(catalog: Catalog, *, base_url: str = DEFAULT_BASE_URL) -> str:
             c.herzien_voor.isoformat(),
         ])
     return out.getvalue()
-
-
-def render_sc_feed(catalog: Catalog, base_url: str = DEFAULT_BASE_URL, **kwargs) -> bytes:
-    """The Samenwerkende Catalogi 4.0 feed (see ``catalogus.sc.render_sc_feed``)."""
-    from .sc import render_sc_feed as render
-
-    return render(catalog, base_url, **kwargs)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from .catalog import Catalog, Product
-from .exports import DEFAULT_BASE_URL, clean_text, norms_day, paragraphs, product_url
+from .publishing import DEFAULT_BASE_URL, clean_text, norms_day, paragraphs, product_url
 from .rules import Description
 
 NS = {

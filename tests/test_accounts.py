@@ -13,10 +13,10 @@ import pyotp
 import pytest
 from click.testing import CliRunner
 
-from catalogus import accounts, ratelimit
-from catalogus.accounts import LOGIN_FAILED_MESSAGE, AccountError, LoginFailed
+from catalogus.casework import accounts, ratelimit
+from catalogus.casework.accounts import LOGIN_FAILED_MESSAGE, AccountError, LoginFailed
 from catalogus.cli import main
-from catalogus.db import Database
+from catalogus.casework.db import Database
 from tests.support.databases import T0, db, db_settings, json_logs  # noqa: F401  (fixtures)
 
 PASSWORD = "paarse olifant 1987!"
@@ -198,7 +198,7 @@ def test_the_rate_limit_is_shared_between_connections_and_processes(db, db_setti
     moment = T0 + dt.timedelta(seconds=5)
     assert all(ratelimit.allow(db, "login", "192.0.2.1", 6, now=moment) for _ in range(2))
     assert all(ratelimit.allow(second, "login", "192.0.2.1", 6, now=moment) for _ in range(2))
-    code = ("import datetime as dt, sys; from catalogus import ratelimit; from catalogus.db import Database;"
+    code = ("import datetime as dt, sys; from catalogus.casework import ratelimit; from catalogus.casework.db import Database;"
             "from catalogus.settings import Settings; d = Database(Settings.from_env());"
             f"m = dt.datetime.fromisoformat('{moment.isoformat()}');"
             "sys.exit(0 if all(ratelimit.allow(d, 'login', '192.0.2.1', 6, now=m) for _ in range(2)) else 1)")

@@ -15,8 +15,8 @@ import httpx
 import pytest
 from litestar.testing import TestClient
 
-from catalogus import referrals
-from catalogus.db import open_database
+from catalogus.casework import referrals
+from catalogus.casework.db import open_database
 from catalogus.settings import Settings
 from catalogus.web import api, check, pages
 from catalogus.web.app import create_app

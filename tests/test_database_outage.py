@@ -19,8 +19,8 @@ import pytest
 from litestar import Litestar, get
 from litestar.testing import TestClient
 
-from catalogus import db as dbmod
-from catalogus.db import DatabaseError
+from catalogus.casework import db as dbmod
+from catalogus.casework.db import DatabaseError
 from catalogus.settings import Settings
 from catalogus.web.app import create_app
 from catalogus.web.security import EXCEPTION_HANDLERS

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from catalogus import db as dbmod
-from catalogus.db import Database, DatabaseError, IntegrityError, load_migrations, open_database, to_pyformat
+from catalogus.casework import db as dbmod
+from catalogus.casework.db import Database, DatabaseError, IntegrityError, load_migrations, open_database, to_pyformat
 from tests.support.databases import T0, PostgresSchema, db, db_settings  # noqa: F401  (fixtures)
 
 TABLES = {"users", "sessions", "rate_limits", "jobs", "referrals", "access_log", "schema_migrations"}
@@ -157,7 +157,7 @@ def test_sqlite_scripts_are_split_into_whole_statements_including_triggers():
     assert len(statements) == 2 and statements[1].startswith("CREATE TRIGGER") and statements[1].endswith("END;")
 
 
-@pytest.mark.parametrize("name", ["catalogus.db", "catalogus.contact", "catalogus.referrals", "catalogus.logs"])
+@pytest.mark.parametrize("name", ["catalogus.casework.db", "catalogus.casework.contact", "catalogus.casework.referrals", "catalogus.logs"])
 def test_docstring_examples_of_the_storage_modules(name):
     import doctest
     import importlib

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from catalogus import exports
+from catalogus import exports, publishing
 from catalogus.catalog import load_catalog_or_raise
 from catalogus.cli import main
 from catalogus.sc import SUBJECTS, UPL_NOT_AVAILABLE, Publisher, render_sc_feed
@@ -129,7 +129,7 @@ def test_the_feed_has_one_scproduct_per_product_with_every_required_element(cata
         mantel = record.find(f"{OP}meta/{OP}owmsmantel")
         assert mantel.findtext(DC + "audience") == "particulier"
         assert mantel.find(DC + "audience").get("scheme") == "overheid:Doelgroep"
-        assert mantel.findtext(DC + "abstract") == " ".join(exports.paragraphs(product.summary))
+        assert mantel.findtext(DC + "abstract") == " ".join(publishing.paragraphs(product.summary))
         subjects = [s.text for s in mantel.findall(DC + "subject")]
         assert subjects and set(subjects) == {SUBJECTS[d] for d in product.domains}
         scmeta = record.find(f"{OP}meta/{OP}scmeta")

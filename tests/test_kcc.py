@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from catalogus import accounts
-from catalogus.db import open_database
+from catalogus.casework import accounts
+from catalogus.casework.db import open_database
 from catalogus.summary import summary_text
 from catalogus.web import kcc
 from catalogus.wizard import run_check

@@ -8,7 +8,7 @@ import re
 import pytest
 from litestar.testing import TestClient
 
-from catalogus.db import open_database
+from catalogus.casework.db import open_database
 from catalogus.web.app import create_app
 from tests.support.databases import db_settings, json_logs  # noqa: F401  (fixtures)
 from tests.support.staff import (NOT_ROUTED, ROOT, ROUTED, TODAY, XSS, add_staff, csrf_token, log_in, reference_in,

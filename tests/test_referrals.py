@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from catalogus import accounts, jobs, referrals
-from catalogus.contact import ContactDetails, ReferralError, normalise_email, normalise_phone, validate_contact
-from catalogus.db import DatabaseError, IntegrityError
-from catalogus.referrals import Actor
+from catalogus.casework import accounts, jobs, referrals
+from catalogus.casework.contact import ContactDetails, ReferralError, normalise_email, normalise_phone, validate_contact
+from catalogus.casework.db import DatabaseError, IntegrityError
+from catalogus.casework.referrals import Actor
 from tests.support.databases import T0, db, db_settings, json_logs  # noqa: F401  (fixtures)
 
 FORM = {"name": "Fatima el Amrani", "phone": "06-12345678", "email": "fatima@example.nl",

@@ -11,12 +11,12 @@ import threading
 
 import pytest
 
-from catalogus import dutch
+from catalogus.search import dutch
 from catalogus.models import SynonymsFile
-from catalogus.search import (
+from catalogus.search.index import (
     INDEX_DIR, META_FILE, build_index, gap_text, index_builder, load_or_build, open_index, prune_indexes, write_index,
 )
-from catalogus.search_gaps import MemoryGaps
+from catalogus.search.gaps import MemoryGaps
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +144,7 @@ def test_snippets_mark_the_matching_words_and_escape_everything_else(index):
 
 
 def test_snippet_html_escapes_markup_in_the_text():
-    from catalogus.search_snippets import Snippet
+    from catalogus.search.snippets import Snippet
     snippet = Snippet((("<b>Tom & Jerry</b> ", False), ("<i>huur</i>", True)))
     assert snippet.html() == "&lt;b&gt;Tom &amp; Jerry&lt;/b&gt; <mark>&lt;i&gt;huur&lt;/i&gt;</mark>"
 
@@ -280,8 +280,8 @@ def test_memory_gaps_count_and_rank_queries():
     assert gaps.top(5) == [("fiets", 2), ("traplift", 2)]
 
 
-@pytest.mark.parametrize("name", ["catalogus.dutch", "catalogus.search", "catalogus.search_query",
-                                  "catalogus.search_snippets", "catalogus.web.search"])
+@pytest.mark.parametrize("name", ["catalogus.search.dutch", "catalogus.search.index", "catalogus.search.query",
+                                  "catalogus.search.snippets", "catalogus.web.search"])
 def test_docstring_examples(name):
     failures, _tried = doctest.testmod(importlib.import_module(name))
     assert failures == 0

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from catalogus.search import build_index
+from catalogus.search.index import build_index
 
 CASES = YAML(typ="safe").load((Path(__file__).parent / "search_relevance.yaml").read_text(encoding="utf-8"))
 TARGET = 0.90

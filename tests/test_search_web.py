@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from litestar.testing import TestClient
 
 from catalogus.cli import main
-from catalogus.db import open_database
-from catalogus.search import INDEX_DIR
-from catalogus.search_gaps import DatabaseGaps
+from catalogus.casework.db import open_database
+from catalogus.search.index import INDEX_DIR
+from catalogus.search.gaps import DatabaseGaps
 from catalogus.web.app import create_app
 from tests.support.databases import T0, db, db_settings  # noqa: F401  (fixtures)
 from tests.support.staff import ROOT, TODAY, add_staff, log_in

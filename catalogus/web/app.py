@@ -41,7 +41,7 @@ MAX_BODY_BYTES = 1024 * 1024
 
 def index_builder(settings: Settings) -> IndexBuilder | None:
     """How each content snapshot gets its search index (the search area plugs in here)."""
-    from ..search import index_builder as search_index_builder
+    from ..search.index import index_builder as search_index_builder
 
     return search_index_builder(settings.data_dir)
 

@@ -17,11 +17,11 @@ from litestar import Request, get, post
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.response import Redirect
 
-from .. import ratelimit, referrals
-from ..contact import CONTACT_TIMES, NOTE_MAX, FieldProblem, ReferralError, format_phone, validate_contact
-from ..db import DatabaseError, IntegrityError
+from ..casework import ratelimit, referrals
+from ..casework.contact import CONTACT_TIMES, NOTE_MAX, FieldProblem, ReferralError, format_phone, validate_contact
+from ..casework.db import DatabaseError, IntegrityError
 from ..logs import get_logger
-from ..referrals import CONSENT_TEXTS, CURRENT_CONSENT_VERSION, STATUSES, Actor
+from ..casework.referrals import CONSENT_TEXTS, CURRENT_CONSENT_VERSION, STATUSES, Actor
 from ..wizard import run_check
 from .forms import ANSWERS_FIELD, BadAnswers, read_answers
 from .security import RETRY_AFTER_SECONDS

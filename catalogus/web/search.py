@@ -16,10 +16,10 @@ from litestar import Request, get
 from litestar.response import Template
 
 from ..content import Snapshot
-from ..db import DatabaseError
+from ..casework.db import DatabaseError
 from ..logs import get_logger
-from ..search import SearchGaps, SearchIndex, SearchResults, build_index
-from ..search_gaps import DatabaseGaps
+from ..search.index import SearchGaps, SearchIndex, SearchResults, build_index
+from ..search.gaps import DatabaseGaps
 from .present import KIND_BY_SLUG, KINDS, domain_titles
 from .staff import STAFF_ERRORS, requires, staff_session
 from .templating import page

@@ -20,7 +20,7 @@ from litestar.exceptions import HTTPException, ServiceUnavailableException, Vali
 from litestar.response import Template
 from litestar.types import Message, Scope
 
-from ..db import DatabaseError, IntegrityError
+from ..casework.db import DatabaseError, IntegrityError
 from ..settings import Settings
 from .templating import is_fragment_request
 

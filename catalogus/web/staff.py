@@ -24,11 +24,11 @@ from litestar.exceptions import HTTPException
 from litestar.handlers import BaseRouteHandler
 from litestar.response import Redirect, Template
 
-from .. import accounts, jobs, ratelimit
-from ..accounts import Session
-from ..db import Database, open_database
+from ..casework import accounts, jobs, ratelimit
+from ..casework.accounts import Session
+from ..casework.db import Database, open_database
 from ..logs import configure_logging, get_logger, hash_address
-from ..referrals import Actor
+from ..casework.referrals import Actor
 from ..settings import Settings
 from .security import secret_key
 from .templating import page

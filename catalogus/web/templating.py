@@ -16,9 +16,10 @@ from markupsafe import Markup, escape
 
 from ..questions import format_money, join_dutch
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-TEMPLATES_DIR = PROJECT_DIR / "templates"
-STATIC_DIR = PROJECT_DIR / "static"
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+# Inside the package, so that a wheel install serves the site as well as an editable one.
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+STATIC_DIR = PACKAGE_DIR / "static"
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
           "oktober", "november", "december")

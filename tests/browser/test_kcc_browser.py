@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalogus.db import open_database
+from catalogus.casework.db import open_database
 from catalogus.settings import Settings
 from tests.browser.test_browser_accessibility import violations
 from tests.support.servers import Server, server_env

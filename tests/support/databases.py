@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import pytest
 
-from catalogus.db import open_database
+from catalogus.casework.db import open_database
 from catalogus.logs import JsonFormatter
 from catalogus.settings import Settings
 

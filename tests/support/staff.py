@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pyotp
 
-from catalogus import accounts
-from catalogus.db import open_database
+from catalogus.casework import accounts
+from catalogus.casework.db import open_database
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2026-11-26"

@@ -7,8 +7,8 @@ from typing import Callable
 
 from . import accounts, ratelimit, referrals
 from .db import Database, Transaction, to_utc, utcnow
-from .logs import get_logger
-from .settings import Settings
+from ..logs import get_logger
+from ..settings import Settings
 
 log = get_logger(__name__)
 PURGE_JOB = "purge"

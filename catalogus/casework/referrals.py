@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping
 
 from .contact import ContactDetails, FieldProblem, ReferralError
 from .db import Database, IntegrityError, Transaction, to_utc, utcnow
-from .logs import get_logger
+from ..logs import get_logger
 
 log = get_logger(__name__)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Union
 
 from . import dutch
-from .models import SynonymsFile
+from ..models import SynonymsFile
 
 PHRASE_FIELDS = ("title", "keywords")
 PREFIX_FIELDS = ("title", "keywords", "upl")

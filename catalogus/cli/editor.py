@@ -11,11 +11,11 @@ from pathlib import Path
 
 import click
 
-from . import coverage as coverage_module
-from . import examples as examples_module
-from .cli_common import ROOT_OPTION, catalog_or_exit, settings_for, today_of
-from .exports import DEFAULT_BASE_URL, catalog_csv, catalog_json, write_schemas
-from .scaffold import ScaffoldError, format_files, new_product
+from .. import coverage as coverage_module
+from .. import examples as examples_module
+from .common import ROOT_OPTION, catalog_or_exit, settings_for, today_of
+from ..exports import DEFAULT_BASE_URL, catalog_csv, catalog_json, write_schemas
+from ..scaffold import ScaffoldError, format_files, new_product
 
 OUT_OPTION = click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
                           help="schrijf naar dit bestand (standaard: naar het scherm)")
@@ -60,7 +60,7 @@ def export_schema(root: Path | None, out_dir: Path | None) -> None:
                    "http://standaarden.overheid.nl/owms/terms/<gemeente>)")
 def export_sc(root: Path | None, out: Path | None, base_url: str | None, gemeente: str | None,
               gemeente_uri: str | None) -> None:
-    from .sc import Publisher, render_sc_feed
+    from ..sc import Publisher, render_sc_feed
 
     settings = settings_for(root)
     base_url = base_url or settings.public_url

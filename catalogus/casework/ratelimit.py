@@ -12,7 +12,7 @@ import hashlib
 import secrets
 
 from .db import Database, to_utc, utcnow
-from .logs import get_logger, hash_address
+from ..logs import get_logger, hash_address
 
 log = get_logger(__name__)
 

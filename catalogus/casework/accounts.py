@@ -20,8 +20,8 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from .db import Database, IntegrityError, to_utc, utcnow
-from .logs import get_logger
-from .settings import Settings
+from ..logs import get_logger
+from ..settings import Settings
 
 log = get_logger(__name__)
 

@@ -44,10 +44,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from .settings import Settings
+from ..settings import Settings
 
 UTC = dt.timezone.utc
-MIGRATIONS_PACKAGE = "catalogus.migrations"
+MIGRATIONS_PACKAGE = "catalogus.casework.migrations"
 MIGRATION_LOCK_KEY = 7_300_431_001  # pg_advisory_xact_lock key for schema migrations
 SQLITE_BUSY_TIMEOUT_SECONDS = 15.0
 # Open connections per process, busy or idle. A server process runs up to 40 request threads, but

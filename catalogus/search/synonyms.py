@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from . import dutch
-from .errors import Diagnostic
-from .models import ProductFile, SynonymsFile
-from .yamlio import SourceMap
+from ..errors import Diagnostic
+from ..models import ProductFile, SynonymsFile
+from ..yamlio import SourceMap
 
 KIND_WORDS = {"provision": "voorziening", "collective": "algemene voorziening", "referral": "doorverwijzing"}
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import click
 
-from .cli_common import ROOT_OPTION, catalog_or_exit, settings_for
-from .db import DatabaseError, open_database
-from .search import build_index, load_or_build, prune_indexes, write_index
-from .search_gaps import DatabaseGaps
-from .settings import Settings
+from .common import ROOT_OPTION, catalog_or_exit, settings_for
+from ..casework.db import DatabaseError, open_database
+from ..search.index import build_index, load_or_build, prune_indexes, write_index
+from ..search.gaps import DatabaseGaps
+from ..settings import Settings
 
 DATA_OPTION = click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                            help="map voor de zoekindex (standaard: CATALOGUS_DATA_DIR)")

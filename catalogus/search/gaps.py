@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from .db import Database, utcnow
-from .search import gap_text
+from ..casework.db import Database, utcnow
+from .index import gap_text
 
 
 class MemoryGaps:
@@ -37,7 +37,7 @@ _RECORD = ("INSERT INTO search_gaps (query, times, first_seen, last_seen) VALUES
 
 
 class DatabaseGaps:
-    """``search.SearchGaps`` on top of ``catalogus.db``."""
+    """``search.SearchGaps`` on top of ``catalogus.casework.db``."""
 
     def __init__(self, db: Database):
         self.db = db

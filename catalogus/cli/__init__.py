@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .catalog import load_catalog
-from .cli_common import ROOT_OPTION, settings_for, today_of
+from ..catalog import load_catalog
+from .common import ROOT_OPTION, settings_for, today_of
 
 
 
@@ -34,12 +34,12 @@ def check(root: Path | None) -> None:
                err=True)
 
 
-from .cli_accounts import purge, users  # noqa: E402  (staff accounts and retention)
+from .accounts import purge, users  # noqa: E402  (staff accounts and retention)
 
 main.add_command(users)
 main.add_command(purge)
 
-from .cli_editor import COMMANDS as EDITOR_COMMANDS  # noqa: E402  (export, new, fmt, coverage, test)
+from .editor import COMMANDS as EDITOR_COMMANDS  # noqa: E402  (export, new, fmt, coverage, test)
 
 for _command in EDITOR_COMMANDS:
     main.add_command(_command)
@@ -66,7 +66,7 @@ def serve(root: Path | None, host: str, port: int, workers: int) -> None:
     if root is not None:  # the app factory reads its settings from the environment
         os.environ["CATALOGUS_CONTENT_DIR"] = str(root)
     # Every line the server writes is JSON (uvicorn's own lines too: log_config=None keeps it off logging).
-    from .logs import configure_logging, get_logger
+    from ..logs import configure_logging, get_logger
 
     configure_logging(settings.log_level)
     if sys.stderr.isatty():  # someone is watching (make run): say where to look, in words
@@ -77,11 +77,8 @@ def serve(root: Path | None, host: str, port: int, workers: int) -> None:
                 server_header=False, log_level=settings.log_level.lower(), workers=workers, log_config=None)
 
 
-from .cli_search import COMMANDS as SEARCH_COMMANDS  # noqa: E402  (index, search, search-gaps)
+from .search import COMMANDS as SEARCH_COMMANDS  # noqa: E402  (index, search, search-gaps)
 
 for _command in SEARCH_COMMANDS:
     main.add_command(_command)
 
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -18,7 +18,7 @@ from typing import Any, Iterator
 
 from whoosh import query as wq
 
-from .search_query import PHRASE_FIELDS, PREFIX_FIELDS, All, Best, Node, Phrase, Prefix, Term
+from .query import PHRASE_FIELDS, PREFIX_FIELDS, All, Best, Node, Phrase, Prefix, Term
 
 #: Field -> weight. Titles and the editors' keywords say best what a product is about.
 FIELD_WEIGHTS: dict[str, float] = {"title": 5.0, "keywords": 3.0, "upl": 2.0, "summary": 1.5, "body": 1.0,

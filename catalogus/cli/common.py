@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from .catalog import Catalog, load_catalog
-from .settings import Settings
+from ..catalog import Catalog, load_catalog
+from ..settings import Settings
 
 ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
                            help="map met products/ en rules/ (standaard: CATALOGUS_CONTENT_DIR of de huidige map)")

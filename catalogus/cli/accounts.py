@@ -10,9 +10,9 @@ import sys
 
 import click
 
-from . import accounts, referrals
-from .db import open_database
-from .settings import Settings
+from ..casework import accounts, referrals
+from ..casework.db import open_database
+from ..settings import Settings
 
 PASSWORD_STDIN = click.option("--password-stdin", is_flag=True,
                               help="lees het wachtwoord van standaardinvoer (de eerste regel) in plaats van te vragen")

@@ -27,11 +27,11 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage, copy_to_ram
 
 from . import dutch
-from .catalog import Catalog
-from .models import DOMAINS, KIND_ORDER
-from .search_query import PREFIX_FIELDS, Plan, Planner, Synonyms, rank_candidates
-from .search_scoring import FIELD_WEIGHTS, Scorer
-from .search_snippets import Analysed, Snippet, analyse_text, mark, snippet
+from ..catalog import Catalog
+from ..models import DOMAINS, KIND_ORDER
+from .query import PREFIX_FIELDS, Plan, Planner, Synonyms, rank_candidates
+from .scoring import FIELD_WEIGHTS, Scorer
+from .snippets import Analysed, Snippet, analyse_text, mark, snippet
 from .synonyms import catalogue_vocabulary, search_fields
 
 INDEX_FORMAT = 1         # raise when the analysis or schema changes: saved indexes are then rebuilt

@@ -1,0 +1,1 @@
+"""Numbered SQL migrations, applied at start-up by catalogus.casework.db (see the convention there)."""
