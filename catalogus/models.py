@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from enum import StrEnum
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -24,10 +25,35 @@ PRODUCT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NAME = r"^[a-z][a-z0-9_]*$"
 
 Kind = Literal["provision", "collective", "referral"]
-Status = Literal["eligible", "not_eligible", "unknown"]
 Domain = Literal["geld", "wonen", "zorg", "gezin", "werk", "mantelzorg", "contact", "veiligheid"]
+#: collective services first (Wmo art. 2.3.5: they come before an individual provision), then provisions, referrals
 KIND_ORDER: tuple[Kind, ...] = ("collective", "provision", "referral")
 DOMAINS: tuple[str, ...] = Domain.__args__  # type: ignore[attr-defined]
+
+
+class Status(StrEnum):
+    """The outcome of a rule for a household: the one status type everywhere (it compares equal to its text)."""
+
+    ELIGIBLE = "eligible"
+    UNKNOWN = "unknown"
+    NOT_ELIGIBLE = "not_eligible"
+
+    @classmethod
+    def of(cls, truth: bool | None) -> "Status":
+        """The status for a three-valued truth.
+
+        >>> Status.of(True), Status.of(None)
+        (<Status.ELIGIBLE: 'eligible'>, <Status.UNKNOWN: 'unknown'>)
+        """
+        return cls.UNKNOWN if truth is None else cls.ELIGIBLE if truth else cls.NOT_ELIGIBLE
+
+    @property
+    def rank(self) -> int:
+        """Order on a results page: eligible, unknown, not eligible."""
+        return _STATUS_RANK[self]
+
+
+_STATUS_RANK = {Status.ELIGIBLE: 0, Status.UNKNOWN: 1, Status.NOT_ELIGIBLE: 2}
 
 
 class Strict(BaseModel):

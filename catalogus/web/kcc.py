@@ -7,14 +7,14 @@ replaced. Without JavaScript the same form POSTs to ``/kcc`` ("Bereken") and get
 whole page again with the answers in the fields.
 
 Nothing of a call is stored: answers travel in the form, every response is ``no-store``.
-Form fields are read with the resident wizard's ``parse_field`` and settled (answers that
-cannot matter any more are dropped) by its ``Wizard``; this module only arranges the page.
+Form fields are read by each question's kind and settled by the check pipeline (answers that
+cannot matter any more are dropped, the markers come from its ranking); this module only
+arranges the page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,11 +24,10 @@ from litestar.exceptions import ClientException
 from litestar.response import Template
 
 from ..catalog import Catalog
+from ..check import TOPICS_QUESTION, Check, CheckResult, ProductResult
 from ..questions import Question
 from ..summary import summary_text
-from ..wizard import TOPICS_QUESTION, CheckResult, ProductResult
-from .check import Wizard
-from .forms import ANSWERS_FIELD, BadAnswers, FieldError, display_value, parse_field, read_answers
+from .forms import ANSWERS_FIELD, BadAnswers, FieldError, carried_answers, display_value, parse_field, settle
 from .present import KINDS, other_results, result_groups
 from .staff import STAFF_ERRORS, LoginRequired, NoAccess, requires, staff_session
 from .templating import page
@@ -109,7 +108,9 @@ def read_call(catalog: Catalog, date: dt.date, form: Any) -> Call:
     """Read every question's field (empty = not answered), settle the answers and run the check."""
     vocabulary = catalog.vocabulary
     try:  # answers carried back from the referral form as one hidden field
-        carried, _ = read_answers(form.get(ANSWERS_FIELD), vocabulary)
+        carried = carried_answers(form.get(ANSWERS_FIELD))
+        if vocabulary.validate(carried)[1]:
+            raise BadAnswers("ongeldige antwoorden")
     except BadAnswers:
         raise ClientException("de antwoorden in het formulier zijn niet geldig") from None
     answers: dict[str, Any] = {}
@@ -118,7 +119,7 @@ def read_call(catalog: Catalog, date: dt.date, form: Any) -> Call:
     for question in vocabulary:
         qid = question.id
         value, error, typed = parse_field(question, form)
-        if typed in ("", []) and qid in carried:
+        if typed in ("", []) and carried.get(qid) is not None:
             value, error, typed = carried[qid], None, display_value(question, carried[qid])
         shown[qid] = typed
         if typed in ("", []):
@@ -127,56 +128,13 @@ def read_call(catalog: Catalog, date: dt.date, form: Any) -> Call:
             errors.append(error)
         else:
             answers[qid] = value
-    wizard = Wizard(catalog, date, dict(answers))
-    if answers:  # set() revalidates and forgets answers that cannot matter (the wizard's own rule)
-        wizard.set(*next(reversed(answers.items())))
-    result = wizard.check()
-    call = Call(catalog, shown, {q: a for q, a in answers.items() if q in wizard.ordered},
-                frozenset(answers) - frozenset(wizard.ordered), errors, result)
+    result = settle(Check(catalog, date), answers)
+    call = Call(catalog, shown, {q: a for q, a in answers.items() if q in result.answers},
+                frozenset(result.dropped), errors, result)
     chosen = str(form.get("toon") if "toon" in form else form.get("product") or "")
     call.product = next((r for r in result.results if r.id == chosen), None)
-    call.relevance = relevance(call)
+    call.relevance = {qid: Relevance(r.state, r.count) for qid, r in result.relevance().items()}
     return call
-
-
-def relevance(call: Call) -> dict[str, Relevance]:
-    """Each question's state for its marker.
-
-    A question matters when its answer could settle an open result in the chosen topics or the
-    case-manager decision. The wizard's ``deciding`` lists only what it may ask now; on this
-    screen any question can be answered first, so a follow-up question (say "langdurig" before
-    "moeite met") also counts when the open rule itself needs it, unless its ``alleen_als``
-    already rules it out. The count on the marker is the wizard's when it has one.
-    """
-    result, catalog = call.result, call.catalog
-    env = catalog.env(result.answers, result.date)
-    deciding: Counter[str] = Counter()
-    needs: Counter[str] = Counter()
-    for r in result.results:
-        if r.status == "unknown" and r.id in result.relevant:
-            deciding.update(r.deciding)
-            needs.update(catalog.explain(r.id, env).missing)
-    if result.case_manager.route == "unknown":
-        deciding.update(result.case_manager.deciding)
-        needs.update(catalog.routing.route.explain(env).missing)
-    ruled_out = {q for q, condition in catalog.question_conditions.items() if condition.status(env) is False}
-    best = result.next_question.id if result.next_question else None
-    found = {}
-    for question in catalog.vocabulary:
-        qid = question.id
-        count = deciding[qid] or needs[qid]
-        if qid == TOPICS_QUESTION:
-            state = "topics"
-        elif qid in call.ignored:
-            state = "ignored"
-        elif qid in result.answers:
-            state = "answered"
-        elif qid == best:
-            state = "next"
-        else:
-            state = "needed" if count and qid not in ruled_out else "idle"
-        found[qid] = Relevance(state, count if state in ("next", "needed") else 0)
-    return found
 
 
 def field_target(question: Question) -> str:

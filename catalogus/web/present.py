@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..catalog import Catalog
+from ..check import TOPICS_QUESTION, CheckResult, ProductResult
 from ..models import DOMAINS, KIND_ORDER
-from ..rules import Description
-from ..wizard import TOPICS_QUESTION, CheckResult, ProductResult
+from ..wording import Description
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def other_results(result: CheckResult) -> list[tuple[KindInfo, list[ProductResul
     """Products outside the chosen topics, per kind ("Andere regelingen")."""
     found = []
     for kind in KIND_ORDER:
-        rest = [r for r in result.by_kind(kind) if r.id not in result.relevant]
+        rest = [r for r in result.by_kind(kind) if not r.in_topics]
         if rest:
             found.append((KINDS[kind], rest))
     return found

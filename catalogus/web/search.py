@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import anyio
 from litestar import Request, get
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from ..content import Snapshot
@@ -90,7 +91,8 @@ def live_target(request: Any) -> str | None:
 
 
 @get(SEARCH_PATH, name="search")
-async def search_page(request: Request, q: str = "", onderwerp: str = "", soort: str = "") -> Any:
+async def search_page(request: Request, q: FromQuery[str] = "", onderwerp: FromQuery[str] = "",
+                      soort: FromQuery[str] = "") -> Any:
     text = q[:MAX_QUERY_CHARS * 10]
     catalog = request.app.state.content.current.catalog
     titles = domain_titles(catalog)
