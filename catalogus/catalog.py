@@ -157,6 +157,12 @@ class Catalog:
         return list(self._sorted_products)
 
     @cached_property
+    def products_in_order(self) -> tuple[tuple[Product, int], ...]:
+        """(product, rank of its kind) in the order of ``sorted_products``, for the check's hot loop."""
+        rank = {kind: i for i, kind in enumerate(models.KIND_ORDER)}
+        return tuple((p, rank[p.kind]) for p in self._sorted_products)
+
+    @cached_property
     def _sorted_products(self) -> tuple[Product, ...]:
         order = {kind: i for i, kind in enumerate(models.KIND_ORDER)}
         return tuple(sorted(self.products.values(), key=lambda p: (order[p.kind], p.title.lower())))
@@ -242,7 +248,15 @@ class _Builder:
         product_files = self.parse_products()
         if questions_file is None or norms_file is None:
             return None, self.finish()
-        vocabulary = Vocabulary({qid: Question(qid, d, i) for i, (qid, d) in enumerate(questions_file.vragen.items())})
+        vocabulary = Vocabulary({qid: Question(qid, d, i) for i, (qid, d) in enumerate(questions_file.vragen.items())},
+                                {gid: group.titel for gid, group in questions_file.groepen.items()})
+        if questions_file.groepen:
+            for qid, definition in questions_file.vragen.items():
+                if definition.groep is not None and definition.groep not in questions_file.groepen:
+                    self.diagnostics.append(q_source.diagnostic(("vragen", qid, "groep"), "E106",
+                        f"onbekende groep '{definition.groep}' bij vraag '{qid}'",
+                        did_you_mean(definition.groep, questions_file.groepen)
+                        or "kies een groep uit 'groepen:' bovenaan het bestand, of voeg hem daar toe"))
         norms = self.build_norms(norms_file, n_source, vocabulary)
         named: dict[str, NamedSource] = {}
         if shared_file is not None:

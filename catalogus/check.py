@@ -223,16 +223,18 @@ class _Evaluation:
         catalog, env = self.catalog, self.env
         topics = topics_of(self.answers)
         chosen = set(topics)
-        buckets: dict[tuple[str, Status], list[ProductResult]] = {}
-        for product in catalog.sorted_products():
+        # Results in page order: per kind (collective first), eligible, unknown, not eligible; by title within.
+        buckets: list[list[ProductResult]] = [[] for _ in range(len(KIND_ORDER) * 3)]
+        expand = self.askable.expand
+        for product, kind_rank in catalog.products_in_order:
             outcome = env.product_outcome(product.id)
-            status = STATUS_OF[outcome.value]
-            deciding = self.askable.expand(outcome.missing) if outcome.value is None else ()
-            item = ProductResult(product, status, outcome.reasons, outcome.missing, deciding,
+            value = outcome.value
+            status = STATUS_OF[value]
+            item = ProductResult(product, status, outcome.reasons, outcome.missing,
+                                 expand(outcome.missing) if value is None else (),
                                  not chosen.isdisjoint(product.domain_set))
-            buckets.setdefault((product.kind, status), []).append(item)
-        statuses = sorted(Status, key=lambda s: s.rank)
-        results = tuple(r for kind in KIND_ORDER for s in statuses for r in buckets.get((kind, s), ()))
+            buckets[kind_rank * 3 + status.rank].append(item)
+        results = tuple(r for bucket in buckets for r in bucket)
         case_manager = self.case_manager()
         scores: Counter[str] = Counter()
         open_items = [r.deciding for r in results if r.in_topics and r.status == Status.UNKNOWN]

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import models
 from .errors import Diagnostic, did_you_mean
-from .messages import diagnostic, either, rule_label
+from .messages import WHAT, diagnostic, either, rule_label
 from .norms import NormBook, decimal
 from .questions import Vocabulary
 from .rules import AllOf, AnyOf, AtLeast, Comparison, Named, Node, Not, Origin, ProductIs, Reference
@@ -158,7 +158,7 @@ class Compiler:
                             options=", ".join(question.options), hint=hint)
                 return None
         constant = tuple(constants) if op == "in" else constants[0]
-        if question.type == "integer" and op in ("=", "!=") and isinstance(constant, Decimal):
+        if op in ("=", "!=") and isinstance(constant, Decimal):  # a fraction never equals a whole number
             self.report(source, here, "integer_never_equal", question=question.id, operand=operand)
             return None
         return Comparison(question, op, constant, explanation=model.uitleg)
@@ -175,9 +175,9 @@ class Compiler:
         if norm.unit == "factor":
             self.report(source, here + ("norm",), "factor_as_norm", norm=norm.id)
             return None
-        if (question.type == "money") != norm.is_money:
+        if question.kind.money != norm.is_money:
             self.report(source, here + ("norm",), "money_norm_mismatch", question=question.id, norm=norm.id,
-                        unit=norm.unit, what="een bedrag" if question.type == "money" else "geen bedrag")
+                        unit=norm.unit, what=WHAT["money" if question.kind.money else "number"])
             return None
         if norm.unit == "jaren" and not question.definition.hele_jaren:
             self.report(source, here + ("norm",), "age_norm", norm=norm.id)

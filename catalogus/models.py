@@ -47,13 +47,11 @@ class Status(StrEnum):
         """
         return cls.UNKNOWN if truth is None else cls.ELIGIBLE if truth else cls.NOT_ELIGIBLE
 
-    @property
-    def rank(self) -> int:
-        """Order on a results page: eligible, unknown, not eligible."""
-        return _STATUS_RANK[self]
+    rank: int  # order on a results page: eligible 0, unknown 1, not eligible 2 (set below)
 
 
-_STATUS_RANK = {Status.ELIGIBLE: 0, Status.UNKNOWN: 1, Status.NOT_ELIGIBLE: 2}
+for _rank, _status in enumerate((Status.ELIGIBLE, Status.UNKNOWN, Status.NOT_ELIGIBLE)):
+    _status.rank = _rank
 
 
 class Strict(BaseModel):
@@ -284,7 +282,7 @@ class QuestionDef(Strict):
     uitleg: str | None = None
     kort: str
     onderwerp: str | None = Field(default=None, description="onderwerp in redenen, bijv. 'Uw inkomen'")
-    groep: str = "overig"
+    groep: str | None = Field(default=None, description="groep op het KCC-scherm (zie groepen:); zonder: Overig")
     eenheid: str | None = None
     per: Literal["maand", "jaar"] | None = None
     min: int | None = None
@@ -312,9 +310,15 @@ class QuestionDef(Strict):
         return self
 
 
+class QuestionGroup(Strict):
+    titel: str = Field(description="naam van de groep, zoals het KCC-scherm hem toont")
+
+
 class QuestionsFile(Strict):
     """The question vocabulary: ``rules/vragen.yaml``."""
 
+    groepen: dict[str, QuestionGroup] = Field(default_factory=dict,
+                                             description="groepen van vragen, in de volgorde van het KCC-scherm")
     vragen: dict[str, QuestionDef] = Field(min_length=1)
 
 

@@ -22,6 +22,7 @@ from .models import QuestionDef
 
 Answers = Mapping[str, Any]
 MAX_MONEY_EUROS = 100_000_000
+OTHER_GROUP = "overig"
 
 
 # ---------------------------------------------------------------- Dutch formatting helpers
@@ -158,7 +159,8 @@ class QuestionKind:
 
     name: str
     operators: tuple[str, ...]
-    numeric = False
+    numeric = False  # compared with <, >=, ... and with norms
+    money = False  # whole cents inside, euros outside; compared only with money norms
     widget: str  # how forms show it: "ja_nee", "keuze", "vinkjes", "getal" or "bedrag"
 
     def parse(self, question: "Question", value: Any) -> Any:
@@ -284,6 +286,7 @@ class MoneyKind(QuestionKind):
     name = "money"
     operators = ("=", "!=", ">=", ">", "<=", "<")
     numeric = True
+    money = True
     widget = "bedrag"
 
     def parse(self, question, value):
@@ -491,10 +494,19 @@ class Question:
 
 
 class Vocabulary:
-    """All questions, in the order of the vocabulary file."""
+    """All questions, in the order of the vocabulary file, and the groups they belong to."""
 
-    def __init__(self, questions: dict[str, Question]):
+    def __init__(self, questions: dict[str, Question], groups: Mapping[str, str] | None = None):
         self.questions = questions
+        self.groups: dict[str, str] = dict(groups or {})  # group id -> title, in the file's order
+
+    def grouped(self) -> list[tuple[str, str, list[Question]]]:
+        """(group id, title, questions) in the order of the groups; a group nobody uses is left out."""
+        members: dict[str, list[Question]] = {}
+        for question in self.questions.values():
+            members.setdefault(question.definition.groep or OTHER_GROUP, []).append(question)
+        order = list(self.groups) + [g for g in members if g not in self.groups]
+        return [(g, self.groups.get(g, g.capitalize()), members[g]) for g in order if g in members]
 
     def __contains__(self, question_id: str) -> bool:
         return question_id in self.questions

@@ -21,6 +21,7 @@ EXPECTED = [
     ("E102-unknown-field", "products/minimapas.yaml", 2, 1, "E102", ["onbekend veld", "samenvating", "bedoelde u 'samenvatting'"]),
     ("E103-missing-field", "products/minimapas.yaml", 1, 1, "E103", ["kosten", "ontbreekt"]),
     ("E104-wrong-value", "products/minimapas.yaml", 2, 8, "E104", ["voorziening", "soort", "provision"]),
+    ("E106-unknown-group", "rules/vragen.yaml", 31, 12, "E106", ["onbekende groep", "gelt", "bedoelde u 'geld'"]),
     ("E110-bad-id", "products/Minima_Pas.yaml", 1, 1, "E110", ["Minima_Pas.yaml", "product-id"]),
     ("E111-empty", "products/minimapas.yaml", 1, 1, "E111", ["leeg"]),
     ("E112-missing-rules-file", "rules/normen.yaml", 1, 1, "E112", ["ontbreekt"]),

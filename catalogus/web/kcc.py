@@ -28,7 +28,7 @@ from ..check import TOPICS_QUESTION, Check, CheckResult, ProductResult
 from ..questions import Question
 from ..summary import summary_text
 from .forms import ANSWERS_FIELD, BadAnswers, FieldError, carried_answers, display_value, parse_field, settle
-from .present import KINDS, other_results, result_groups
+from .present import KINDS, STATUS_BADGE, STATUS_SHORT, other_results, result_groups
 from .staff import STAFF_ERRORS, LoginRequired, NoAccess, requires, staff_session
 from .templating import page
 
@@ -36,13 +36,6 @@ KCC_PATH = "/kcc"
 PANEL_PATH = "/kcc/uitkomst"
 KCC_ROLES = ("kcc", "casemanager")
 NO_STORE = CacheControlHeader(no_store=True)
-
-#: groups of the form, in order (``groep`` in rules/vragen.yaml); unknown groups go last under "Overig"
-GROUPS = {"onderwerp": "Onderwerp", "persoon": "Persoon en huishouden", "geld": "Geld", "werk": "Werk",
-          "wonen": "Wonen", "zorg": "Zorg en ondersteuning", "gezin": "Gezin en kinderen",
-          "mantelzorg": "Mantelzorg", "welzijn": "Welzijn en veiligheid"}
-STATUS_WORDS = {"eligible": "Past", "unknown": "Nog open", "not_eligible": "Past niet"}
-STATUS_BADGE = {"eligible": "success", "unknown": "warning", "not_eligible": "neutral"}
 
 #: the shortcuts kcc.js handles, as the page documents them (key, what it does)
 SHORTCUTS = [
@@ -139,20 +132,10 @@ def read_call(catalog: Catalog, date: dt.date, form: Any) -> Call:
 
 def field_target(question: Question) -> str:
     """The id of the element that receives focus for a question (error summary, "beslist het meest")."""
-    if question.type == "choice":
-        return question.id  # a <select> on this screen
-    if question.type == "multi":
+    widget = question.kind.widget
+    if widget == "vinkjes":
         return f"{question.id}-{next(iter(question.options))}"
-    return f"{question.id}-ja" if question.type == "boolean" else question.id
-
-
-def grouped_questions(catalog: Catalog) -> list[tuple[str, str, list[Question]]]:
-    """(group id, group title, questions) in the order of ``GROUPS``, questions in vocabulary order."""
-    by_group: dict[str, list[Question]] = {}
-    for question in catalog.vocabulary:
-        by_group.setdefault(question.definition.groep, []).append(question)
-    order = list(GROUPS) + sorted(g for g in by_group if g not in GROUPS)
-    return [(g, GROUPS.get(g, g.capitalize()), by_group[g]) for g in order if g in by_group]
+    return f"{question.id}-ja" if widget == "ja_nee" else question.id  # a choice is a <select> on this screen
 
 
 # ---------------------------------------------------------------- rendering
@@ -168,13 +151,13 @@ def context(call: Call, session: Any) -> dict[str, Any]:
     others = other_results(result)
     return {
         "session": session, "can_refer": session is not None and session.user.role == "kcc",
-        "groups": grouped_questions(catalog), "shown": call.shown, "errors": errors,
+        "groups": catalog.vocabulary.grouped(), "shown": call.shown, "errors": errors,
         "field_errors": {e.question: e.message for e in call.errors}, "relevance": call.relevance,
         "result": result, "cm": result.case_manager, "result_groups": result_groups(result),
         "others": others, "other_fitting": sum(1 for _, items in others for r in items if r.status == "eligible"),
         "kinds": KINDS, "product": call.product,
         "antwoorden": call.answers, "summary": summary_text(catalog, result), "team": catalog.routing.team,
-        "vocabulary": vocabulary, "field_target": field_target, "status_words": STATUS_WORDS,
+        "vocabulary": vocabulary, "field_target": field_target, "status_words": STATUS_SHORT,
         "status_badge": STATUS_BADGE, "shortcuts": SHORTCUTS, "eligible_count": eligible,
         "open_count": still_open, "topics_chosen": TOPICS_QUESTION in result.answers,
     }
