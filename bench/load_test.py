@@ -6,7 +6,7 @@ The server is started the way ``make run`` starts it: ``catalogus index`` and th
 (httpx, one connection per client, like a browser) runs on the same machine:
 
 1. Residents (``--clients``, ``--seconds``): every client walks the wizard as a resident
-   would (``GET /check``, ``POST /check`` per question with the answers of a random
+   would (``GET /check``, ``POST /check`` per screen with the answers of a random
    household, ``POST /check/uitkomst``), then searches (``GET /zoeken?q=``,
    ``GET /api/v1/search?q=``) and calls ``POST /api/v1/check``, over and over.
 2. The anchor: the same clients only ask ``GET /ping`` (the cheapest endpoint of the same
@@ -60,7 +60,9 @@ from tests.support.staff import ROUTED  # noqa: E402
 
 QUERIES = [case["q"] for case in YAML(typ="safe").load((ROOT / "tests" / "search_relevance.yaml").read_text())]
 TOKEN = re.compile(r'name="_csrf_token" value="([^"]+)"')
-QUESTION = re.compile(r'name="vraag" value="([^"]+)"')
+SCREEN = re.compile(r'name="scherm" value="([^"]+)"')
+QUESTIONS = re.compile(r'name="vragen" value="([^"]+)"')
+HISTORY = re.compile(r'name="geschiedenis" value="([^"]*)"')
 ANSWERS = re.compile(r'name="antwoorden" value="([^"]*)"')
 REFERENCE = re.compile(r"data-reference>(VBS-[0-9A-Z-]+)<")
 CSRF_COOKIE = re.compile(r"(?:^|\s)csrftoken=([^;]+)")
@@ -137,7 +139,7 @@ async def wizard(stats: Stats, client: httpx.AsyncClient, token: str, vocabulary
                  deadline: float) -> bool:
     """One resident through the check: topics, every question asked, then the results. True when done."""
     answers = household(rng)
-    data = {"_csrf_token": token, "antwoorden": "{}", "vraag": "onderwerpen", "actie": "volgende",
+    data = {"_csrf_token": token, "antwoorden": "{}", "scherm": "onderwerpen", "actie": "volgende",
             "onderwerpen": answers["onderwerpen"]}
     for _ in range(MAX_STEPS):
         if time.monotonic() > deadline:
@@ -151,9 +153,13 @@ async def wizard(stats: Stats, client: httpx.AsyncClient, token: str, vocabulary
             results = {"_csrf_token": token, "antwoorden": html.unescape(stored.group(1)) if stored else "{}"}
             done = await stats.call("POST /check/uitkomst", lambda: client.post("/check/uitkomst", data=results))
             return done is not None
-        qid = QUESTION.search(form).group(1)
-        data = {"_csrf_token": token, "antwoorden": html.unescape(ANSWERS.search(form).group(1)), "vraag": qid,
-                "actie": "volgende", qid: display_value(vocabulary[qid], answers[qid])}
+        screen, on_screen = SCREEN.search(form).group(1), QUESTIONS.search(form).group(1).split(",")
+        data = {"_csrf_token": token, "antwoorden": html.unescape(ANSWERS.search(form).group(1)), "scherm": screen,
+                "vragen": ",".join(on_screen), "geschiedenis": HISTORY.search(form).group(1), "actie": "volgende"}
+        if 'name="aangevinkt"' in form:
+            data["aangevinkt"] = [q for q in on_screen if answers[q]] or ["geen_van_deze"]
+        else:
+            data.update({q: display_value(vocabulary[q], answers[q]) for q in on_screen})
     raise RuntimeError("the wizard asked more than %d questions" % MAX_STEPS)
 
 

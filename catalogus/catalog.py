@@ -23,6 +23,7 @@ from .loader import parse_file
 from .norms import DatedValue, Norm, NormBook, Variant, decimal
 from .questions import Question, Vocabulary
 from .compiler import Compiler, NamedSource
+from .conversation import Step, build_steps, representatives
 from .rules import Env, Named, Node, Origin, Outcome
 from .wording import Description, Wording
 from .search.synonyms import CatalogueTerms
@@ -36,6 +37,7 @@ NORMS_FILE = "normen.yaml"
 SHARED_FILE = "regels.yaml"
 ROUTING_FILE = "routering.yaml"
 SYNONYMS_FILE = "synoniemen.yaml"
+STEPS_FILE = "stappen.yaml"
 
 
 @dataclass
@@ -118,6 +120,15 @@ class Catalog:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     question_conditions: dict[str, Node] = field(default_factory=dict)
+    steps: tuple[Step, ...] = ()
+    _representatives: dict = field(default_factory=dict, repr=False)
+
+    def representatives(self, day) -> dict[str, list]:
+        """Per question the answers the ranking tries on ``day`` (computed once per date)."""
+        found = self._representatives.get(day.date)
+        if found is None:
+            found = self._representatives[day.date] = representatives(self, day)
+        return found
 
     @cached_property
     def rules(self) -> dict[str, Node]:
@@ -245,6 +256,9 @@ class _Builder:
         if (rules_dir / SYNONYMS_FILE).exists():
             synonyms_file, _, synonyms_source = self.parse(rules_dir / SYNONYMS_FILE, models.SynonymsFile)
             synonyms = synonyms_file or synonyms
+        steps_file = steps_source = None
+        if (rules_dir / STEPS_FILE).exists():
+            steps_file, _, steps_source = self.parse(rules_dir / STEPS_FILE, models.StepsFile)
         product_files = self.parse_products()
         if questions_file is None or norms_file is None:
             return None, self.finish()
@@ -290,6 +304,8 @@ class _Builder:
                 condition = compiler.compile(q.alleen_als, q_source, ("vragen", qid, "alleen_als"))
                 if condition is not None:
                     conditions[qid] = condition
+        steps, step_problems = build_steps(steps_file, steps_source, vocabulary, compiler)
+        self.diagnostics.extend(step_problems)
         products: dict[str, Product] = {}
         for pid, (pf, source) in product_files.items():
             rule = compiler.compile(pf.voorwaarden, source, ("voorwaarden",), owner=pid)
@@ -309,7 +325,7 @@ class _Builder:
             return None, self.finish()
         catalog = Catalog(self.root, vocabulary, norms, shared,
                           {name: named[name].reference for name in named}, products, routing, synonyms, upl,
-                          version, dt.datetime.now(dt.timezone.utc), question_conditions=conditions)
+                          version, dt.datetime.now(dt.timezone.utc), question_conditions=conditions, steps=steps)
         self.check_examples(catalog, product_files)
         self.check_synonyms(synonyms, synonyms_source, product_files)
         diagnostics = self.finish()

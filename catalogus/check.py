@@ -20,6 +20,7 @@ from functools import cached_property
 from typing import Any, Mapping
 
 from .catalog import Catalog, Product
+from .conversation import NextStep, Ranking
 from .errors import AnswerError
 from .models import DOMAINS, KIND_ORDER, Status, UrgentContact
 from .questions import Question
@@ -92,6 +93,18 @@ class CheckResult:
     relevant: frozenset[str]  # products in the chosen topics
     open_in_topics: int
     _scores: Mapping[str, int] = field(default_factory=dict, repr=False)
+    next_step: NextStep | None = None  # the screen to show now (next_question is its first question)
+    remaining_steps: int = 0  # screens that can still change something
+
+    @property
+    def mattering(self) -> frozenset[str]:
+        """Questions that may be asked now and could still change an open result or the routing."""
+        return frozenset(self._scores)
+
+    @property
+    def resident(self) -> bool | None:
+        """Does the household live in the municipality (None: not answered yet)."""
+        return self.answers.get(RESIDENCE_QUESTION)
 
     # ------------------------------------------------------------ reading
 
@@ -236,22 +249,22 @@ class _Evaluation:
             buckets[kind_rank * 3 + status.rank].append(item)
         results = tuple(r for bucket in buckets for r in bucket)
         case_manager = self.case_manager()
-        scores: Counter[str] = Counter()
-        open_items = [r.deciding for r in results if r.in_topics and r.status == Status.UNKNOWN]
-        if case_manager.route == "unknown":
-            open_items.append(case_manager.deciding)
-        for deciding in open_items:
-            scores.update(deciding)
-        vocabulary = catalog.vocabulary
-        next_question = None
-        if scores:
-            best = max(scores.items(), key=lambda item: (item[1], -vocabulary[item[0]].order))
-            next_question = vocabulary[best[0]]
-        answered = sum(1 for qid in self.answers if qid in vocabulary)
+        open_items = [(r.product.rule, r.deciding) for r in results if r.in_topics and r.status == Status.UNKNOWN]
+        # The wijkteam serves residents: for someone who lives elsewhere we do not ask what only routing needs.
+        if case_manager.route == "unknown" and self.answers.get(RESIDENCE_QUESTION) is not False:
+            open_items.append((catalog.routing.route, case_manager.deciding))
+        needed = frozenset().union(*(r.missing for r in results if r.in_topics and r.status == Status.UNKNOWN),
+                                   case_manager.missing if any(rule is catalog.routing.route for rule, _ in open_items)
+                                   else ())
+        ranking = Ranking(catalog, env, self.answers, open_items, catalog.representatives(self.check.day), needed)
+        next_step = ranking.next_step()
+        answered = sum(1 for qid in self.answers if qid in catalog.vocabulary)
         return CheckResult(catalog, self.check.date, self.answers, self.dropped, topics, results, case_manager,
-                           next_question, answered, estimated_remaining=len(scores),
+                           next_step.questions[0] if next_step else None, answered,
+                           estimated_remaining=len(ranking.scores),
                            relevant=frozenset(r.id for r in results if r.in_topics),
-                           open_in_topics=sum(1 for d in open_items if d), _scores=scores)
+                           open_in_topics=sum(1 for _rule, d in open_items if d), _scores=ranking.scores,
+                           next_step=next_step, remaining_steps=ranking.remaining_steps())
 
     def case_manager(self) -> CaseManager:
         routing, env = self.catalog.routing, self.env

@@ -31,6 +31,7 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "regels": models.SharedRulesFile,
     "routering": models.RoutingFile,
     "synoniemen": models.SynonymsFile,
+    "stappen": models.StepsFile,
 }
 
 # Dutch titles and descriptions for the editor; the models' docstrings are English.
@@ -40,6 +41,8 @@ DUTCH_DEFS: dict[str, tuple[str, str]] = {
     "NormsFile": ("Normen", "Gedateerde normen: rules/normen.yaml."),
     "SharedRulesFile": ("Gedeelde voorwaarden", "Gedeelde voorwaarden: rules/regels.yaml."),
     "RoutingFile": ("Routering", "Routering naar een casemanager van het wijkteam: rules/routering.yaml."),
+    "StepsFile": ("Stappen", "De schermen van de check, in de volgorde van een gesprek: rules/stappen.yaml."),
+    "StepDef": ("Stap", "Eén scherm van de check: een paar vragen die bij elkaar horen."),
     "SynonymsFile": ("Synoniemen", "Zoekwoorden van inwoners: rules/synoniemen.yaml. 'synoniemen' vult een "
                                    "woord aan met woorden van de catalogus; 'gelijk' noemt groepen woorden "
                                    "die hetzelfde betekenen."),

@@ -291,6 +291,8 @@ class QuestionDef(Strict):
     opties: dict[str, Option] | None = None
     geen_waarde: str | None = Field(default=None, description="keuze die niet met andere mag")
     reden: ReasonWords | None = None
+    stelling: str | None = Field(default=None, description="de vraag als zin om aan te vinken (ik-vorm), "
+                                                           "voor een stap 'Herkent u iets hiervan?'")
     alleen_als: RuleNode | None = None
 
     @model_validator(mode="after")
@@ -312,6 +314,26 @@ class QuestionDef(Strict):
 
 class QuestionGroup(Strict):
     titel: str = Field(description="naam van de groep, zoals het KCC-scherm hem toont")
+
+
+class StepDef(Strict):
+    """One screen of the check: a few questions that belong together."""
+
+    titel: str = Field(description="kop van het scherm, in B1")
+    uitleg: str | None = Field(default=None, description="een zin onder de kop")
+    soort: Literal["vragen", "aanvinken"] = Field(default="vragen", description=(
+        "vragen: elke vraag met een eigen veld; aanvinken: ja/nee-vragen als zinnen om aan te vinken, "
+        "met 'Geen van deze'"))
+    fase: Literal["begin"] | None = Field(default=None, description=(
+        "begin: vragen die de check kunnen beëindigen of een andere kant op sturen; die komen eerst"))
+    als: RuleNode | None = Field(default=None, description="alleen deze stap tonen als dit geldt")
+    vragen: list[str] = Field(min_length=1, description="ids van vragen in rules/vragen.yaml")
+
+
+class StepsFile(Strict):
+    """The screens of the check, in the order of a conversation: ``rules/stappen.yaml``."""
+
+    stappen: dict[str, StepDef] = Field(min_length=1)
 
 
 class QuestionsFile(Strict):

@@ -135,7 +135,8 @@ class FormAnswer:
         return self.shown in ("", [])
 
 
-def _form_values(form: Any, key: str) -> list[Any]:
+def form_values(form: Any, key: str) -> list[Any]:
+    """Every value a form sent under ``key`` (a list: checkboxes send one per ticked box)."""
     if hasattr(form, "getall"):
         try:
             return list(form.getall(key))
@@ -388,7 +389,7 @@ class MultiKind(QuestionKind):
         return frozenset(items)
 
     def read_form(self, question, form):
-        values = [v for v in _form_values(form, question.id) if isinstance(v, str)]
+        values = [v for v in form_values(form, question.id) if isinstance(v, str)]
         if not values:
             what = "onderwerp" if question.id == "onderwerpen" else "antwoord"
             return FormAnswer(None, f"Kies minstens één {what}.", values)

@@ -266,6 +266,29 @@ class Wording:
         factor = day.scalar(view.factor_norm) if view.factor_norm else view.factor
         return f"{format_norm_value(factor, 'factor', in_cents=False)} van de {norm.title}{where}"
 
+    # ------------------------------------------------------------ follow-up questions
+
+    def asked_when(self, view: RuleView) -> str:
+        """When a follow-up question on a screen applies, said about the question above it."""
+        if isinstance(view, WordedView):
+            view = view.part
+        if not isinstance(view, CompareView):
+            return f"Alleen als {self.clause(view)}."
+        q = self.vocabulary[view.question]
+        if q.type == "multi":
+            label = q.label(view.operand)
+            what = f"iets anders koos dan '{label}'" if view.op == "bevat_iets_anders_dan" else f"'{label}' koos"
+        elif q.type == "choice":
+            values = view.operand if view.op == "in" else [view.operand]
+            what = ("niet " if view.op == "!=" else "") + join_dutch([f"'{q.label(v)}'" for v in values], "of") + " koos"
+        elif q.type == "boolean":
+            what = "ja koos" if view.operand == (view.op == "=") else "nee koos"
+        else:
+            amount = self._constant(q, view.operand)
+            what = {">": f"meer dan {amount}", ">=": f"{amount} of meer", "<": f"minder dan {amount}",
+                    "<=": f"{amount} of minder", "=": amount, "!=": f"iets anders dan {amount}"}[view.op] + " invulde"
+        return f"Alleen als u bij '{q.short}' {what}."
+
     # ------------------------------------------------------------ clauses (lists of conditions)
 
     def clause(self, view: RuleView) -> str:

@@ -32,7 +32,8 @@ HX = {"HX-Request": "true", "HX-Target": "main"}
 def sample_paths(app, reference: str) -> list[tuple[str, str]]:
     """(method, path) for every route, path parameters filled with real values."""
     samples = {"product_id": "voorbeeldpas", "domain": "geld", "slug": "verwijzing", "reference": reference,
-               "file_path": "css/site.css", "path": "openapi.json"}
+               "file_path": "css/site.css", "path": "openapi.json", "step_id": "woonplaats",
+               "question_id": "leeftijd"}
     found = []
     for route in app.routes:
         path = route.path

@@ -175,9 +175,11 @@ def test_json_answers_are_json_that_a_browser_never_sniffs_as_html(resident):
 
 def test_payloads_typed_into_the_wizard_come_back_escaped_in_the_field(resident):
     token = csrf_token(resident)
-    for question in ("leeftijd", "netto_inkomen", "aantal_kinderen", "huur"):
-        page = resident.post("/check", data={"_csrf_token": token, "antwoorden": "{}", "vraag": question,
-                                             question: TYPED})
+    screens = {"leeftijd": "huishouden", "netto_inkomen": "werk_en_inkomen", "aantal_kinderen": "huishouden",
+               "mantelzorg_uren": "mantelzorg"}
+    for question, screen in screens.items():
+        page = resident.post("/check", data={"_csrf_token": token, "antwoorden": "{}", "scherm": screen,
+                                             "vragen": question, question: TYPED})
         assert page.status_code == 422
         assert_text_only(page, must_show=[TYPED])
     damaged = resident.post("/check/uitkomst", data={"_csrf_token": token, "antwoorden": TYPED})

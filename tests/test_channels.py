@@ -79,11 +79,17 @@ def test_resident_pages_kcc_and_api_give_the_same_check(kcc_client, catalog):
             assert [html.unescape(r) for r in REASON.findall(shown.group(1))] == api["case_manager"]["reasons"]
 
         *before, (last, value) = answers.items()
+        screen = next(s.id for s in catalog.steps if last in s.questions) if last != "onderwerpen" else last
+        fields = {"aangevinkt": [last] if value else ["geen_van_deze"]} if screen == "herkennen" else {
+            last: value if isinstance(value, list) else form_value("", value)}
         step = client.post("/check", data={"_csrf_token": token, "antwoorden": json.dumps(dict(before)),
-                                           "vraag": last, last: value if isinstance(value, list) else
-                                           form_value("", value)})
-        asked = re.search(r'data-page="vraag" data-question="(\w+)"', step.text)
-        assert (asked.group(1) if asked else None) == next_id, answers
+                                           "scherm": screen, "vragen": last, **fields}, follow_redirects=True)
+        assert step.status_code == 200, step.text[-500:]
+        onward = re.search(r'href="(/check/stap/\w+)" data-verder', step.text)  # the non-resident page goes on
+        if onward:
+            step = client.get(onward.group(1))
+        shown = re.search(r'name="vragen" value="([\w,]*)"', step.text) if 'data-page="stap"' in step.text else None
+        assert (shown.group(1).split(",")[0] if shown else None) == next_id, answers
 
         kcc = client.post("/kcc", data=kcc_fields(answers, token))
         assert kcc.status_code == 200

@@ -92,7 +92,7 @@ def test_unknown_overviews_are_404(client, path):
 
 
 def test_a_wrong_method_is_a_friendly_405(client):
-    page = client.get("/check/uitkomst")
+    page = client.put("/check/uitkomst")
     assert page.status_code == 405
     assert "Dit kan zo niet" in page.text
 

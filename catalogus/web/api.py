@@ -18,11 +18,13 @@ from ..catalog import Catalog, Product
 from ..check import Check, CheckResult
 from ..errors import AnswerError, NormDateError
 from ..questions import Question
+from ..rules import Comparison
 from .deps import CatalogDep, TodayDep
 from .security import ApiProblem
 from .api_schema import (
     ApiError, CaseManagerOut, CheckRequest, CheckResponse, CheckResultItem, ContactInfo, Domain, ErrorBody,
-    HowToApply, Kind, LegalBasis, NextQuestion, Option, ProductDetail, ProductList, ProductSummary, Progress,
+    AskedWhen, HowToApply, Kind, LegalBasis, NextQuestion, NextStep, Option, ProductDetail, ProductList,
+    ProductSummary, Progress, StepQuestion,
     Upl, UrgentContact, describe_check_request,
 )
 
@@ -106,17 +108,35 @@ async def check(request: Request, data: CheckBody, catalog: CatalogDep, today: T
     return check_response(request, result)
 
 
-def next_question_out(question: Question | None) -> NextQuestion | None:
+def next_question_out(question: Question | None, struct=NextQuestion, **extra) -> NextQuestion | None:
     if question is None:
         return None
     data = question.to_api()
-    return NextQuestion(
+    return struct(
         id=data["id"], type=data["type"], text=data["text"],
         **({"help": data["help"]} if "help" in data else {}),
         **({"options": [Option(o["value"], o["label"]) for o in data["options"]]} if "options" in data else {}),
         **({"min": data["min"]} if "min" in data else {}),
         **({"max": data["max"]} if "max" in data else {}),
+        **extra,
     )
+
+
+def next_step_out(result: CheckResult) -> NextStep | None:
+    step = result.next_step
+    if step is None:
+        return None
+    conditions = result.catalog.question_conditions
+    questions = []
+    for question in step.all_questions:
+        extra = {}
+        condition = conditions.get(question.id)
+        if question in step.follow_ups and isinstance(condition, Comparison) and condition.norm is None:
+            value = condition.operand
+            value = sorted(value) if isinstance(value, (tuple, frozenset)) else value
+            extra["only_if"] = AskedWhen(condition.question.id, condition.op, value)
+        questions.append(next_question_out(question, StepQuestion, **extra))
+    return NextStep(step.id, step.step.title, questions)
 
 
 def check_response(request: Request, result: CheckResult) -> CheckResponse:
@@ -132,7 +152,8 @@ def check_response(request: Request, result: CheckResult) -> CheckResponse:
                                     [UrgentContact(u.titel, u.telefoon, u.tekst) for u in cm.urgent_contacts],
                                     list(cm.domains), list(cm.deciding)),
         next_question=next_question_out(result.next_question),
-        progress=Progress(result.answered, result.estimated_remaining),
+        next_step=next_step_out(result),
+        progress=Progress(result.answered, result.estimated_remaining, result.remaining_steps),
     )
 
 

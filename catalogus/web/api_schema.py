@@ -134,9 +134,30 @@ class NextQuestion(Struct, omit_defaults=True):
     max: int | UnsetType = UNSET
 
 
+class AskedWhen(Struct):
+    """A follow-up question is asked only when the answer to ``question`` (on the same step) meets this."""
+
+    question: str
+    op: str  # "=", "!=", "in", "bevat", "bevat_iets_anders_dan", ">", ">=", "<", "<="
+    value: Any
+
+
+class StepQuestion(NextQuestion, omit_defaults=True):
+    only_if: AskedWhen | UnsetType = UNSET
+
+
+class NextStep(Struct):
+    """The next screen: a few questions that belong together; ``next_question`` is its first question."""
+
+    id: str
+    title: str
+    questions: list[StepQuestion]
+
+
 class Progress(Struct):
     answered: Annotated[int, Meta(ge=0)]
     estimated_remaining: Annotated[int, Meta(ge=0)]
+    steps_remaining: Annotated[int, Meta(ge=0)] = 0
 
 
 class CheckResponse(Struct):
@@ -145,6 +166,7 @@ class CheckResponse(Struct):
     results: list[CheckResultItem]
     case_manager: CaseManagerOut
     next_question: NextQuestion | None
+    next_step: NextStep | None
     progress: Progress
 
 

@@ -1,8 +1,11 @@
-"""The check for residents: topics, one question per page, check your answers, results.
+"""The check for residents: topics, a few screens of questions, check your answers, results.
 
-Every step is a POST carrying all answers in one hidden field; nothing is kept on the
-server and nothing goes into a URL. The core (``catalogus.check``) settles the answers
-and picks the next question; these handlers only read the form and choose the page.
+Each screen is a GET page (``/check/stap/<id>``) made from the answers so far, which travel with the
+resident (``wizard_state``: a hidden field and an encrypted session cookie; nothing is kept on the
+server). A submitted screen is a POST that answers to ``303 See Other`` with the next page, so the
+browser's Back button, the back link and reloading all keep the answers. The core
+(``catalogus.check``) settles the answers and picks the next screen; these handlers read the form and
+choose the page.
 """
 
 from __future__ import annotations
@@ -13,158 +16,355 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.datastructures import CacheControlHeader
-from litestar.exceptions import ClientException
+from litestar.exceptions import ClientException, NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect
 
 from ..catalog import Catalog
-from ..check import TOPICS_QUESTION, Check, CheckResult
-from ..questions import Question
-from .forms import ANSWERS_FIELD, BadAnswers, FieldError, carried_answers, display_value, parse_field, settle
-from .present import STATUS_BADGE, STATUS_WORDS, domain_titles, other_results, result_groups
-from .deps import CatalogDep, TodayDep
+from ..check import RESIDENCE_QUESTION, TOPICS_QUESTION, Check, CheckResult
+from ..conversation import Step
+from ..questions import Question, form_values
+from .deps import CatalogDep, SettingsDep, TodayDep
+from .forms import ANSWERS_FIELD, BadAnswers, FieldError, carried_answers, display_value, first_target, settle
+from .present import STATUS_BADGE, STATUS_WORDS, domain_titles, not_resident, results_page, step_questions
+from .security import secret_key
 from .templating import page
+from .wizard_state import COOKIE, WizardState, cleared_cookie, seal, state_cookie, unseal
 
 NO_STORE = CacheControlHeader(no_store=True)
+START = "/check"
+HISTORY_FIELD = "geschiedenis"
+ON_SCREEN_FIELD = "vragen"
+TICKED_FIELD = "aangevinkt"
+NONE_OF_THESE = "geen_van_deze"
+SAFETY_TOPIC = "veiligheid"
+
+
+def step_url(step_id: str) -> str:
+    return f"/check/stap/{step_id}"
 
 
 @dataclass
-class Conversation:
-    """One request's view of the check: the catalogue, the date and the JSON answers in the order given."""
+class Visit:
+    """One request of the check: the catalogue, the date, what the resident has answered, the secret."""
 
+    catalog: Catalog
     check: Check
-    ordered: dict[str, Any]
+    state: WizardState
+    secret: str
+    cookies_work: bool
 
     @classmethod
-    def from_form(cls, catalog: Catalog, today: dt.date, form: Any) -> "Conversation":
-        try:
-            ordered = carried_answers(form.get(ANSWERS_FIELD))
-        except BadAnswers:
-            raise ClientException("de antwoorden in het formulier zijn niet geldig") from None
-        conversation = cls(Check(catalog, today), ordered)
-        conversation.settle()  # a damaged field fails here, before anything is shown
-        return conversation
-
-    @property
-    def catalog(self) -> Catalog:
-        return self.check.catalog
-
-    def question(self, qid: str) -> Question:
-        if qid not in self.catalog.vocabulary:
-            raise ClientException("onbekende vraag")
-        return self.catalog.vocabulary[qid]
+    def of(cls, request: Request, catalog: Catalog, today: dt.date, settings, form: Any = None) -> "Visit":
+        secret = secret_key(settings)
+        from_cookie = unseal(request.cookies.get(COOKIE), secret)
+        state = from_cookie or WizardState()
+        if form is not None and form.get(ANSWERS_FIELD) is not None:
+            # The page the resident submitted is what counts (it may be an older page after Back).
+            try:
+                state = WizardState(carried_answers(form.get(ANSWERS_FIELD)),
+                                    [h for h in str(form.get(HISTORY_FIELD) or "").split(",") if h],
+                                    from_cookie.remaining if from_cookie else None)
+            except BadAnswers:
+                raise ClientException("de antwoorden in het formulier zijn niet geldig") from None
+        visit = cls(catalog, Check(catalog, today), state, secret, COOKIE in request.cookies)
+        visit.settle()  # damaged answers fail here, before anything is shown
+        return visit
 
     def settle(self) -> CheckResult:
-        """The check now; answers that can no longer matter are forgotten (e.g. rent after buying a house)."""
-        result = settle(self.check, self.ordered)
-        self.ordered = result.json_answers
+        result = settle(self.check, self.state.answers)
+        self.state.answers = result.json_answers
         return result
 
-    def set(self, qid: str, value: Any) -> CheckResult:
-        self.ordered.pop(qid, None)
-        self.ordered[qid] = value
-        return self.settle()
+    def step(self, step_id: str) -> Step:
+        found = next((s for s in self.catalog.steps if s.id == step_id), None)
+        if found is None:
+            raise NotFoundException("deze stap bestaat niet")
+        return found
 
-    def pop_last(self) -> tuple[str, Any] | None:
-        if not self.ordered:
-            return None
-        qid = next(reversed(self.ordered))
-        return qid, self.ordered.pop(qid)
+    def cookie(self, request: Request):
+        return state_cookie(seal(self.state, self.secret), secure=request.url.scheme == "https")
+
+
+# ---------------------------------------------------------------- pages
+
+def _context(visit: Visit, result: CheckResult, **extra: Any) -> dict[str, Any]:
+    """What every page of the check shows around its own content."""
+    topics = result.answers.get(TOPICS_QUESTION) or ()
+    return {"result": result, "antwoorden": visit.state.answers, "geschiedenis": ",".join(visit.state.history),
+            "show_quick_exit": SAFETY_TOPIC in topics, "urgent_contacts": result.case_manager.urgent_contacts,
+            "team": visit.catalog.routing.team, "vocabulary": visit.catalog.vocabulary,
+            "status_words": STATUS_WORDS, "status_badge": STATUS_BADGE, **extra}
+
+
+def _page(request: Request, visit: Visit, template: str, context: dict[str, Any], *, status: int = 200) -> Any:
+    response = page(request, template, context, status=status, no_store=True)
+    response.cookies.append(visit.cookie(request))
+    if request.headers.get("hx-request") == "true" and status == 200 and request.method == "GET":
+        response.headers["hx-push-url"] = request.url.path  # Back in the browser comes back here
+    return response
+
+
+def _topics_page(request: Request, visit: Visit, *, errors=(), shown=None, status: int = 200) -> Any:
+    result = visit.settle()
+    question = visit.catalog.vocabulary[TOPICS_QUESTION]
+    chosen = shown if shown is not None else display_value(question, visit.state.answers.get(TOPICS_QUESTION))
+    return _page(request, visit, "check_topics.html", _context(
+        visit, result, question=question, shown=chosen, errors=list(errors)), status=status)
+
+
+def _step_page(request: Request, visit: Visit, step: Step, *, mode: str = "next", errors=(), shown=None,
+               status: int = 200) -> Any:
+    result = visit.settle()
+    fields = step_questions(result, step, mode)
+    if not fields.questions:
+        return Redirect(_next_target(visit, result), status_code=303, headers={"cache-control": "no-store"})
+    back = visit.state.back_from(step.id) if mode != "wijzig" else None
+    values = shown or _shown_values(visit, step, fields.questions)
+    total = len(visit.state.history) + (visit.state.remaining or result.remaining_steps)
+    number = visit.state.history.index(step.id) + 1 if step.id in visit.state.history else len(visit.state.history) + 1
+    return _page(request, visit, "check_step.html", _context(
+        visit, result, step=step, fields=fields, shown=values, errors=list(errors), mode=mode,
+        back=("/check/controleer" if mode == "wijzig" else step_url(back) if back else START),
+        number=number, total=max(total, number)), status=status)
+
+
+def _shown_values(visit: Visit, step: Step, questions) -> dict[str, Any]:
+    """What the fields show again: the answers given (on a list to tick, what was ticked)."""
+    answers = visit.state.answers
+    if step.checkboxes:
+        ticked = [q.id for q in questions if answers.get(q.id) is True]
+        if not ticked and questions and all(answers.get(q.id) is False for q in questions):
+            ticked = [NONE_OF_THESE]
+        return {TICKED_FIELD: ticked}
+    return {q.id: display_value(q, answers.get(q.id)) for q in questions}
+
+
+def _next_target(visit: Visit, result: CheckResult, *, residence_told: bool = False) -> str:
+    if result.resident is False and not residence_told:
+        return "/check/niet-in-gemeente"
+    if result.next_step is not None:
+        return step_url(result.next_step.id)
+    return "/check/controleer"
+
+
+def _go(request: Request, visit: Visit, target: str) -> Any:
+    """After a submitted screen: See Other to the next page (so Back works), or that page itself without cookies."""
+    if visit.cookies_work:
+        response = Redirect(target, status_code=303, headers={"cache-control": "no-store"})
+        response.cookies.append(visit.cookie(request))
+        return response
+    return _render_target(request, visit, target)
+
+
+def _render_target(request: Request, visit: Visit, target: str) -> Any:
+    if target.startswith("/check/stap/"):
+        return _step_page(request, visit, visit.step(target.rsplit("/", 1)[1]))
+    if target == "/check/niet-in-gemeente":
+        return _not_resident_page(request, visit)
+    return _overview_page(request, visit)
+
+
+def _overview_page(request: Request, visit: Visit) -> Any:
+    result = visit.settle()
+    vocabulary = visit.catalog.vocabulary
+    rows = [(vocabulary[qid], vocabulary[qid].format(value)) for qid, value in result.answers.items()]
+    return _page(request, visit, "check_overview.html", _context(visit, result, rows=rows,
+                                                                 back=_back_of_overview(visit)))
+
+
+def _back_of_overview(visit: Visit) -> str:
+    return step_url(visit.state.history[-1]) if visit.state.history else START
+
+
+def _not_resident_page(request: Request, visit: Visit) -> Any:
+    result = visit.settle()
+    return _page(request, visit, "check_not_resident.html", _context(
+        visit, result, help=not_resident(result), back=_back_of_overview(visit)))
 
 
 # ---------------------------------------------------------------- handlers
 
-@get("/check", name="check", cache_control=NO_STORE)
-async def start(request: Request, catalog: CatalogDep, today: TodayDep) -> Any:
-    conversation = Conversation(Check(catalog, today), {})
-    return _question_page(request, conversation, conversation.question(TOPICS_QUESTION))
+@get(START, name="check", cache_control=NO_STORE)
+async def start(request: Request, catalog: CatalogDep, today: TodayDep, settings: SettingsDep) -> Any:
+    return _topics_page(request, Visit.of(request, catalog, today, settings))
 
 
-@post("/check", name="check-step", cache_control=NO_STORE)
-async def step(request: Request, catalog: CatalogDep, today: TodayDep) -> Any:
+@get("/check/opnieuw", name="check-restart", cache_control=NO_STORE)
+async def restart(request: Request) -> Any:
+    response = Redirect(START, status_code=303, headers={"cache-control": "no-store"})
+    response.cookies.append(cleared_cookie(secure=request.url.scheme == "https"))
+    return response
+
+
+QUICK_EXIT_TO = "https://www.google.nl/"
+
+
+@get("/check/weg", name="check-quick-exit", cache_control=NO_STORE)
+async def quick_exit(request: Request) -> Any:
+    """"Snel weg": forget the answers in this browser and leave for a neutral site at once."""
+    response = Redirect(QUICK_EXIT_TO, status_code=303, headers={"cache-control": "no-store"})
+    response.cookies.append(cleared_cookie(secure=request.url.scheme == "https"))
+    return response
+
+
+@get("/check/stap/{step_id:str}", name="check-step-page", cache_control=NO_STORE)
+async def step_page(request: Request, step_id: FromPath[str], catalog: CatalogDep, today: TodayDep,
+                    settings: SettingsDep) -> Any:
+    visit = Visit.of(request, catalog, today, settings)
+    step = visit.step(step_id)
+    result = visit.settle()
+    mode = "next" if result.next_step is not None and result.next_step.id == step.id else "terug"
+    return _step_page(request, visit, step, mode=mode)
+
+
+@get("/check/wijzig/{question_id:str}", name="check-change", cache_control=NO_STORE)
+async def change(request: Request, question_id: FromPath[str], catalog: CatalogDep, today: TodayDep,
+                 settings: SettingsDep) -> Any:
+    """From "Controleer uw antwoorden" or an open result: the screen with this question, filled in."""
+    visit = Visit.of(request, catalog, today, settings)
+    if question_id == TOPICS_QUESTION:
+        return _topics_page(request, visit)
+    step = next((s for s in catalog.steps if question_id in s.questions), None)
+    if step is None:
+        raise NotFoundException("deze vraag bestaat niet")
+    mode = "wijzig" if question_id in visit.state.answers else "vraag"
+    return _step_page(request, visit, step, mode=mode)
+
+
+@get("/check/controleer", name="check-overview", cache_control=NO_STORE)
+async def overview(request: Request, catalog: CatalogDep, today: TodayDep, settings: SettingsDep) -> Any:
+    return _overview_page(request, Visit.of(request, catalog, today, settings))
+
+
+@get("/check/niet-in-gemeente", name="check-not-resident", cache_control=NO_STORE)
+async def not_resident_page(request: Request, catalog: CatalogDep, today: TodayDep, settings: SettingsDep) -> Any:
+    return _not_resident_page(request, Visit.of(request, catalog, today, settings))
+
+
+@post(START, name="check-submit", cache_control=NO_STORE)
+async def submit(request: Request, catalog: CatalogDep, today: TodayDep, settings: SettingsDep) -> Any:
     form = await request.form()
-    conversation = Conversation.from_form(catalog, today, form)
-    action = str(form.get("actie") or "volgende")
-    if action == "terug":
-        last = conversation.pop_last()
-        if last is None:
-            return _question_page(request, conversation, conversation.question(TOPICS_QUESTION))
-        return _question_page(request, conversation, conversation.question(last[0]), shown=last[1])
-    if action == "controleer":
-        return _overview_page(request, conversation)
-    if action.startswith(("wijzig:", "vraag:")):
-        qid = action.partition(":")[2]
-        question = conversation.question(qid)
-        return _question_page(request, conversation, question, shown=conversation.ordered.get(qid),
-                              changing=action.startswith("wijzig:"))
-    return _answer(request, conversation, form)
+    visit = Visit.of(request, catalog, today, settings, form)
+    screen = str(form.get("scherm") or TOPICS_QUESTION)
+    if form.get("actie") == "controleer":
+        return _go(request, visit, "/check/controleer")
+    if screen == TOPICS_QUESTION:
+        return _submit_topics(request, visit, form)
+    return _submit_step(request, visit, visit.step(screen), form)
+
+
+def _submit_topics(request: Request, visit: Visit, form: Any) -> Any:
+    question = visit.catalog.vocabulary[TOPICS_QUESTION]
+    answer = question.read_form(form)
+    if answer.error:
+        error = FieldError(question.id, answer.error, first_target(question))
+        return _topics_page(request, visit, errors=[error], shown=answer.shown, status=422)
+    _set(visit.state, {question.id: answer.value})
+    visit.state.history = []
+    result = visit.settle()
+    visit.state.remaining = result.remaining_steps
+    return _go(request, visit, _next_target(visit, result))
+
+
+def _submit_step(request: Request, visit: Visit, step: Step, form: Any) -> Any:
+    on_screen = [q for q in str(form.get(ON_SCREEN_FIELD) or "").split(",") if q]
+    if not on_screen or any(q not in step.questions for q in on_screen):
+        raise ClientException("dit scherm hoort niet bij deze stap")
+    questions = [visit.catalog.vocabulary[q] for q in on_screen]
+    answers, errors, shown = (_read_ticks if step.checkboxes else _read_fields)(visit, questions, form)
+    if errors:
+        mode = str(form.get("modus") or "next")
+        return _step_page(request, visit, step, mode=mode, errors=errors, shown=shown, status=422)
+    forward = step.id not in visit.state.history
+    _set(visit.state, answers, forget=[q.id for q in questions if q.id not in answers])
+    visit.state.answered(step.id)
+    result = visit.settle()
+    if forward or visit.state.remaining is None:
+        told = visit.state.remaining
+        visit.state.remaining = result.remaining_steps if told is None else min(max(told - 1, 0),
+                                                                                 result.remaining_steps)
+    if result.resident is False and RESIDENCE_QUESTION in answers:
+        return _go(request, visit, "/check/niet-in-gemeente")  # said just now: tell them at once
+    if form.get("modus") == "wijzig":
+        return _go(request, visit, "/check/controleer")
+    return _go(request, visit, _next_target(visit, result, residence_told=True))
+
+
+def _read_fields(visit: Visit, questions: list[Question], form: Any):
+    """Each question's own field; a follow-up counts only when the answer above asks for it."""
+    answers: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    shown: dict[str, Any] = {}
+    conditions = visit.catalog.question_conditions
+    unconditional = _unconditional(visit, questions)
+    for question in questions:
+        answer = question.read_form(form)
+        shown[question.id] = answer.shown
+        condition = conditions.get(question.id)
+        if condition is not None and question.id not in unconditional:
+            holds = condition.status(visit.catalog.env(
+                visit.catalog.vocabulary.validate({**visit.state.answers, **answers})[0], visit.check.date))
+            if holds is False or (holds is None and answer.empty):
+                continue  # not asked for by the answers above: ignored
+        if answer.error:
+            errors.append(FieldError(question.id, answer.error, first_target(question)))
+        else:
+            answers[question.id] = answer.value
+    return answers, errors, shown
+
+
+def _unconditional(visit: Visit, questions: list[Question]) -> set[str]:
+    """Questions on the screen that are asked whatever the others say (their condition already holds)."""
+    env = visit.catalog.env(visit.catalog.vocabulary.validate(visit.state.answers)[0], visit.check.date)
+    conditions = visit.catalog.question_conditions
+    return {q.id for q in questions if q.id not in conditions or conditions[q.id].status(env) is True}
+
+
+def _read_ticks(visit: Visit, questions: list[Question], form: Any):
+    """A list to tick: what is ticked is yes, the rest is no; 'Geen van deze' says no to all."""
+    allowed = {q.id for q in questions} | {NONE_OF_THESE}
+    ticked = {v for v in form_values(form, TICKED_FIELD) if isinstance(v, str) and v in allowed}
+    shown = {TICKED_FIELD: sorted(ticked)}
+    target = f"{TICKED_FIELD}-{questions[0].id}"
+    if not ticked:
+        return {}, [FieldError(TICKED_FIELD, "Vink aan wat bij u past. Past niets? Kies dan 'Geen van deze'.",
+                               target)], shown
+    if NONE_OF_THESE in ticked and len(ticked) > 1:
+        return {}, [FieldError(TICKED_FIELD, "'Geen van deze' kan niet samen met een andere keuze.", target)], shown
+    return {q.id: q.id in ticked for q in questions}, [], shown
+
+
+def _set(state: WizardState, answers: dict[str, Any], forget: list[str] = ()) -> None:
+    """Put the new answers last (the order the resident gave them) and drop the ones left empty."""
+    for qid in [*answers, *forget]:
+        state.answers.pop(qid, None)
+    state.answers.update(answers)
+
+
+# ---------------------------------------------------------------- results
+
+@get("/check/uitkomst", name="check-results-page", cache_control=NO_STORE)
+async def results_get(request: Request, catalog: CatalogDep, today: TodayDep, settings: SettingsDep) -> Any:
+    visit = Visit.of(request, catalog, today, settings)
+    return _results(request, visit)
 
 
 @post("/check/uitkomst", name="check-results", cache_control=NO_STORE)
-async def results(request: Request, catalog: CatalogDep, today: TodayDep) -> Any:
+async def results(request: Request, catalog: CatalogDep, today: TodayDep, settings: SettingsDep) -> Any:
+    """The results for the answers carried in the form (from "Controleer uw antwoorden", or back from the referral)."""
     form = await request.form()
-    conversation = Conversation.from_form(catalog, today, form)
-    result = conversation.settle()
-    others = other_results(result)
-    return page(request, "check_results.html", {
-        "result": result,
-        "groups": result_groups(result),
-        "others": others,
-        "other_fitting": sum(1 for _, items in others for r in items if r.status == "eligible"),
-        "antwoorden": conversation.ordered,
-        "vocabulary": catalog.vocabulary,
-        "team": catalog.routing.team,
-        "topic_titles": [domain_titles(catalog)[t] for t in result.topics],
-        "all_topics": TOPICS_QUESTION not in result.answers,
-        "status_words": STATUS_WORDS,
-        "status_badge": STATUS_BADGE,
-    }, no_store=True)
+    return _results(request, Visit.of(request, catalog, today, settings, form))
 
 
-# ---------------------------------------------------------------- steps
-
-def _answer(request: Request, conversation: Conversation, form: Any) -> Any:
-    question = conversation.question(str(form.get("vraag") or TOPICS_QUESTION))
-    value, error, shown = parse_field(question, form)
-    if error is not None:
-        changing = form.get("wijzigen") == "ja"
-        return _question_page(request, conversation, question, shown=shown, errors=[error], changing=changing,
-                              status=422)
-    result = conversation.set(question.id, value)
-    if result.next_question is None:
-        return _overview_page(request, conversation)
-    return _question_page(request, conversation, result.next_question, result=result)
+def _results(request: Request, visit: Visit) -> Any:
+    result = visit.settle()
+    catalog = visit.catalog
+    return _page(request, visit, "check_results.html", _context(
+        visit, result, sections=results_page(result),
+        topic_titles=[domain_titles(catalog)[t] for t in result.topics],
+        all_topics=TOPICS_QUESTION not in result.answers, back="/check/controleer",
+        not_resident=result.answers.get(RESIDENCE_QUESTION) is False))
 
 
-def _question_page(request: Request, conversation: Conversation, question: Question, *, shown: Any = None,
-                   errors: list[FieldError] | None = None, changing: bool = False, status: int = 200,
-                   result: CheckResult | None = None) -> Any:
-    remaining = 0
-    if question.id != TOPICS_QUESTION:  # the topic page shows no count: skip the work
-        result = result or conversation.settle()
-        remaining = max(result.estimated_remaining, 0 if question.id in conversation.ordered else 1)
-    ordered = conversation.ordered
-    carried = {k: v for k, v in ordered.items() if k != question.id} if not changing else ordered
-    if shown is None:
-        shown = display_value(question, ordered.get(question.id))
-    elif not errors:
-        shown = display_value(question, shown)
-    return page(request, "check_question.html", {
-        "question": question,
-        "shown": shown,
-        "errors": errors or [],
-        "antwoorden": carried,
-        "changing": changing,
-        "first": question.id == TOPICS_QUESTION,
-        "answered": len(carried),
-        "remaining": remaining,
-        "none_value": question.definition.geen_waarde,
-    }, status=status, no_store=True)
-
-
-def _overview_page(request: Request, conversation: Conversation) -> Any:
-    result = conversation.settle()
-    vocabulary = conversation.catalog.vocabulary
-    rows = [(vocabulary[qid], vocabulary[qid].format(value)) for qid, value in result.answers.items()]
-    return page(request, "check_overview.html", {"rows": rows, "antwoorden": conversation.ordered}, no_store=True)
-
-
-ROUTES = [start, step, results]
+ROUTES = [start, restart, quick_exit, step_page, change, overview, not_resident_page, submit, results_get, results]

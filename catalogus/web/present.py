@@ -5,10 +5,14 @@ No logic about eligibility lives here; this only arranges what the core decided.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from ..catalog import Catalog
-from ..check import TOPICS_QUESTION, CheckResult, ProductResult
+from ..check import RESIDENCE_QUESTION, TOPICS_QUESTION, CheckResult, ProductResult
+from ..conversation import Step
+from ..questions import Question
+from ..rules import Comparison
 from ..models import DOMAINS, KIND_ORDER, Status
 from ..wording import Description
 
@@ -84,3 +88,118 @@ def other_results(result: CheckResult) -> list[tuple[KindInfo, list[ProductResul
         if rest:
             found.append((KINDS[kind], rest))
     return found
+
+
+# ---------------------------------------------------------------- the resident's results page
+
+START_HERE = 4  # at most this many results under "Begin hier"
+#: without an amount, which kind of result usually means most to a household: individual help and money first
+KIND_VALUE = {"provision": 0, "referral": 1, "collective": 2}
+
+
+def value_of(item: ProductResult) -> tuple:
+    """Most valuable first: the yearly amount when the check knows it, then the kind, then the title."""
+    amount = getattr(item, "amount", None)
+    per_year = getattr(amount, "per_year", None) if amount is not None else None
+    return (-(per_year or 0), KIND_VALUE.get(item.kind, 3), item.product.title.lower())
+
+
+@dataclass(frozen=True)
+class ResultsPage:
+    """The sections of the results page, most important first."""
+
+    start_here: list[ProductResult]  # the few that matter most: in the chosen topics, most valuable first
+    also_eligible: list[tuple[KindInfo, list[ProductResult]]]  # every other result that fits, collective first
+    maybe: list[ProductResult]  # in the chosen topics, not known yet (with the question that decides it)
+    not_fitting: list[ProductResult]  # in the chosen topics, does not fit
+    elsewhere: list[ProductResult]  # outside the chosen topics, open or not fitting
+
+    @property
+    def eligible_count(self) -> int:
+        return len(self.start_here) + sum(len(items) for _, items in self.also_eligible)
+
+
+def results_page(result: CheckResult) -> ResultsPage:
+    """Where each result goes on the page. Nothing that fits is ever hidden behind a closed section."""
+    eligible = [r for r in result.results if r.status == Status.ELIGIBLE]
+    start_here = sorted((r for r in eligible if r.in_topics), key=value_of)[:START_HERE]
+    chosen = {r.id for r in start_here}
+    also = [(KINDS[kind], [r for r in eligible if r.kind == kind and r.id not in chosen]) for kind in KIND_ORDER]
+    return ResultsPage(
+        start_here,
+        [(info, items) for info, items in also if items],
+        [r for r in result.results if r.in_topics and r.status == Status.UNKNOWN],
+        [r for r in result.results if r.in_topics and r.status == Status.NOT_ELIGIBLE],
+        [r for r in result.results if not r.in_topics and r.status != Status.ELIGIBLE],
+    )
+
+
+@dataclass(frozen=True)
+class NotResidentHelp:
+    """For someone who lives elsewhere: the help that does not depend on where you live."""
+
+    fitting: list[ProductResult]
+    maybe: list[ProductResult]
+
+
+def not_resident(result: CheckResult) -> NotResidentHelp:
+    """Products whose rule never asks where you live (national referrals, opvang, Veilig Thuis, ...)."""
+    independent = [r for r in result.results
+                   if RESIDENCE_QUESTION not in r.product.questions and r.status != Status.NOT_ELIGIBLE]
+    return NotResidentHelp([r for r in independent if r.status == Status.ELIGIBLE],
+                           [r for r in independent if r.status == Status.UNKNOWN and r.in_topics])
+
+
+# ---------------------------------------------------------------- the questions of one screen
+
+@dataclass(frozen=True)
+class Reveal:
+    """Show a follow-up question when the answer above says so (for JavaScript; without it, it is always shown)."""
+
+    question: str
+    op: str
+    value: str  # JSON of the operand
+
+
+@dataclass(frozen=True)
+class StepFields:
+    """The fields of one screen: the questions in the step's order, and which of them wait for an answer above."""
+
+    questions: tuple[Question, ...]
+    reveals: dict[str, Reveal]
+    conditions: dict[str, str]  # follow-up -> when it is asked, in words ("Alleen als u bij 'Woonsituatie' ...")
+
+    @property
+    def ids(self) -> str:
+        return ",".join(q.id for q in self.questions)
+
+
+def step_questions(result: CheckResult, step: Step, mode: str) -> StepFields:
+    """The questions a screen shows: the ranked ones when it is the next step; coming back to it, also what was
+    answered there (filled in), so nothing given is lost."""
+    catalog = result.catalog
+    vocabulary = catalog.vocabulary
+    next_step = result.next_step
+    if mode == "next" and next_step is not None and next_step.id == step.id:
+        questions = next_step.all_questions
+    else:
+        wanted = {q for q in step.questions if q in result.answers or q in result.mattering}
+        if next_step is not None and next_step.id == step.id:
+            wanted |= {q.id for q in next_step.all_questions}
+        questions = tuple(vocabulary[q] for q in step.questions if q in wanted)
+    on_screen = {q.id for q in questions}
+    env = catalog.env(result.answers, result.date)
+    reveals: dict[str, Reveal] = {}
+    depends: dict[str, str] = {}
+    for question in questions:
+        condition = catalog.question_conditions.get(question.id)
+        if condition is None or condition.status(env) is True:
+            continue
+        parents = condition.questions() & on_screen
+        if not parents:
+            continue
+        depends[question.id] = catalog.wording.asked_when(condition.view())
+        if isinstance(condition, Comparison) and condition.norm is None:
+            reveals[question.id] = Reveal(condition.question.id, condition.op, json.dumps(
+                sorted(condition.operand) if isinstance(condition.operand, (tuple, frozenset)) else condition.operand))
+    return StepFields(questions, reveals, depends)

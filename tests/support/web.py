@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -87,34 +88,54 @@ def form_value(question_type: str, value: Any) -> Any:
 class Walk:
     """What happened on a walk through the check."""
 
-    asked: list[str]
+    asked: list[str]  # every question on every screen, in order
+    screens: list[str]  # the steps shown, in order
     pages: list[Any]  # every response
     last: Any
 
 
+def screen_of(html: str) -> str | None:
+    found = re.search(r'data-page="([\w-]+)"', html)
+    return found.group(1) if found else None
+
+
+def screen_answers(form: Form, household: dict[str, Any]) -> dict[str, Any]:
+    """How a resident fills in one screen: every field from the household (a list to tick: what applies)."""
+    on_screen = [q for q in form.hidden()["vragen"].split(",") if q]
+    if any(i.get("name") == "aangevinkt" for i in form.inputs):
+        ticked = [q for q in on_screen if household.get(q)]
+        return {"aangevinkt": ticked or ["geen_van_deze"]}
+    return {q: (household[q] if isinstance(household[q], list) else form_value("", household[q]))
+            for q in on_screen if q in household}
+
+
 def walk_check(client, household: dict[str, Any], *, topics: list[str] | None = None) -> Walk:
-    """Answer the check without JavaScript: topics first, then whatever the server asks."""
+    """Answer the check without JavaScript: topics first, then every screen the server shows."""
     response = client.get("/check")
     pages = [response]
     form = wizard_form(response.text)
     data = {**form.hidden(), "onderwerpen": topics if topics is not None else household["onderwerpen"]}
     asked: list[str] = []
-    for _ in range(60):
-        response = client.post(form.action, data=data)
+    screens: list[str] = []
+    for _ in range(40):
+        response = client.post(form.action, data=data, follow_redirects=True)
         pages.append(response)
         assert response.status_code == 200, response.text[:2000]
-        if 'data-page="controleer"' in response.text:
+        page = screen_of(response.text)
+        if page in ("controleer", "niet-in-gemeente"):
             break
         form = wizard_form(response.text)
-        question = form.hidden()["vraag"]
-        asked.append(question)
-        data = {**form.hidden(), question: form_value("", household[question])}
+        screens.append(form.hidden()["scherm"])
+        asked += [q for q in form.hidden()["vragen"].split(",") if q]
+        data = {**form.hidden(), **screen_answers(form, household)}
     else:  # pragma: no cover - a wizard that never ends is a failure
         raise AssertionError("the check did not end")
+    if page == "niet-in-gemeente":
+        return Walk(asked, screens, pages, response)
     results_form = next(f for f in forms(response.text) if f.action == "/check/uitkomst")
     response = client.post(results_form.action, data=results_form.hidden())
     pages.append(response)
-    return Walk(asked, pages, response)
+    return Walk(asked, screens, pages, response)
 
 
 def answers_in(html: str) -> dict[str, Any]:

@@ -52,14 +52,83 @@
     });
   }
 
+  function answerOf(form, name) {
+    // The current answer to a question on this screen: a list for checkboxes, a string otherwise.
+    var inputs = form.querySelectorAll('[name="' + name + '"]');
+    var values = [];
+    inputs.forEach(function (input) {
+      if ((input.type === "checkbox" || input.type === "radio") ? input.checked : input.value.trim() !== "") {
+        values.push(input.value.trim());
+      }
+    });
+    if (inputs.length && inputs[0].type === "checkbox") {
+      return values;
+    }
+    return values.length ? values[0] : null;
+  }
+
+  function dutchNumber(text) {
+    var cleaned = String(text).replace(/[€\s]/g, "").replace(/\.(?=\d{3}(\D|$))/g, "").replace(",", ".");
+    var number = parseFloat(cleaned);
+    return isNaN(number) ? null : number;
+  }
+
+  function holds(op, answer, expected) {
+    // The follow-up's condition, as the server states it (data-toon-*); null: not answered yet.
+    if (answer === null || (Array.isArray(answer) && answer.length === 0)) {
+      return null;
+    }
+    switch (op) {
+      case "=": return answer === expected || (typeof expected === "boolean" && answer === (expected ? "ja" : "nee"));
+      case "!=": return !(answer === expected || (typeof expected === "boolean" && answer === (expected ? "ja" : "nee")));
+      case "in": return expected.indexOf(answer) !== -1;
+      case "bevat": return answer.indexOf(expected) !== -1;
+      case "bevat_iets_anders_dan": return answer.some(function (v) { return v !== expected; });
+    }
+    var number = dutchNumber(answer);
+    if (number === null) {
+      return null;
+    }
+    return op === ">" ? number > expected : op === ">=" ? number >= expected : op === "<" ? number < expected : number <= expected;
+  }
+
+  function revealFollowUps(root) {
+    // A follow-up question shows once the answer above asks for it; hidden fields are not sent.
+    root.querySelectorAll("[data-toon-vraag]").forEach(function (field) {
+      var form = field.closest("form");
+      var answer = answerOf(form, field.dataset.toonVraag);
+      var shown = holds(field.dataset.toonOp, answer, JSON.parse(field.dataset.toonWaarde)) === true;
+      field.hidden = !shown;
+      field.querySelectorAll("input, select, textarea").forEach(function (input) { input.disabled = !shown; });
+      var hint = field.querySelector(".question__condition");
+      if (hint) {
+        hint.hidden = true;  // with JavaScript the field itself appears only when it applies
+      }
+    });
+  }
+
+  function quickExit(event) {
+    // "Snel weg": leave at once; replacing the page keeps this site out of the Back button.
+    var link = event.target.closest && event.target.closest("[data-quick-exit]");
+    if (link) {
+      event.preventDefault();
+      window.location.replace(link.href);
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     csrfHeader();
     showPrintButtons(document);
+    revealFollowUps(document);
     document.addEventListener("change", exclusiveChoices);
+    document.addEventListener("change", function () { revealFollowUps(document); });
+    document.addEventListener("input", function () { revealFollowUps(document); });
+    document.addEventListener("click", quickExit);
     document.body.addEventListener("htmx:afterSwap", function (event) {
       var target = event.detail && event.detail.target;
       if (target && target.id === "main") {
         showPrintButtons(target);
+        revealFollowUps(target);
         focusNewContent(target);
       }
     });

@@ -1,0 +1,322 @@
+"""The check as a conversation: screens (steps) of questions that belong together, and what to ask next.
+
+A step (``rules/stappen.yaml``) presents a few vocabulary questions on one screen; the ids stay those
+of the vocabulary. What to ask next is ranked by what a step settles, computed from the rules:
+
+* A question can be shown only when it can still change something: unanswered, its ``alleen_als``
+  not false, and needed by an open result in the chosen topics or by the open case-manager decision.
+* Steps marked ``fase: begin`` come first (they can end or redirect the check: residence, safety).
+* For every other step we estimate the **expected number of open results settled**: for each open
+  result and each question on the step we try the question's representative answers (every region
+  the rules' thresholds cut out, on this date) and count the share that decides the result; the step
+  settles a result with probability ``1 - Π (1 - share)`` over its questions (answers taken as
+  independent, every representative answer equally likely). The step with the most settled per
+  question asked wins; ties go to the step that comes first in the file, which keeps the order of a
+  conversation.
+* A screen holds the step's most decisive question and each further question that stays needed,
+  whatever the questions already on the screen are answered, in at least ``KEEP_NEEDED`` of the
+  cases: asking them together then costs (almost) nothing extra. A list to tick is never split.
+* Follow-up questions of the step (their ``alleen_als`` depends on a question on the same screen)
+  come along and appear as soon as the answer above asks for them.
+
+docs/performance.md compares the result with asking one question at a time and with the hindsight
+minimum (``bench/bench_wizard.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+from . import models
+from .errors import Diagnostic, did_you_mean
+from .norms import AGE_QUESTION, SITUATION_QUESTION, DayNorms
+from .questions import Question, Vocabulary
+from .rules import Comparison, Env, Node
+from .yamlio import SourceMap
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .catalog import Catalog
+    from .compiler import Compiler
+
+TOPICS_QUESTION = "onderwerpen"
+BEGIN = "begin"
+CHECKBOXES = "aanvinken"
+MAX_REPRESENTATIVES = 6  # answers tried per number question when ranking
+KEEP_NEEDED = 0.75  # a question joins a screen when it stays needed in this share of the others' answers
+
+
+@dataclass(frozen=True)
+class Step:
+    """One screen of the check."""
+
+    id: str
+    title: str
+    questions: tuple[str, ...]
+    kind: str = "vragen"  # or "aanvinken": yes/no statements to tick, with "Geen van deze"
+    phase: str | None = None  # "begin": asked first
+    intro: str | None = None
+    condition: Node | None = None  # show only when this holds (e.g. the topic Veiligheid was chosen)
+    order: int = 0
+
+    @property
+    def checkboxes(self) -> bool:
+        return self.kind == CHECKBOXES
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The step to show now and the questions on it that can still change something.
+
+    ``follow_ups`` are questions of the same step whose ``alleen_als`` depends only on questions on this
+    screen: they appear on the screen as soon as the answer above asks for them (the screen shows them
+    with the condition when there is no JavaScript).
+    """
+
+    step: Step
+    questions: tuple[Question, ...]
+    follow_ups: tuple[Question, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.step.id
+
+    @property
+    def all_questions(self) -> tuple[Question, ...]:
+        """Every field on the screen, in the step's order."""
+        shown = {q.id for q in self.questions + self.follow_ups}
+        by_id = {q.id: q for q in self.questions + self.follow_ups}
+        return tuple(by_id[q] for q in self.step.questions if q in shown)
+
+
+# ---------------------------------------------------------------- loading
+
+def build_steps(steps_file: models.StepsFile | None, source: SourceMap | None, vocabulary: Vocabulary,
+                compiler: "Compiler") -> tuple[tuple[Step, ...], list[Diagnostic]]:
+    """Compile the steps; without a steps file every question is a screen of its own (vocabulary order)."""
+    if steps_file is None or source is None:
+        return tuple(Step(q.id, q.text, (q.id,), order=i) for i, q in enumerate(vocabulary)
+                     if q.id != TOPICS_QUESTION), []
+    found: list[Diagnostic] = []
+    steps = []
+    placed: set[str] = set()
+    for order, (step_id, definition) in enumerate(steps_file.stappen.items()):
+        here = ("stappen", step_id)
+        questions = []
+        for i, qid in enumerate(definition.vragen):
+            where = here + ("vragen", i)
+            if qid not in vocabulary:
+                found.append(source.diagnostic(where, "E201", f"onbekende vraag '{qid}'",
+                                               did_you_mean(qid, vocabulary.ids()) or "zie rules/vragen.yaml"))
+                continue
+            if qid == TOPICS_QUESTION:
+                found.append(source.diagnostic(where, "E108", f"vraag '{qid}' staat al op het eerste scherm van de "
+                                                              "check", "haal hem uit deze stap"))
+                continue
+            question = vocabulary[qid]
+            if definition.soort == CHECKBOXES and (question.type != "boolean" or not question.definition.stelling):
+                found.append(source.diagnostic(where, "E109", f"vraag '{qid}' kan niet in een stap om aan te vinken",
+                                               "alleen ja/nee-vragen met een 'stelling:' in rules/vragen.yaml "
+                                               "kunnen worden aangevinkt"))
+                continue
+            questions.append(qid)
+            placed.add(qid)
+        condition = None
+        if definition.als is not None:
+            condition = compiler.compile(definition.als, source, here + ("als",))
+        steps.append(Step(step_id, definition.titel, tuple(questions), definition.soort, definition.fase,
+                          definition.uitleg, condition, order))
+    for question in vocabulary:
+        if question.id != TOPICS_QUESTION and question.id not in placed:
+            found.append(source.diagnostic(("stappen",), "E108", f"vraag '{question.id}' staat in geen stap",
+                                           "zet hem in een stap in rules/stappen.yaml, anders vraagt de check hem "
+                                           "nooit", prefer_key=True))
+    return tuple(steps), found
+
+
+# ---------------------------------------------------------------- representative answers
+
+def representatives(catalog: "Catalog", day: DayNorms) -> dict[str, list[Any]]:
+    """Per question the answers worth trying when ranking: one in every region the thresholds cut out.
+
+    Number questions get at most ``MAX_REPRESENTATIVES`` answers spread over their regions; the
+    thresholds come from every comparison in the catalogue, norms resolved for every age band and
+    leefsituatie on ``day``.
+    """
+    thresholds: dict[str, set] = {q.id: set() for q in catalog.vocabulary}
+    vocabulary = catalog.vocabulary
+    situations = list(vocabulary[SITUATION_QUESTION].options) if SITUATION_QUESTION in vocabulary else [None]
+    ages = [18, 21, 40, 70] if AGE_QUESTION in vocabulary else [None]
+    for node in _all_nodes(catalog):
+        if not isinstance(node, Comparison) or not node.question.kind.numeric:
+            continue
+        if node.norm is None:
+            thresholds[node.question.id].add(node.operand)
+            continue
+        for situation in situations:
+            for age in ages:
+                limits = day.limits(node.norm.id, node.factor, situation, age)
+                if not limits.gap:
+                    thresholds[node.question.id] |= {limits.low, limits.high}
+        for dated in (day.values[node.norm.id],):
+            for variant in dated.variants or ():
+                for bound in (variant.age_from, variant.age_to):
+                    if bound is not None and AGE_QUESTION in thresholds:
+                        thresholds[AGE_QUESTION].add(day.scalar(bound) if isinstance(bound, str) else bound)
+    found = {}
+    for question in vocabulary:
+        values = question.kind.candidates(question, thresholds[question.id])
+        if question.kind.numeric and len(values) > MAX_REPRESENTATIVES:
+            values = _spread(values, MAX_REPRESENTATIVES)
+        if question.type == "multi":
+            values = [v for v in values if len(v) == 1]  # one thing at a time is what people mostly answer
+        found[question.id] = values
+    return found
+
+
+def _spread(values: list, count: int) -> list:
+    step = (len(values) - 1) / (count - 1)
+    return [values[round(i * step)] for i in range(count)]
+
+
+def _all_nodes(catalog: "Catalog") -> Iterable[Node]:
+    roots = [p.rule for p in catalog.products.values()] + [catalog.routing.route]
+    roots += [s.rule for s in catalog.routing.urgent] + list(catalog.question_conditions.values())
+    seen: set[int] = set()
+    for root in roots:
+        for node in root.walk():
+            if id(node) not in seen:
+                seen.add(id(node))
+                yield node
+
+
+# ---------------------------------------------------------------- ranking
+
+class Ranking:
+    """What to ask next for one settle: the steps that can still change something, best first."""
+
+    def __init__(self, catalog: "Catalog", env: Env, answers: Mapping[str, Any],
+                 open_items: list[tuple[Node, tuple[str, ...]]], representative: Mapping[str, list],
+                 needed: frozenset[str] = frozenset()):
+        self.catalog = catalog
+        self.env = env
+        self.answers = answers
+        self.open_items = open_items  # (rule, questions that may be asked now and would decide it)
+        self.representative = representative
+        self.needed = needed  # what the open results themselves still need (follow-ups included)
+        self.scores: dict[str, int] = {}
+        self._needing: dict[str, list[int]] = {}  # question -> open items it may decide
+        for index, (_rule, deciding) in enumerate(open_items):
+            for qid in deciding:
+                self.scores[qid] = self.scores.get(qid, 0) + 1
+                self._needing.setdefault(qid, []).append(index)
+        self._decisions: dict[str, dict[int, frozenset[int]]] = {}
+
+    # ------------------------------------------------------------ what a step shows
+
+    def candidates(self, step: Step) -> tuple[str, ...]:
+        """The step's questions that can change something now (unanswered, askable, needed)."""
+        if step.condition is not None and step.condition.status(self.env) is False:
+            return ()
+        return tuple(q for q in step.questions if q in self.scores)
+
+    def bundle(self, step: Step, candidates: tuple[str, ...]) -> tuple[str, ...]:
+        """The candidates to put on one screen: the most decisive first, then each one that stays needed
+        (whatever the ones already on the screen are answered, in at least ``KEEP_NEEDED`` of the cases).
+        A list to tick is never split: ticking is one decision."""
+        if len(candidates) <= 1 or step.checkboxes:
+            return candidates
+        value = {q: self.expected_settled((q,)) for q in candidates}
+        chosen: list[str] = []
+        for q in sorted(candidates, key=lambda q: -value[q]):
+            still = 1.0
+            for p in chosen:
+                still *= self._still_needed(q, p)
+            if still >= KEEP_NEEDED:
+                chosen.append(q)
+        return tuple(q for q in candidates if q in chosen)
+
+    def follow_ups(self, step: Step, shown: tuple[str, ...]) -> tuple[str, ...]:
+        """Questions of the step that an answer on this screen may unlock, and that an open result needs."""
+        conditions = self.catalog.question_conditions
+        on_screen = set(shown)
+        found = []
+        for qid in step.questions:
+            condition = conditions.get(qid)
+            if (qid in on_screen or qid in self.answers or condition is None or qid not in self.needed
+                    or condition.status(self.env) is not None):
+                continue
+            if condition.questions() <= on_screen | set(self.answers):
+                found.append(qid)
+                on_screen.add(qid)
+        return tuple(found)
+
+    # ------------------------------------------------------------ the choice
+
+    def next_step(self) -> NextStep | None:
+        vocabulary = self.catalog.vocabulary
+        candidates = [(step, self.candidates(step)) for step in self.catalog.steps]
+        candidates = [(step, found) for step, found in candidates if found]
+        if not candidates:
+            return None
+        first = [c for c in candidates if c[0].phase == BEGIN]
+        if first:
+            step, found = first[0]
+            shown = self.bundle(step, found)
+        else:
+            bundles = [(step, self.bundle(step, found)) for step, found in candidates]
+            step, shown = max(bundles, key=lambda c: (self.expected_settled(c[1]) / len(c[1]), -c[0].order))
+        return NextStep(step, tuple(vocabulary[q] for q in shown),
+                        tuple(vocabulary[q] for q in self.follow_ups(step, shown)))
+
+    def remaining_steps(self) -> int:
+        """Screens that can still change something (the follow-up questions they unlock aside)."""
+        return sum(1 for step in self.catalog.steps if self.candidates(step))
+
+    # ------------------------------------------------------------ what answers settle
+
+    def expected_settled(self, questions: tuple[str, ...]) -> float:
+        """Expected number of open results (and the case-manager decision) these answers decide."""
+        stays_open: dict[int, float] = {}
+        for qid in questions:
+            count = len(self.representative.get(qid) or ()) or 1
+            for item, deciding in self._decided_by(qid).items():
+                stays_open[item] = stays_open.get(item, 1.0) * (1.0 - len(deciding) / count)
+        return sum(1.0 - p for p in stays_open.values())
+
+    def _still_needed(self, q: str, p: str) -> float:
+        """The share of ``p``'s answers after which an open result still needs ``q``."""
+        items = self._needing.get(q, [])
+        count = len(self.representative.get(p) or ())
+        if not items:
+            return 0.0
+        if not count:
+            return 1.0
+        decided_by_p = self._decided_by(p)
+        empty: frozenset[int] = frozenset()
+        needed = sum(1 for i in range(count) if any(i not in decided_by_p.get(item, empty) for item in items))
+        return needed / count
+
+    def _decided_by(self, qid: str) -> dict[int, frozenset[int]]:
+        """For each open item that ``qid`` may decide: which of its representative answers decide it."""
+        found = self._decisions.get(qid)
+        if found is None:
+            found = self._decisions[qid] = self._try_answers(qid)
+        return found
+
+    def _try_answers(self, qid: str) -> dict[int, frozenset[int]]:
+        items = self._needing.get(qid, [])
+        values = self.representative.get(qid) or ()
+        deciding: dict[int, set[int]] = {item: set() for item in items}
+        if not values or not items:
+            return {}
+        answers = dict(self.answers)
+        env = Env(answers, self.env.day, self.env.rules)
+        rules = [(item, self.open_items[item][0].status) for item in items]
+        for index, value in enumerate(values):
+            answers[qid] = value
+            env.memo.clear()
+            for item, status in rules:
+                if status(env) is not None:
+                    deciding[item].add(index)
+        return {item: frozenset(found) for item, found in deciding.items()}

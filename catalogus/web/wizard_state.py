@@ -1,0 +1,103 @@
+"""Where the resident check keeps its answers between pages: in the browser, never on the server.
+
+Every screen of the check is a GET page (``/check/stap/<id>``), so the browser's Back button, the page's
+back link and reloading all work, with and without JavaScript. The answers travel in two places, both
+with the resident:
+
+* a hidden field of each form (what that page was made from), so a form works even without cookies;
+* an encrypted cookie (AES-GCM, key derived from the secret key; no expiry date, so it ends with the
+  browser session; ``HttpOnly``, ``SameSite=Lax``, ``Secure`` whenever the page came over https, so plain
+  http on a test machine works too), so that a GET page can be rebuilt on Back or reload.
+
+The server keeps nothing: no session, no row, no log line with an answer (see docs/architectuur.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from litestar.datastructures import Cookie
+
+COOKIE = "catalogus-check"
+COOKIE_PATH = "/"
+MAX_AGE_SECONDS = 12 * 3600  # an older state is ignored: a shared computer left on overnight starts fresh
+MAX_COOKIE_BYTES = 3800
+NONCE_BYTES = 12
+
+
+@dataclass
+class WizardState:
+    """What a resident's check knows so far: JSON answers in order, the screens shown, the progress told."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    history: list[str] = field(default_factory=list)  # screens answered, in order (step ids)
+    remaining: int | None = None  # the last "nog ongeveer N stappen" shown: it never goes up
+
+    def to_json(self) -> dict[str, Any]:
+        return {"a": self.answers, "h": self.history, "r": self.remaining, "t": int(time.time())}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "WizardState | None":
+        if not isinstance(data, dict) or not isinstance(data.get("a"), dict):
+            return None
+        history = data.get("h") if isinstance(data.get("h"), list) else []
+        remaining = data.get("r") if isinstance(data.get("r"), int) else None
+        if not isinstance(data.get("t"), int) or time.time() - data["t"] > MAX_AGE_SECONDS:
+            return None
+        return cls(data["a"], [h for h in history if isinstance(h, str)][:50], remaining)
+
+    def back_from(self, step_id: str) -> str | None:
+        """The screen before ``step_id`` (None: the topics page)."""
+        if step_id in self.history:
+            index = self.history.index(step_id)
+            return self.history[index - 1] if index > 0 else None
+        return self.history[-1] if self.history else None
+
+    def answered(self, step_id: str) -> None:
+        """``step_id`` was just submitted: it is the latest screen; what came after it is redone."""
+        if step_id in self.history:
+            del self.history[self.history.index(step_id):]
+        self.history.append(step_id)
+
+
+@lru_cache(maxsize=8)
+def _key(secret: str) -> bytes:
+    return hashlib.sha256(b"catalogus check state v1\0" + secret.encode()).digest()
+
+
+def seal(state: WizardState, secret: str) -> str:
+    """The state as an encrypted, authenticated cookie value (URL-safe base64)."""
+    nonce = os.urandom(NONCE_BYTES)
+    plain = json.dumps(state.to_json(), ensure_ascii=False, separators=(",", ":")).encode()
+    sealed = AESGCM(_key(secret)).encrypt(nonce, plain, COOKIE.encode())
+    return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
+
+
+def unseal(token: str | None, secret: str) -> WizardState | None:
+    """The state in a cookie value; None when it is missing, too old, changed or made with another key."""
+    if not token or len(token) > MAX_COOKIE_BYTES * 2:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        plain = AESGCM(_key(secret)).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], COOKIE.encode())
+        return WizardState.from_json(json.loads(plain))
+    except (ValueError, InvalidTag, UnicodeDecodeError, RecursionError):
+        return None
+
+
+def state_cookie(value: str, *, secure: bool) -> Cookie:
+    return Cookie(key=COOKIE, value=value, path=COOKIE_PATH, httponly=True, secure=secure, samesite="lax")
+
+
+def cleared_cookie(*, secure: bool) -> Cookie:
+    return Cookie(key=COOKIE, value="", path=COOKIE_PATH, httponly=True, secure=secure, samesite="lax",
+                  max_age=0, expires=0)
