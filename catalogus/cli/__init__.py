@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..catalog import load_catalog
+from ..words import count
 from .common import ROOT_OPTION, settings_for, today_of
 
 
@@ -27,11 +28,12 @@ def check(root: Path | None) -> None:
     errors = sum(1 for d in diagnostics if d.is_error)
     warnings = len(diagnostics) - errors
     if catalog is None:
-        click.echo(f"{errors} fout(en), {warnings} waarschuwing(en).", err=True)
+        click.echo(f"{count(errors, 'fout', 'fouten')}, {count(warnings, 'waarschuwing', 'waarschuwingen')}.",
+                   err=True)
         sys.exit(1)
-    click.echo(f"In orde: {len(catalog.products)} producten, {len(catalog.vocabulary)} vragen, "
-               f"{len(catalog.norms.norms)} normen" + (f", {warnings} waarschuwing(en)." if warnings else "."),
-               err=True)
+    click.echo(f"In orde: {count(len(catalog.products), 'product', 'producten')}, "
+               f"{count(len(catalog.vocabulary), 'vraag', 'vragen')}, {count(len(catalog.norms.norms), 'norm', 'normen')}"
+               + (f", {count(warnings, 'waarschuwing', 'waarschuwingen')}." if warnings else "."), err=True)
 
 
 from .accounts import purge, users  # noqa: E402  (staff accounts and retention)

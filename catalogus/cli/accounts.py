@@ -13,6 +13,7 @@ import click
 from ..casework import accounts, referrals
 from ..casework.db import open_database
 from ..settings import Settings
+from ..words import count
 
 PASSWORD_STDIN = click.option("--password-stdin", is_flag=True,
                               help="lees het wachtwoord van standaardinvoer (de eerste regel) in plaats van te vragen")
@@ -88,5 +89,5 @@ def list_() -> None:
 @click.command(help="Verwijder aanmeldingen 12 maanden na afronden en niet-afgeronde aanmeldingen na 24 "
                     "maanden. Alleen het aantal blijft in het toegangslog.")
 def purge() -> None:
-    count = referrals.purge(_database())
-    click.echo(f"{count} aanmelding(en) verwijderd.")
+    removed = referrals.purge(_database())
+    click.echo(f"{count(removed, 'aanmelding', 'aanmeldingen')} verwijderd.")

@@ -16,6 +16,7 @@ from .. import examples as examples_module
 from .common import ROOT_OPTION, catalog_or_exit, settings_for, today_of
 from ..exports import DEFAULT_BASE_URL, catalog_csv, catalog_json, write_schemas
 from ..scaffold import ScaffoldError, format_files, new_product
+from ..words import count
 
 OUT_OPTION = click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
                           help="schrijf naar dit bestand (standaard: naar het scherm)")
@@ -125,7 +126,8 @@ def fmt(paths: tuple[Path, ...], check_only: bool, show_diff: bool, root: Path |
         click.echo(f"{'zou veranderen' if check_only else 'opgemaakt'}: {result.path}")
         if show_diff:
             click.echo(result.diff, nl=False)
-    click.echo(f"{len(results)} bestanden, {len(changed)} {'zouden veranderen' if check_only else 'opgemaakt'}"
+    verb = ("zou veranderen", "zouden veranderen") if check_only else ("opgemaakt", "opgemaakt")
+    click.echo(f"{count(len(results), 'bestand', 'bestanden')}, {count(len(changed), *verb)}"
                + (f", {len(broken)} niet leesbaar" if broken else "") + ".", err=True)
     if broken or (check_only and changed):
         sys.exit(1)

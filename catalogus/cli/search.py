@@ -17,6 +17,7 @@ from ..casework.db import DatabaseError, open_database
 from ..search.index import build_index, load_or_build, prune_indexes, write_index
 from ..search.gaps import DatabaseGaps
 from ..settings import Settings
+from ..words import count
 
 DATA_OPTION = click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                            help="map voor de zoekindex (standaard: CATALOGUS_DATA_DIR)")
@@ -38,8 +39,9 @@ def index(root: Path | None, data_dir: Path | None, force: bool) -> None:
         click.echo(f"Fout: de zoekindex kan niet worden geschreven: {exc}", err=True)
         sys.exit(1)
     seconds = time.perf_counter() - started
-    click.echo(f"Zoekindex voor inhoudsversie {catalog.version}: {target} ({len(catalog.products)} producten, "
-               f"{seconds:.1f} s)" + (f"; {len(removed)} oude index(en) opgeruimd." if removed else "."))
+    click.echo(f"Zoekindex voor inhoudsversie {catalog.version}: {target} "
+               f"({count(len(catalog.products), 'product', 'producten')}, {seconds:.1f} s)"
+               + (f"; {count(len(removed), 'oude index', 'oude indexen')} opgeruimd." if removed else "."))
 
 
 @click.command(help="Zoek zoals een inwoner: toont de beste producten en waarom.")
@@ -73,7 +75,7 @@ def search_gaps(limit: int, forget: bool) -> None:
     try:
         gaps = DatabaseGaps(open_database(Settings.from_env()))
         if forget:
-            click.echo(f"{gaps.forget()} zoekvraag/-vragen gewist.")
+            click.echo(f"{count(gaps.forget(), 'zoekvraag', 'zoekvragen')} gewist.")
             return
         rows = gaps.top(limit)
     except DatabaseError as exc:
