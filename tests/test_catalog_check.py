@@ -29,6 +29,10 @@ EXPECTED = [
     ("E102-unknown-field", "products/minimapas.yaml", 2, 1, "E102", ["onbekend veld", "samenvating", "bedoelde u 'samenvatting'"]),
     ("E103-missing-field", "products/minimapas.yaml", 1, 1, "E103", ["kosten", "ontbreekt"]),
     ("E104-wrong-value", "products/minimapas.yaml", 2, 8, "E104", ["voorziening", "soort", "provision"]),
+    ("E104-date", "products/minimapas.yaml", 33, 15, "E104", ["'herzien_voor' moet een datum zijn", "JJJJ-MM-DD", "herzien_voor: 2030-01-01"]),
+    ("E104-phone-number", "products/minimapas.yaml", 13, 13, "E104", ["'telefoon' moet tekst zijn", "aanhalingstekens", 'telefoon: "0505551234"']),
+    ("E104-empty-choice", "products/minimapas.yaml", 2, 1, "E104", ["'soort' is leeg", "kies uit: provision, collective, referral"]),
+    ("E104-number-or-norm", "products/minimapas.yaml", 26, 36, "E104", ["'<=' moet een getal of een norm zijn", "{norm: bijstandsnorm"]),
     ("E110-bad-id", "products/Minima_Pas.yaml", 1, 1, "E110", ["Minima_Pas.yaml", "product-id"]),
     ("E111-empty", "products/minimapas.yaml", 1, 1, "E111", ["leeg"]),
     ("E112-missing-rules-file", "rules/normen.yaml", 1, 1, "E112", ["ontbreekt"]),
@@ -50,6 +54,7 @@ EXPECTED = [
     ("E402-upl-name", "products/minimapas.yaml", 19, 9, "E402", ["minimapas", "stadspas"]),
     ("E501-example", "products/minimapas.yaml", 31, 15, "E501", ["Laag inkomen", "geeft eligible", "verwacht not_eligible"]),
     ("E502-example-answer", "products/minimapas.yaml", 30, 43, "E502", ["Laag inkomen", "0 tot en met 120"]),
+    ("E502-unknown-answer", "products/minimapas.yaml", 30, 43, "E502", ["Laag inkomen", "'leeftijdd'", "bedoelde u 'leeftijd'?"]),
     ("W601-review-date", "products/minimapas.yaml", 33, 15, "W601", ["2026-01-01", "Team Inkomen"]),
 ]
 
@@ -83,8 +88,17 @@ def test_every_fixture_folder_has_an_expectation():
     assert folders == {row[0] for row in EXPECTED}
 
 
+# Cases whose message is built where the issue-17 branch may not change it (the engine is being rewritten).
+WAITING = {
+    "E502-unknown-answer": "the unknown answer key is named by questions.py (Vocabulary.validate), outside issue 17's "
+                           "files: its message is 'onbekende vraag' without the key",
+}
+
+
 @pytest.mark.parametrize("case, path, line, column, code, words", EXPECTED, ids=[row[0] for row in EXPECTED])
-def test_each_mistake_is_reported_at_its_place(tmp_path, case, path, line, column, code, words):
+def test_each_mistake_is_reported_at_its_place(request, tmp_path, case, path, line, column, code, words):
+    if case in WAITING:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=WAITING[case]))
     root = build_tree(tmp_path, case)
     catalog, diagnostics = load_catalog(root, today=TODAY)
     matching = [d for d in diagnostics if d.code == code]

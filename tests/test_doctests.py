@@ -8,7 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["catalogus.errors", "catalogus.questions", "catalogus.norms", "catalogus.yamlio", "catalogus.rules",
-           "catalogus.words"]
+           "catalogus.words",
+           "catalogus.fielderrors"]
 
 
 @pytest.mark.parametrize("name", MODULES)
