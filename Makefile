@@ -5,6 +5,7 @@
 #   make test     test extra + Debian chromium/postgresql + throwaway PostgreSQL + pytest
 #                 (extra pytest arguments: make test PYTEST_ARGS='-k foo -x')
 #   make check    validate content (`catalogus check`)
+#   make demo     one demo account per staff role, with one-time passwords (local try-out only)
 #   make bench    run every bench/*.py with the venv python
 #   make vendor   npm ci + copy pinned front-end assets into static/vendor, tests/vendor
 #   make clean    remove caches, build output, node_modules, .tmp (stops the test db)
@@ -29,7 +30,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 export PYTEST_ARGS
 
-.PHONY: help venv test-deps run check test bench vendor clean distclean
+.PHONY: help venv test-deps run check demo test bench vendor clean distclean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -61,6 +62,9 @@ run: venv
 
 check: venv
 	$(VENV)/bin/catalogus check
+
+demo: venv
+	$(VENV)/bin/catalogus demo
 
 # ---------------------------------------------------------------- tests
 test: test-deps

@@ -41,6 +41,10 @@ from .accounts import purge, users  # noqa: E402  (staff accounts and retention)
 main.add_command(users)
 main.add_command(purge)
 
+from .demo import demo  # noqa: E402  (demo accounts for a local try-out)
+
+main.add_command(demo)
+
 from .editor import COMMANDS as EDITOR_COMMANDS  # noqa: E402  (export, new, fmt, coverage, test)
 
 for _command in EDITOR_COMMANDS:
