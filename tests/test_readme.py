@@ -49,3 +49,29 @@ def test_the_password_rule_and_the_example_password_in_the_readme_match_the_code
     example = re.search(r"printf '%s\\n' '([^']+)' \| \.venv/bin/catalogus users add (\S+) ", section)
     assert example, "the README shows how to pipe a password into users add"
     assert password_problems(example.group(1), example.group(2)) == []
+
+
+def test_the_readme_links_the_editor_docs_and_no_link_leaves_the_repository():
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    assert "(docs/editors.md)" in README and "(docs/content-format.md)" in README
+    for path in (root / "README.md", root / "docs" / "content-format.md", root / "docs" / "editors.md"):
+        text = path.read_text(encoding="utf-8")
+        assert "../shared" not in text, path
+        for target in re.findall(r"\]\(([^)#]+)[^)]*\)", text):
+            if not target.startswith(("http://", "https://")):
+                linked = (path.parent / target).resolve()
+                assert linked.is_relative_to(root) and linked.exists(), (path.name, target)
+
+
+def test_make_help_lists_every_target_in_dutch():
+    import re
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    shown = subprocess.run(["make", "-s", "help"], cwd=root, capture_output=True, text=True, check=True).stdout
+    phony = re.search(r"^\.PHONY: (.+)$", (root / "Makefile").read_text(encoding="utf-8"), re.MULTILINE).group(1)
+    for target in set(phony.split()) - {"help", "test-deps"}:
+        assert re.search(rf"^make {target}\b", shown, re.MULTILINE), f"make help does not explain make {target}"
+    assert not re.search(r"\b(the|and|every|create|remove|throwaway)\b", shown), shown

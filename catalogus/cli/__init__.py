@@ -7,9 +7,13 @@ from pathlib import Path
 
 import click
 
-from ..catalog import load_catalog
-from ..words import count
-from .common import ROOT_OPTION, settings_for, today_of
+from . import dutch
+
+dutch.install()  # before any option is made: click.Path takes its (Dutch) name when it is created
+
+from ..catalog import load_catalog  # noqa: E402
+from ..words import count  # noqa: E402
+from .common import ROOT_OPTION, settings_for, today_of  # noqa: E402
 
 
 
@@ -91,6 +95,8 @@ from .search import COMMANDS as SEARCH_COMMANDS  # noqa: E402  (index, search, s
 
 for _command in SEARCH_COMMANDS:
     main.add_command(_command)
+
+dutch.localise(main)
 
 
 def served_address(host: str, port: int) -> str:

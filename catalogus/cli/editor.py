@@ -95,7 +95,7 @@ def new() -> None:
 
 
 @new.command("product", help="Maak products/<id>.yaml met elk veld en uitleg in commentaar.")
-@click.argument("product_id")
+@click.argument("product_id", metavar="ID")
 @ROOT_OPTION
 def new_product_command(product_id: str, root: Path | None) -> None:
     settings = settings_for(root)
@@ -109,7 +109,7 @@ def new_product_command(product_id: str, root: Path | None) -> None:
 
 
 @click.command(help="Maak YAML-bestanden netjes op; commentaar blijft staan. Zonder paden: products/ en rules/.")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[PADEN]...")
 @click.option("--check", "check_only", is_flag=True, help="verander niets; meld welke bestanden anders zouden worden")
 @click.option("--diff", "show_diff", is_flag=True, help="toon de wijzigingen")
 @ROOT_OPTION
@@ -148,7 +148,7 @@ def coverage(root: Path | None, verbose: bool) -> None:
 
 @click.command("test", help="Voer alle voorbeelden van alle producten uit en toon wat klopt (✓) en wat niet (✗).")
 @ROOT_OPTION
-@click.option("--product", "products", multiple=True, help="alleen dit product (mag vaker)")
+@click.option("--product", "products", multiple=True, metavar="ID", help="alleen dit product (mag vaker)")
 @click.option("--fouten", "only_failures", is_flag=True, help="toon alleen voorbeelden die niet kloppen")
 def test_examples(root: Path | None, products: tuple[str, ...], only_failures: bool) -> None:
     settings = settings_for(root)

@@ -45,10 +45,10 @@ def index(root: Path | None, data_dir: Path | None, force: bool) -> None:
 
 
 @click.command(help="Zoek zoals een inwoner: toont de beste producten en waarom.")
-@click.argument("query", nargs=-1, required=True)
+@click.argument("query", nargs=-1, required=True, metavar="WOORDEN...")
 @ROOT_OPTION
 @DATA_OPTION
-@click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True, help="hoogstens zoveel producten")
 def search(query: tuple[str, ...], root: Path | None, data_dir: Path | None, limit: int) -> None:
     settings = settings_for(root, data_dir)
     catalog = catalog_or_exit(settings)
@@ -69,7 +69,8 @@ def search(query: tuple[str, ...], root: Path | None, data_dir: Path | None, lim
 
 @click.command("search-gaps", help="Toon zoekvragen die niets vonden, de vaakst gestelde eerst. Voeg voor die "
                                    "woorden zoekwoorden of synoniemen (rules/synoniemen.yaml) toe.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=30, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=30, show_default=True,
+              help="hoogstens zoveel zoekvragen")
 @click.option("--wis", "forget", is_flag=True, help="wis de lijst (bijvoorbeeld na het bijwerken van de synoniemen)")
 def search_gaps(limit: int, forget: bool) -> None:
     try:
