@@ -191,7 +191,7 @@ def _fold_one(prefix: tuple, problems: list[_Problem]) -> list[_Problem]:
 # ---------------------------------------------------------------- wording
 
 def _diagnostic(problem: _Problem, source: SourceMap, known: frozenset[str]) -> Diagnostic:
-    kind, path, given = problem.kind, problem.path, problem.given
+    kind, path = problem.kind, problem.path
     if kind == "extra_forbidden":
         field = str(problem.loc[-1])
         return source.diagnostic(path, "E102", f"onbekend veld '{field}'",
@@ -239,6 +239,13 @@ def _words(problem: _Problem, name: str, raw: str | None) -> tuple[str, str]:
         return message, next((hint for start, hint in _VALUE_HINTS if start in message), DOCS)
     if kind == "union_shape":
         return f"{name} moet {_either(ctx['words'])} zijn", _union_hint(given, key, ctx["words"])
+    return _type_words(problem, name, key, raw)
+
+
+def _type_words(problem: _Problem, name: str, key: str, raw: str | None) -> tuple[str, str]:
+    """(message, hint) for a value of the wrong type, form or size."""
+    kind, given, ctx = problem.kind, problem.given, problem.ctx
+    family = kind.split("_")[0]
     if kind == "string_type":
         in_list = bool(problem.path) and isinstance(problem.path[-1], int)
         return _not_text(name, "" if in_list else key, given, raw)
