@@ -68,8 +68,13 @@ demo: venv
 	$(VENV)/bin/catalogus demo
 
 # ---------------------------------------------------------------- tests
-test: test-deps
-	scripts/test.sh
+# Times the whole target (installing included) and says so at the end, also when tests fail.
+test:
+	@started=$$(date +%s); rc=0; \
+	$(MAKE) --no-print-directory test-deps && scripts/test.sh || rc=$$?; \
+	seconds=$$(( $$(date +%s) - started )); \
+	echo "make test duurde $$((seconds / 60)) min $$((seconds % 60)) s" >&2; \
+	exit $$rc
 
 bench: venv
 	@shopt -s nullglob; files=(bench/*.py); \

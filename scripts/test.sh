@@ -6,17 +6,12 @@
 #   3. .venv/bin/python -m pytest -n <cores> --dist loadgroup $PYTEST_ARGS "$@"
 #      (pytest-xdist: one worker per core, TEST_WORKERS=N to choose; PYTEST_ARGS='-n 0' runs in one process.
 #      Tests that must share a worker carry @pytest.mark.xdist_group.)
-# pytest's exit code 5 ("no tests collected") counts as success. At the end it says how long it took.
+# pytest's exit code 5 ("no tests collected") counts as success. (make test says how long it all took.)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 log() { echo "test.sh: $*" >&2; }
-started=$SECONDS
-took() {
-  local seconds=$((SECONDS - started))
-  log "make test duurde $((seconds / 60)) min $((seconds % 60)) s"
-}
 
 VPY=.venv/bin/python
 [[ -x $VPY ]] || { log "$VPY ontbreekt: gebruik 'make test' (of eerst 'make venv test-deps')"; exit 1; }
@@ -36,7 +31,7 @@ if ((${#missing[@]})); then
 fi
 
 # ---- 2. throwaway PostgreSQL ---------------------------------------------------
-cleanup() { scripts/pg-test-server.sh stop || true; took; }
+cleanup() { scripts/pg-test-server.sh stop || true; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
