@@ -253,6 +253,7 @@ def test_fmt_refuses_broken_or_hostile_yaml_without_touching_it(root):
     result = invoke("fmt", "--root", str(root))
     assert result.exit_code == 1
     assert "kapot.yaml:" in result.output and "E100" in result.output
+    assert "niet opgemaakt: " in result.output and ") (" not in result.output  # the hint's brackets stay the only ones
     assert "aanval.yaml:" in result.output and "E121" in result.output
     assert broken.read_text(encoding="utf-8") == "titel: [\n"
     assert hostile.read_text(encoding="utf-8") == "a: &a [1, 2]\nb: *a\n"

@@ -121,7 +121,7 @@ def fmt(paths: tuple[Path, ...], check_only: bool, show_diff: bool, root: Path |
     broken = [r for r in results if r.diagnostics]
     for result in broken:
         for diagnostic in result.diagnostics or []:
-            click.echo(f"{diagnostic} (niet opgemaakt)", err=True)
+            click.echo(f"niet opgemaakt: {diagnostic}", err=True)
     for result in changed:
         click.echo(f"{'zou veranderen' if check_only else 'opgemaakt'}: {result.path}")
         if show_diff:
