@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from . import models
+from .models import Status
 from .errors import ContentError, Diagnostic, NormDateError, did_you_mean
 from .loader import parse_file
 from .norms import DatedValue, Norm, NormBook, Variant, decimal
 from .questions import Question, Vocabulary
 from .compiler import Compiler, NamedSource
-from .rules import Env, Node, Outcome
+from .rules import Env, Named, Node, Origin, Outcome
+from .wording import Description, Wording
 from .search.synonyms import CatalogueTerms
 from .search.synonyms import check_synonyms as synonym_diagnostics
 from .yamlio import SourceMap
@@ -34,7 +36,6 @@ NORMS_FILE = "normen.yaml"
 SHARED_FILE = "regels.yaml"
 ROUTING_FILE = "routering.yaml"
 SYNONYMS_FILE = "synoniemen.yaml"
-STATUS_OF = {True: "eligible", False: "not_eligible", None: "unknown"}
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Product:
     content: models.ProductFile
     rule: Node
     path: str
+    example_origins: tuple[Origin, ...] = ()  # where each worked example (voorbeelden[i]) is written
 
     @property
     def title(self) -> str:
@@ -57,6 +59,10 @@ class Product:
     @property
     def domains(self) -> list[str]:
         return list(self.content.domeinen)
+
+    @cached_property
+    def domain_set(self) -> frozenset[str]:
+        return frozenset(self.content.domeinen)
 
     @property
     def summary(self) -> str:
@@ -77,7 +83,7 @@ class UrgentSignal:
 class Routing:
     """The case-manager routing, compiled by the same engine as the products."""
 
-    domains: dict[str, Node]
+    domains: dict[str, Named]
     domain_titles: dict[str, str]
     urgent: list[UrgentSignal]
     route: Node
@@ -101,7 +107,7 @@ class Catalog:
     root: Path
     vocabulary: Vocabulary
     norms: NormBook
-    shared: dict[str, Node]
+    shared: dict[str, Named]
     shared_sources: dict[str, str | None]
     products: dict[str, Product]
     routing: Routing
@@ -117,17 +123,27 @@ class Catalog:
     def rules(self) -> dict[str, Node]:
         return {pid: product.rule for pid, product in self.products.items()}
 
+    @cached_property
+    def wording(self) -> Wording:
+        """B1 Dutch for this catalogue's reasons and rules."""
+        return Wording(self.vocabulary, self.norms, {pid: p.title for pid, p in self.products.items()})
+
+    def describe(self, rule: Node, day) -> "Description":
+        """A rule in plain Dutch with the norms' figures on ``day`` (product pages, transparency, exports)."""
+        return self.wording.describe(rule, day)
+
     def env(self, answers: Mapping[str, Any], date: dt.date) -> Env:
         """An evaluation context; raises NormDateError for a date before the norms start."""
         return Env(answers, self.norms.on(date), self.rules)
 
-    def statuses(self, answers: Mapping[str, Any], date: dt.date) -> dict[str, str]:
+    def statuses(self, answers: Mapping[str, Any], date: dt.date) -> dict[str, Status]:
         """Every product's status, without reasons (the fast path)."""
         env = self.env(answers, date)
-        return {pid: STATUS_OF[env.product(pid)] for pid in self.products}
+        return {pid: Status.of(env.product(pid)) for pid in self.products}
 
-    def explain(self, product_id: str, env: Env) -> Outcome:
-        return self.products[product_id].rule.explain(env)
+    def evaluate(self, product_id: str, env: Env) -> Outcome:
+        """One product's outcome with its reasons (memoised in ``env``)."""
+        return env.product_outcome(product_id)
 
     def by_domain(self) -> dict[str, list[Product]]:
         grouped: dict[str, list[Product]] = {d: [] for d in models.DOMAINS}
@@ -137,8 +153,19 @@ class Catalog:
         return grouped
 
     def sorted_products(self) -> list[Product]:
+        """Collective services first, then provisions, then referrals; by title within a kind."""
+        return list(self._sorted_products)
+
+    @cached_property
+    def products_in_order(self) -> tuple[tuple[Product, int], ...]:
+        """(product, rank of its kind) in the order of ``sorted_products``, for the check's hot loop."""
+        rank = {kind: i for i, kind in enumerate(models.KIND_ORDER)}
+        return tuple((p, rank[p.kind]) for p in self._sorted_products)
+
+    @cached_property
+    def _sorted_products(self) -> tuple[Product, ...]:
         order = {kind: i for i, kind in enumerate(models.KIND_ORDER)}
-        return sorted(self.products.values(), key=lambda p: (order[p.kind], p.title.lower()))
+        return tuple(sorted(self.products.values(), key=lambda p: (order[p.kind], p.title.lower())))
 
 
 # ---------------------------------------------------------------- loading
@@ -221,7 +248,15 @@ class _Builder:
         product_files = self.parse_products()
         if questions_file is None or norms_file is None:
             return None, self.finish()
-        vocabulary = Vocabulary({qid: Question(qid, d, i) for i, (qid, d) in enumerate(questions_file.vragen.items())})
+        vocabulary = Vocabulary({qid: Question(qid, d, i) for i, (qid, d) in enumerate(questions_file.vragen.items())},
+                                {gid: group.titel for gid, group in questions_file.groepen.items()})
+        if questions_file.groepen:
+            for qid, definition in questions_file.vragen.items():
+                if definition.groep is not None and definition.groep not in questions_file.groepen:
+                    self.diagnostics.append(q_source.diagnostic(("vragen", qid, "groep"), "E106",
+                        f"onbekende groep '{definition.groep}' bij vraag '{qid}'",
+                        did_you_mean(definition.groep, questions_file.groepen)
+                        or "kies een groep uit 'groepen:' bovenaan het bestand, of voeg hem daar toe"))
         norms = self.build_norms(norms_file, n_source, vocabulary)
         named: dict[str, NamedSource] = {}
         if shared_file is not None:
@@ -239,7 +274,8 @@ class _Builder:
                         f"naam '{name}' bestaat al in {SHARED_FILE}", "kies een andere naam", prefer_key=True))
                     continue
                 named[name] = NamedSource(name, domain.titel, domain.voorwaarde, r_source,
-                                          ("levensgebieden", name, "voorwaarde"), None, routing_file.bron)
+                                          ("levensgebieden", name, "voorwaarde"), None, routing_file.bron,
+                                          domain=True)
         titles = {pid: pf.titel for pid, (pf, _src) in product_files.items()}
         broken = frozenset(f.stem for f in (self.root / PRODUCTS_DIR).glob("*.yaml")) - set(titles)
         compiler = Compiler(vocabulary, norms, named, titles, broken)
@@ -258,7 +294,9 @@ class _Builder:
         for pid, (pf, source) in product_files.items():
             rule = compiler.compile(pf.voorwaarden, source, ("voorwaarden",), owner=pid)
             if rule is not None:
-                products[pid] = Product(pid, pf, rule, source.path)
+                origins = tuple(Origin(source.path, *source.position(("voorbeelden", i)), example.naam)
+                                for i, example in enumerate(pf.voorbeelden))
+                products[pid] = Product(pid, pf, rule, source.path, origins)
         self.check_product_cycles(compiler.product_refs, product_files)
         routing = None
         if routing_file is not None:
@@ -413,10 +451,11 @@ class _Builder:
                     self.diagnostics.append(source.diagnostic(here + ("datum",), "E502",
                         f"voorbeeld '{example.naam}': {exc}"))
                     continue
-                outcome = catalog.explain(pid, env)
-                status = {True: "eligible", False: "not_eligible", None: "unknown"}[outcome.value]
+                outcome = catalog.evaluate(pid, env)
+                status = Status.of(outcome.value)
                 if status != example.verwacht:
-                    why = "; ".join(outcome.reasons) or ("nog open: " + ", ".join(sorted(outcome.missing)))
+                    why = ("; ".join(catalog.wording.reasons(outcome.reasons))
+                           or ("nog open: " + ", ".join(sorted(outcome.missing))))
                     self.diagnostics.append(source.diagnostic(here + ("verwacht",), "E501",
                         f"voorbeeld '{example.naam}' geeft {status}, verwacht {example.verwacht}", why[:300]))
 

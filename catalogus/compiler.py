@@ -1,7 +1,8 @@
 """Compile content rules (pydantic rule nodes) into evaluable nodes, once, at load time.
 
-Every problem is reported with its file, line and column; a node with an error
-compiles to None so one mistake never hides the others.
+Every problem is reported with its file, line and column (the words are in
+``messages``); a node with an error compiles to None so one mistake never hides
+the others. Every compiled node remembers where it was written (``Node.origin``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from typing import Any
 
 from . import models
 from .errors import Diagnostic, did_you_mean
+from .messages import WHAT, diagnostic, either, rule_label
 from .norms import NormBook, decimal
 from .questions import Vocabulary
-from .rules import AllOf, AnyOf, AtLeast, Comparison, Named, Node, Not, ProductIs
+from .rules import AllOf, AnyOf, AtLeast, Comparison, Named, Node, Not, Origin, ProductIs, Reference
 from .yamlio import SourceMap
 
 
@@ -29,6 +31,7 @@ class NamedSource:
     path: tuple
     explanation: models.Explanation | None = None
     reference: str | None = None
+    domain: bool = False  # a life domain of the routing rules
 
 
 class Compiler:
@@ -43,40 +46,44 @@ class Compiler:
         # Products whose own file has errors: references to them are not a second mistake.
         self.broken_products = broken_products
         self.diagnostics: list[Diagnostic] = []
-        self.compiled_named: dict[str, Node | None] = {}
+        self.compiled_named: dict[str, Named | None] = {}
         self.product_refs: dict[str, set[str]] = {}
         self._stack: list[str] = []
 
-    def error(self, source: SourceMap, path: tuple, code: str, message: str, hint: str = "") -> None:
-        self.diagnostics.append(source.diagnostic(path, code, message, hint))
+    def report(self, source: SourceMap, path: tuple, key: str, *, hint: str | None = None, **details) -> None:
+        self.diagnostics.append(diagnostic(source, path, key, hint=hint, **details))
 
-    def compile_named(self, name: str, source: SourceMap | None = None, path: tuple = ()) -> Node | None:
+    def compile_named(self, name: str) -> Named | None:
         if name in self.compiled_named:
             return self.compiled_named[name]
+        entry = self.named[name]
         if name in self._stack:
             cycle = " -> ".join(self._stack[self._stack.index(name):] + [name])
-            entry = self.named[name]
-            self.error(entry.source, entry.path, "E206", f"gedeelde voorwaarden verwijzen in een kring: {cycle}",
-                       "haal één van de verwijzingen weg")
+            self.report(entry.source, entry.path, "circular_shared", cycle=cycle)
             return None
-        entry = self.named[name]
         self._stack.append(name)
         try:
             target = self.compile(entry.model, entry.source, entry.path)
         finally:
             self._stack.pop()
-        node = None if target is None else Named(name, entry.summary, target, entry.explanation, entry.reference)
+        node = None
+        if target is not None:
+            node = Named(name, entry.summary, target, entry.explanation, entry.reference, domain=entry.domain)
+            line, column = entry.source.position(entry.path[:-1], prefer_key=True)
+            node.origin = Origin(entry.source.path, line, column, name)
         self.compiled_named[name] = node
         return node
 
     def compile(self, model: Any, source: SourceMap, path: tuple, owner: str | None = None) -> Node | None:
         """Compile one pydantic rule node; None when it has errors (already reported)."""
         node = self._compile(model, source, path, owner)
-        if node is not None and getattr(model, "uitleg", None) is not None and not isinstance(node, Named):
+        if node is None:
+            return None
+        if getattr(model, "uitleg", None) is not None and not isinstance(node, Reference):
             node.explanation = model.uitleg
-        elif node is not None and isinstance(node, Named) and getattr(model, "uitleg", None) is not None:
-            node = Named(node.name, node.summary, node.target, model.uitleg, node.source)
-        return node
+        line, column = source.position(path)
+        node.origin = Origin(source.path, line, column, rule_label(model))
+        return node.seal()
 
     def _compile_all(self, parts, source, path, key, owner):
         compiled = [self.compile(p, source, path + (key, i), owner) for i, p in enumerate(parts)]
@@ -95,131 +102,107 @@ class Compiler:
         if isinstance(model, models.AtLeast):
             parts = self._compile_all(model.van, source, path, "van", owner)
             if parts is not None and model.minstens > len(parts):
-                self.error(source, path + ("minstens",), "E209",
-                           f"minstens {model.minstens} van {len(parts)} voorwaarden kan nooit gelden",
-                           "maak het aantal kleiner of voeg voorwaarden toe")
+                self.report(source, path + ("minstens",), "at_least_impossible", count=model.minstens,
+                            total=len(parts))
                 return None
             return None if parts is None else AtLeast(model.minstens, parts)
         if isinstance(model, models.SharedRef):
             if model.regel not in self.named:
-                self.error(source, path + ("regel",), "E205", f"onbekende gedeelde voorwaarde '{model.regel}'",
-                           did_you_mean(model.regel, self.named) or "zie rules/regels.yaml")
+                self.report(source, path + ("regel",), "unknown_shared", name=model.regel,
+                            hint=did_you_mean(model.regel, self.named) or None)
                 return None
-            return self.compile_named(model.regel, source, path)
+            target = self.compile_named(model.regel)
+            return None if target is None else Reference(target, model.uitleg)
         if isinstance(model, models.ProductRef):
             if model.product in self.broken_products:
                 return None
             if model.product not in self.product_titles:
-                self.error(source, path + ("product",), "E208", f"onbekend product '{model.product}'",
-                           did_you_mean(model.product, self.product_titles) or "zie de map products/")
+                self.report(source, path + ("product",), "unknown_product", product=model.product,
+                            hint=did_you_mean(model.product, self.product_titles) or None)
                 return None
             if owner is not None:
                 self.product_refs.setdefault(owner, set()).add(model.product)
-            return ProductIs(model.product, self.product_titles[model.product])
+            return ProductIs(model.product)
         if isinstance(model, models.Comparison):
             return self._comparison(model, source, path)
-        self.error(source, path, "E200", "onbekend soort voorwaarde")  # pragma: no cover
+        self.report(source, path, "unknown_rule_kind")  # pragma: no cover - guarded by the model
         return None
 
     def _comparison(self, model: models.Comparison, source: SourceMap, path: tuple) -> Node | None:
         if model.vraag not in self.vocabulary:
-            self.error(source, path + ("vraag",), "E201", f"onbekende vraag '{model.vraag}'",
-                       did_you_mean(model.vraag, self.vocabulary.ids()) or "zie rules/vragen.yaml")
+            self.report(source, path + ("vraag",), "unknown_question", question=model.vraag,
+                        hint=did_you_mean(model.vraag, self.vocabulary.ids()) or None)
             return None
         question = self.vocabulary[model.vraag]
+        kind = question.kind
         op, operand = model.operator, model.operand
         here = path + (op,)
-        allowed = {
-            "boolean": ("=", "!="),
-            "choice": ("=", "!=", "in"),
-            "multi": ("bevat", "bevat_iets_anders_dan"),
-            "integer": ("=", "!=", ">=", ">", "<=", "<"),
-            "money": ("=", "!=", ">=", ">", "<=", "<"),
-        }[question.type]
-        if op not in allowed:
-            self.error(source, here, "E207", f"operator '{op}' past niet bij vraag '{question.id}' ({question.type})",
-                       "gebruik " + " of ".join(f"'{a}'" for a in allowed))
+        if op not in kind.operators:
+            self.report(source, here, "operator_type", op=op, question=question.id, type=question.type,
+                        allowed=either(kind.operators))
             return None
-        explanation = model.uitleg
-        if question.type == "boolean":
-            if not isinstance(operand, bool):
-                self.error(source, here, "E202", f"vraag '{question.id}' is ja/nee; vergelijk met true of false, niet met '{operand}'")
-                return None
-            return Comparison(question, op, operand, explanation=explanation)
-        if question.type in ("choice", "multi"):
-            values = operand if op == "in" else [operand]
-            for i, value in enumerate(values):
-                if not isinstance(value, str) or value not in question.options:
-                    place = here + ((i,) if op == "in" else ())
-                    self.error(source, place, "E203", f"'{value}' is geen keuze van vraag '{question.id}'",
-                               did_you_mean(str(value), question.options) or "kies uit: " + ", ".join(question.options))
-                    return None
-            return Comparison(question, op, tuple(values) if op == "in" else operand, explanation=explanation)
-        # integer and money
-        if isinstance(operand, models.NormRef):
+        if isinstance(operand, models.NormRef) and kind.numeric:
             return self._norm_comparison(model, question, op, operand, source, here)
-        if isinstance(operand, bool) or not isinstance(operand, (int, float)):
-            self.error(source, here, "E202", f"vraag '{question.id}' is een getal; vergelijk met een getal, niet met '{operand}'")
+        values = operand if op == "in" else [operand]
+        constants = []
+        for i, value in enumerate(values):
+            try:
+                constants.append(kind.constant(question, value))
+            except ValueError as problem:
+                key = str(problem)
+                place = here + ((i,) if op == "in" else ())
+                hint = None
+                if key == "unknown_option":
+                    hint = did_you_mean(str(value), question.options) or None
+                self.report(source, place, key, question=question.id, operand=value,
+                            options=", ".join(question.options), hint=hint)
+                return None
+        constant = tuple(constants) if op == "in" else constants[0]
+        if op in ("=", "!=") and isinstance(constant, Decimal):  # a fraction never equals a whole number
+            self.report(source, here, "integer_never_equal", question=question.id, operand=operand)
             return None
-        if question.type == "money":
-            cents = decimal(operand) * 100
-            if cents != cents.to_integral_value():
-                self.error(source, here, "E202", f"bedrag {operand} heeft meer dan 2 cijfers achter de komma")
-                return None
-            constant: Any = int(cents)
-        else:
-            if op in ("=", "!=") and not float(operand).is_integer():
-                self.error(source, here, "E202", f"vraag '{question.id}' is een heel getal; {operand} kan nooit gelijk zijn")
-                return None
-            constant = int(operand) if float(operand).is_integer() else decimal(operand)
-        return Comparison(question, op, constant, explanation=explanation)
+        return Comparison(question, op, constant, explanation=model.uitleg)
 
     def _norm_comparison(self, model, question, op, ref: models.NormRef, source, here) -> Node | None:
         if op not in models.ORDERING_OPERATORS:
-            self.error(source, here, "E207", "met een norm vergelijkt u met >=, >, <= of <")
+            self.report(source, here, "norm_operator")
             return None
         norm = self.norms.norms.get(ref.norm)
         if norm is None:
-            self.error(source, here + ("norm",), "E204", f"onbekende norm '{ref.norm}'",
-                       did_you_mean(ref.norm, self.norms.norms) or "zie rules/normen.yaml")
+            self.report(source, here + ("norm",), "unknown_norm", norm=ref.norm,
+                        hint=did_you_mean(ref.norm, self.norms.norms) or None)
             return None
         if norm.unit == "factor":
-            self.error(source, here + ("norm",), "E202", f"norm '{norm.id}' is een factor; gebruik hem als 'factor'",
-                       f"bijvoorbeeld {{norm: bijstandsnorm, factor: {norm.id}}}")
+            self.report(source, here + ("norm",), "factor_as_norm", norm=norm.id)
             return None
-        if (question.type == "money") != norm.is_money:
-            kind = "een bedrag" if question.type == "money" else "geen bedrag"
-            self.error(source, here + ("norm",), "E202",
-                       f"vraag '{question.id}' is {kind}, maar norm '{norm.id}' heeft eenheid {norm.unit}",
-                       "vergelijk bedragen met bedragen")
+        if question.kind.money != norm.is_money:
+            self.report(source, here + ("norm",), "money_norm_mismatch", question=question.id, norm=norm.id,
+                        unit=norm.unit, what=WHAT["money" if question.kind.money else "number"])
             return None
         if norm.unit == "jaren" and not question.definition.hele_jaren:
-            self.error(source, here + ("norm",), "E202", f"norm '{norm.id}' is een leeftijd; vergelijk hem met de leeftijd")
+            self.report(source, here + ("norm",), "age_norm", norm=norm.id)
             return None
         factor: Decimal | str | None = None
         if isinstance(ref.factor, str):
             factor_norm = self.norms.norms.get(ref.factor)
             if factor_norm is None:
-                self.error(source, here + ("factor",), "E204", f"onbekende norm '{ref.factor}'",
-                           did_you_mean(ref.factor, self.norms.norms) or "zie rules/normen.yaml")
+                self.report(source, here + ("factor",), "unknown_norm", norm=ref.factor,
+                            hint=did_you_mean(ref.factor, self.norms.norms) or None)
                 return None
             if factor_norm.unit != "factor":
-                self.error(source, here + ("factor",), "E202",
-                           f"norm '{ref.factor}' is geen factor (eenheid {factor_norm.unit})")
+                self.report(source, here + ("factor",), "not_a_factor", norm=ref.factor, unit=factor_norm.unit)
                 return None
             if any(v.variants for v in factor_norm.values):
-                self.error(source, here + ("factor",), "E202", f"factor-norm '{ref.factor}' mag geen varianten hebben")
+                self.report(source, here + ("factor",), "factor_variants", norm=ref.factor)
                 return None
             factor = ref.factor
         elif ref.factor is not None:
             factor = decimal(ref.factor)
         for dated in norm.values:
-            if dated.variants is None:
-                continue
-            for variant in dated.variants:
+            for variant in dated.variants or ():
                 for bound in (variant.age_from, variant.age_to):
                     if isinstance(bound, str) and bound not in self.norms.norms:
-                        self.error(source, here + ("norm",), "E204", f"norm '{norm.id}' gebruikt onbekende norm '{bound}'")
+                        self.report(source, here + ("norm",), "norm_bound_unknown", norm=norm.id, bound=bound)
                         return None
         return Comparison(question, op, None, norm=norm, factor=factor, norm_book=self.norms,
                           explanation=model.uitleg)

@@ -15,17 +15,13 @@ parent is not reported again when one of its parts already explains it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
-from . import models
 from .catalog import Catalog
 from .errors import NormDateError
-from .loader import parse_file
-from .rules import Env, Named, Node, ProductIs
+from .rules import Comparison, Env, Node, ProductIs, Reference
 from .satisfiable import SEARCH_LIMIT, Search
 from .words import count
-from .yamlio import SourceMap, load_yaml_file
 
 WIZARD_QUESTIONS = {"onderwerpen": "kiest de onderwerpen in de check"}
 
@@ -78,45 +74,16 @@ class CoverageReport:
         return not self.never_true and not self.never_eligible
 
 
-# ---------------------------------------------------------------- pairing rules with their source
+# ---------------------------------------------------------------- rules as trees of conditions
 
-def _label(model: Any) -> str:
-    if isinstance(model, models.AllOf):
-        return f"alle ({len(model.alle)} voorwaarden)"
-    if isinstance(model, models.AnyOf):
-        return f"een_van ({len(model.een_van)} voorwaarden)"
-    if isinstance(model, models.Not):
-        return "niet: " + _label(model.niet)
-    if isinstance(model, models.AtLeast):
-        return f"minstens {model.minstens} van {len(model.van)}"
-    if isinstance(model, models.SharedRef):
-        return f"regel: {model.regel}"
-    if isinstance(model, models.ProductRef):
-        return f"product: {model.product}"
-    operand = model.operand
-    if isinstance(operand, models.NormRef):
-        text = operand.norm if operand.factor is None else f"{operand.factor} × {operand.norm}"
-    elif isinstance(operand, bool):
-        text = "true" if operand else "false"
-    elif isinstance(operand, list):
-        text = "[" + ", ".join(str(v) for v in operand) + "]"
-    else:
-        text = str(operand)
-    return f"{model.vraag} {model.operator} {text}"
+LEAVES = (Comparison, Reference, ProductIs)  # a reference or product is judged where it is written
 
 
-def _pair(model: Any, node: Node, source: SourceMap, path: tuple, owner: str) -> Condition:
-    """Walk a rule model and its compiled node together; stop at named conditions and products."""
-    children: list[Condition] = []
-    key = {models.AllOf: "alle", models.AnyOf: "een_van", models.AtLeast: "van"}.get(type(model))
-    if key is not None:
-        for i, (sub_model, sub_node) in enumerate(zip(getattr(model, key), node.parts)):
-            children.append(_pair(sub_model, sub_node, source, path + (key, i), owner))
-    elif isinstance(model, models.Not):
-        children.append(_pair(model.niet, node.part, source, path + ("niet",), owner))
-    line, column = source.position(path)
-    leaf = isinstance(model, (models.Comparison, models.SharedRef, models.ProductRef))
-    return Condition(node, _label(model), f"{source.path}:{line}:{column}", owner, leaf, tuple(children))
+def _condition(node: Node, owner: str) -> Condition:
+    """A compiled rule as conditions with their positions (every compiled node knows its origin)."""
+    leaf = isinstance(node, LEAVES)
+    children = () if leaf else tuple(_condition(child, owner) for child in node.children())
+    return Condition(node, node.origin.label, node.origin.where, owner, leaf, children)
 
 
 def _walk(condition: Condition) -> Iterator[Condition]:
@@ -127,38 +94,15 @@ def _walk(condition: Condition) -> Iterator[Condition]:
 
 def rule_trees(catalog: Catalog) -> list[Condition]:
     """Every rule of the catalogue as a tree of conditions with positions: products, shared, routing."""
-    root = Path(catalog.root)
-    trees: list[Condition] = []
-    for pid in sorted(catalog.products):
-        product = catalog.products[pid]
-        source = load_yaml_file(root / product.path, product.path).source
-        trees.append(_pair(product.content.voorwaarden, product.rule, source, ("voorwaarden",), f"product {pid}"))
-    shared_file, _, shared_source, _ = parse_file(root / "rules/regels.yaml", models.SharedRulesFile,
-                                                  "rules/regels.yaml")
-    if shared_file is not None:
-        for name, rule in shared_file.regels.items():
-            if name in catalog.shared:
-                trees.append(_pair(rule.voorwaarde, catalog.shared[name].target, shared_source,
-                                   ("regels", name, "voorwaarde"), f"regel {name}"))
-    routing_file, _, routing_source, _ = parse_file(root / "rules/routering.yaml", models.RoutingFile,
-                                                    "rules/routering.yaml")
-    if routing_file is not None:
-        routing = catalog.routing
-        for name, domain in routing_file.levensgebieden.items():
-            trees.append(_pair(domain.voorwaarde, routing.domains[name].target, routing_source,
-                               ("levensgebieden", name, "voorwaarde"), f"levensgebied {name}"))
-        for i, (signal, compiled) in enumerate(zip(routing_file.urgent, routing.urgent)):
-            trees.append(_pair(signal.voorwaarde, compiled.rule, routing_source, ("urgent", i, "voorwaarde"),
-                               "routering (urgent)"))
-        trees.append(_pair(routing_file.route.voorwaarde, routing.route, routing_source, ("route", "voorwaarde"),
-                           "routering (route)"))
-    questions_file, _, questions_source, _ = parse_file(root / "rules/vragen.yaml", models.QuestionsFile,
-                                                        "rules/vragen.yaml")
-    if questions_file is not None:
-        for qid, definition in questions_file.vragen.items():
-            if definition.alleen_als is not None and qid in catalog.question_conditions:
-                trees.append(_pair(definition.alleen_als, catalog.question_conditions[qid], questions_source,
-                                   ("vragen", qid, "alleen_als"), f"vraag {qid} (alleen_als)"))
+    trees = [_condition(catalog.products[pid].rule, f"product {pid}") for pid in sorted(catalog.products)]
+    routing = catalog.routing
+    trees += [_condition(node.target, f"regel {name}") for name, node in catalog.shared.items()
+              if name not in routing.domains]
+    trees += [_condition(node.target, f"levensgebied {name}") for name, node in routing.domains.items()]
+    trees += [_condition(signal.rule, "routering (urgent)") for signal in routing.urgent]
+    trees.append(_condition(routing.route, "routering (route)"))
+    trees += [_condition(condition, f"vraag {qid} (alleen_als)")
+              for qid, condition in catalog.question_conditions.items()]
     return trees
 
 
@@ -204,7 +148,7 @@ def analyse(catalog: Catalog, *, limit: int = SEARCH_LIMIT) -> CoverageReport:
         findings = {id(c): search.outcomes(c.node) for c in _walk(tree)}
         for condition in _walk(tree):
             outcome = findings[id(condition)]
-            if isinstance(condition.node, (Named, ProductIs)):
+            if isinstance(condition.node, (Reference, ProductIs)):
                 continue  # judged where the named condition or the product is written
             if outcome is None:
                 not_examined.append(condition)

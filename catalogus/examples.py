@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Iterable
 
 from . import catalog as catalog_module
-from .catalog import STATUS_OF, Catalog
-from .errors import Diagnostic, NormDateError
+from .catalog import Catalog
+from .check import Check
+from .errors import AnswerError, Diagnostic, NormDateError
 from .words import count
-from .yamlio import load_yaml_file
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,7 @@ def example_ids(catalog: Catalog) -> list[tuple[str, int, str]]:
 def run_example(catalog: Catalog, product_id: str, index: int) -> ExampleResult:
     """Run one example of one product."""
     product = catalog.products[product_id]
-    where = _example_positions(catalog, product.path).get(index, product.path)
-    return _run(catalog, product_id, product.content.voorbeelden[index], where)
+    return _run(catalog, product_id, product.content.voorbeelden[index], _where(product, index))
 
 
 def run_examples(catalog: Catalog, product_ids: Iterable[str] | None = None) -> list[ExampleResult]:
@@ -84,34 +83,31 @@ def run_examples(catalog: Catalog, product_ids: Iterable[str] | None = None) -> 
     results = []
     for pid in wanted:
         product = catalog.products[pid]
-        positions = _example_positions(catalog, product.path)
         for index, example in enumerate(product.content.voorbeelden):
-            results.append(_run(catalog, pid, example, positions.get(index, product.path)))
+            results.append(_run(catalog, pid, example, _where(product, index)))
     return results
 
 
-def _example_positions(catalog: Catalog, path: str) -> dict[int, str]:
-    loaded = load_yaml_file(Path(catalog.root) / path, path)
-    found = {}
-    for key, (line, _col) in loaded.source.values.items():
-        if len(key) == 2 and key[0] == "voorbeelden" and isinstance(key[1], int):
-            found[key[1]] = f"{path}:{line}"
-    return found
+def _where(product, index: int) -> str:
+    """path:line of a product's example, as the loader recorded it."""
+    if index < len(product.example_origins):
+        origin = product.example_origins[index]
+        return f"{origin.path}:{origin.line}"
+    return product.path
 
 
 def _run(catalog: Catalog, pid: str, example, where: str) -> ExampleResult:
     base = dict(product_id=pid, name=example.naam, date=example.datum, expected=example.verwacht, where=where)
-    answers, problems = catalog.vocabulary.validate(example.antwoorden)
-    if problems:
-        text = "; ".join(f"{p.question}: {p.message}" for p in problems)
-        return ExampleResult(got=None, problem=f"ongeldige antwoorden ({text})", **base)
     try:
-        env = catalog.env(answers, example.datum)
+        result = Check(catalog, example.datum).settle(example.antwoorden)
+    except AnswerError as exc:
+        text = "; ".join(f"{p.question}: {p.message}" for p in exc.problems)
+        return ExampleResult(got=None, problem=f"ongeldige antwoorden ({text})", **base)
     except NormDateError as exc:
         return ExampleResult(got=None, problem=str(exc), **base)
-    outcome = catalog.explain(pid, env)
-    return ExampleResult(got=STATUS_OF[outcome.value], reasons=outcome.reasons,
-                         missing=tuple(sorted(outcome.missing)), **base)
+    item = result.result(pid)
+    return ExampleResult(got=item.status, reasons=tuple(result.texts(item.reasons)),
+                         missing=tuple(sorted(item.missing)), **base)
 
 
 def format_report(results: list[ExampleResult], *, only_failures: bool = False) -> str:

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from . import models
 from .catalog import Catalog, Product
 from .publishing import DEFAULT_BASE_URL, clean_text, norms_day, paragraphs, product_url
-from .rules import Description
+from .wording import Description
 
 
 # ---------------------------------------------------------------- JSON Schema
@@ -156,7 +156,7 @@ def product_detail(catalog: Catalog, product: Product, *, base_url: str = DEFAUL
         "keywords": list(c.zoekwoorden),
         "eligibility": {
             "rule": c.voorwaarden.model_dump(by_alias=True, exclude_none=True),
-            "description": description_to_json(product.rule.describe(day)),
+            "description": description_to_json(catalog.describe(product.rule, day)),
         },
         "owner": c.eigenaar,
         "review_by": c.herzien_voor.isoformat(),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from enum import StrEnum
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -24,10 +25,33 @@ PRODUCT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NAME = r"^[a-z][a-z0-9_]*$"
 
 Kind = Literal["provision", "collective", "referral"]
-Status = Literal["eligible", "not_eligible", "unknown"]
 Domain = Literal["geld", "wonen", "zorg", "gezin", "werk", "mantelzorg", "contact", "veiligheid"]
+#: collective services first (Wmo art. 2.3.5: they come before an individual provision), then provisions, referrals
 KIND_ORDER: tuple[Kind, ...] = ("collective", "provision", "referral")
 DOMAINS: tuple[str, ...] = Domain.__args__  # type: ignore[attr-defined]
+
+
+class Status(StrEnum):
+    """The outcome of a rule for a household: the one status type everywhere (it compares equal to its text)."""
+
+    ELIGIBLE = "eligible"
+    UNKNOWN = "unknown"
+    NOT_ELIGIBLE = "not_eligible"
+
+    @classmethod
+    def of(cls, truth: bool | None) -> "Status":
+        """The status for a three-valued truth.
+
+        >>> Status.of(True), Status.of(None)
+        (<Status.ELIGIBLE: 'eligible'>, <Status.UNKNOWN: 'unknown'>)
+        """
+        return cls.UNKNOWN if truth is None else cls.ELIGIBLE if truth else cls.NOT_ELIGIBLE
+
+    rank: int  # order on a results page: eligible 0, unknown 1, not eligible 2 (set below)
+
+
+for _rank, _status in enumerate((Status.ELIGIBLE, Status.UNKNOWN, Status.NOT_ELIGIBLE)):
+    _status.rank = _rank
 
 
 class Strict(BaseModel):
@@ -258,7 +282,7 @@ class QuestionDef(Strict):
     uitleg: str | None = None
     kort: str
     onderwerp: str | None = Field(default=None, description="onderwerp in redenen, bijv. 'Uw inkomen'")
-    groep: str = "overig"
+    groep: str | None = Field(default=None, description="groep op het KCC-scherm (zie groepen:); zonder: Overig")
     eenheid: str | None = None
     per: Literal["maand", "jaar"] | None = None
     min: int | None = None
@@ -286,9 +310,15 @@ class QuestionDef(Strict):
         return self
 
 
+class QuestionGroup(Strict):
+    titel: str = Field(description="naam van de groep, zoals het KCC-scherm hem toont")
+
+
 class QuestionsFile(Strict):
     """The question vocabulary: ``rules/vragen.yaml``."""
 
+    groepen: dict[str, QuestionGroup] = Field(default_factory=dict,
+                                             description="groepen van vragen, in de volgorde van het KCC-scherm")
     vragen: dict[str, QuestionDef] = Field(min_length=1)
 
 

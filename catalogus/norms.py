@@ -19,8 +19,6 @@ from .errors import NormDateError
 AGE_QUESTION = "leeftijd"
 SITUATION_QUESTION = "leefsituatie"
 MONEY_UNITS = frozenset({"euro", "euro_per_maand", "euro_per_jaar"})
-UNIT_WORDS = {"euro": "", "euro_per_maand": " per maand", "euro_per_jaar": " per jaar",
-              "uren_per_week": " uur per week", "jaren": " jaar", "factor": ""}
 
 
 @dataclass(frozen=True)
@@ -87,32 +85,6 @@ class Limits:
     exact: bool
 
 
-def format_norm_value(value: Decimal | int, unit: str, *, in_cents: bool) -> str:
-    """Show a norm value the Dutch way.
-
-    >>> format_norm_value(140150, "euro_per_maand", in_cents=True)
-    '€ 1.401,50'
-    >>> format_norm_value(Decimal("67.25"), "jaren", in_cents=False)
-    '67 jaar en 3 maanden'
-    >>> format_norm_value(Decimal("1.30"), "factor", in_cents=False)
-    '130%'
-    """
-    from .questions import format_money
-
-    if in_cents:
-        return format_money(int(value))
-    if unit == "factor":
-        return f"{(Decimal(value) * 100).normalize():f}%"
-    if unit == "jaren":
-        years = int(value)
-        months = int((Decimal(value) - years) * 12)
-        return f"{years} jaar" + (f" en {months} maanden" if months else "")
-    if unit in MONEY_UNITS:
-        return format_money(int(Decimal(value) * 100))
-    text = f"{Decimal(value).normalize():f}".replace(".", ",")
-    return text + UNIT_WORDS.get(unit, "")
-
-
 class DayNorms:
     """Every norm resolved for one evaluation date, with memoised limits."""
 
@@ -126,7 +98,7 @@ class DayNorms:
         """A norm without variants (a factor, hours, an age) on this date."""
         dated = self.values[norm_id]
         if dated.value is None:
-            raise ValueError(f"norm {norm_id} heeft varianten")
+            raise ValueError(f"norm {norm_id} has variants: it needs a leefsituatie or age")
         return dated.value
 
     def _age(self, bound: Decimal | str | None, default: Decimal) -> Decimal:

@@ -1,128 +1,52 @@
-"""The question vocabulary and the validation of answers against it.
+"""The question vocabulary: one type per question kind, and the validation of answers against it.
 
 Answers inside the core use one representation: booleans, ints, money as
-whole cents (int), choice values as str, multi answers as frozensets.
+whole cents (int), choice values as str, multi answers as frozensets. Each kind
+(``QuestionKind``) knows how to read a JSON answer, how to read what a person
+typed in a form, how to turn an answer back into JSON, how to say it in Dutch,
+which rule operators fit it, which values are worth trying when searching the
+rules, and its JSON Schema; no other module switches on the type name.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
-from .errors import AnswerProblem
+from .errors import AnswerProblem, did_you_mean
 from .models import QuestionDef
 
 Answers = Mapping[str, Any]
+MAX_MONEY_EUROS = 100_000_000
+OTHER_GROUP = "overig"
 
 
-@dataclass(frozen=True)
-class Question:
-    """One question of the vocabulary, with everything needed to ask and explain it."""
+# ---------------------------------------------------------------- Dutch formatting helpers
 
-    id: str
-    definition: QuestionDef
-    order: int
+def format_money(cents: int) -> str:
+    """Format cents the Dutch way: whole euros without cents.
 
-    @property
-    def type(self) -> str:
-        return self.definition.type
+    >>> format_money(165000), format_money(140150), format_money(5)
+    ('€ 1.650', '€ 1.401,50', '€ 0,05')
+    """
+    euros, rest = divmod(int(cents), 100)
+    whole = f"{euros:,}".replace(",", ".")
+    return f"€ {whole}" if rest == 0 else f"€ {whole},{rest:02d}"
 
-    @property
-    def text(self) -> str:
-        return self.definition.tekst
 
-    @property
-    def short(self) -> str:
-        return self.definition.kort
+def join_dutch(items: list[str], word: str = "en") -> str:
+    """Join words as Dutch does: 'a, b en c'.
 
-    @property
-    def help(self) -> str | None:
-        return self.definition.uitleg
-
-    @property
-    def options(self) -> dict[str, str]:
-        return {k: v.label for k, v in (self.definition.opties or {}).items()}
-
-    def label(self, value: str) -> str:
-        return self.options.get(value, value)
-
-    def to_api(self) -> dict:
-        """The question as the JSON API describes it."""
-        data: dict[str, Any] = {"id": self.id, "type": self.type, "text": self.text}
-        if self.help:
-            data["help"] = self.help
-        if self.definition.opties:
-            data["options"] = [{"value": k, "label": v} for k, v in self.options.items()]
-        if self.type == "integer":
-            data["min"], data["max"] = self.definition.min, self.definition.max
-        if self.type == "money":
-            data["min"] = 0
-        return data
-
-    # ----------------------------------------------------------- validation
-
-    def parse(self, value: Any) -> Any:
-        """Validate one JSON answer and return its internal form; raise ValueError with a B1 message."""
-        kind = self.type
-        if kind == "boolean":
-            if isinstance(value, bool):
-                return value
-            raise ValueError("kies ja (true) of nee (false)")
-        if kind == "integer":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-                    isinstance(value, float) and not value.is_integer()):
-                raise ValueError(f"vul een heel getal in van {self.definition.min} tot en met {self.definition.max}")
-            number = int(value)
-            if not self.definition.min <= number <= self.definition.max:
-                raise ValueError(f"vul een getal in van {self.definition.min} tot en met {self.definition.max}")
-            return number
-        if kind == "money":
-            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-                raise ValueError("vul een bedrag in euro's in, bijvoorbeeld 1250 of 1250.50")
-            return money_to_cents(value)
-        if kind == "choice":
-            if not isinstance(value, str) or value not in self.options:
-                raise ValueError("kies een van: " + ", ".join(self.options))
-            return value
-        if kind == "multi":
-            if not isinstance(value, (list, tuple, set, frozenset)) or not value:
-                raise ValueError("kies een of meer van: " + ", ".join(self.options))
-            items = list(value)
-            unknown = [v for v in items if not isinstance(v, str) or v not in self.options]
-            if unknown:
-                raise ValueError(f"'{unknown[0]}' is geen keuze; kies uit: " + ", ".join(self.options))
-            if len(set(items)) != len(items):
-                raise ValueError("elke keuze mag maar één keer voorkomen")
-            none_value = self.definition.geen_waarde
-            if none_value and none_value in items and len(items) > 1:
-                raise ValueError(f"'{self.label(none_value)}' kan niet samen met een andere keuze")
-            return frozenset(items)
-        raise ValueError(f"onbekend vraagtype {kind}")  # pragma: no cover - guarded by the model
-
-    def to_json(self, value: Any) -> Any:
-        """Turn an internal answer back into its JSON form."""
-        if self.type == "money":
-            euros = Decimal(value) / 100
-            return int(euros) if value % 100 == 0 else float(euros)
-        if self.type == "multi":
-            return [k for k in self.options if k in value]
-        return value
-
-    def format(self, value: Any) -> str:
-        """Show an internal answer to a person, in Dutch."""
-        if self.type == "boolean":
-            return "ja" if value else "nee"
-        if self.type == "money":
-            return format_money(value)
-        if self.type == "integer":
-            return f"{value} {self.definition.eenheid}" if self.definition.eenheid else str(value)
-        if self.type == "choice":
-            return self.label(value)
-        if self.type == "multi":
-            return join_dutch([self.label(k) for k in self.options if k in value])
-        return str(value)
+    >>> join_dutch(["koken"]), join_dutch(["koken", "het huishouden", "post"]), join_dutch(["a", "b"], "of")
+    ('koken', 'koken, het huishouden en post', 'a of b')
+    """
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
 def money_to_cents(value: Any) -> int:
@@ -142,7 +66,7 @@ def money_to_cents(value: Any) -> int:
         raise ValueError("vul een bedrag in euro's in")
     if amount < 0:
         raise ValueError("een bedrag kan niet negatief zijn")
-    if amount > Decimal("100000000"):  # before quantize: a huge amount would overflow its precision
+    if amount > Decimal(MAX_MONEY_EUROS):  # before quantize: a huge amount would overflow its precision
         raise ValueError("dat bedrag is te hoog; vul een bedrag in tot 100 miljoen euro")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError("een bedrag heeft hoogstens 2 cijfers achter de komma")
@@ -150,6 +74,7 @@ def money_to_cents(value: Any) -> int:
 
 
 _AMOUNT = re.compile(r"^\d+(?:[.,]\d+)*$")
+_WHOLE_NUMBER = re.compile(r"^\d{1,9}$")
 
 
 def parse_dutch_amount(text: str) -> Decimal:
@@ -182,33 +107,406 @@ def parse_dutch_amount(text: str) -> Decimal:
     return Decimal(cleaned)
 
 
-def format_money(cents: int) -> str:
-    """Format cents the Dutch way: whole euros without cents.
+def sentence(message: str) -> str:
+    """Make a message a B1 sentence: capital first letter, closing full stop.
 
-    >>> format_money(165000), format_money(140150), format_money(5)
-    ('€ 1.650', '€ 1.401,50', '€ 0,05')
+    >>> sentence("vul een getal in van 0 tot en met 120")
+    'Vul een getal in van 0 tot en met 120.'
     """
-    euros, rest = divmod(int(cents), 100)
-    whole = f"{euros:,}".replace(",", ".")
-    return f"€ {whole}" if rest == 0 else f"€ {whole},{rest:02d}"
+    message = message.strip()
+    if not message:
+        return message
+    message = message[0].upper() + message[1:]
+    return message if message[-1] in ".?!" else message + "."
 
 
-def join_dutch(items: list[str]) -> str:
-    """Join words as Dutch does: 'a, b en c'.
+# ---------------------------------------------------------------- what a form gave for one question
 
-    >>> join_dutch(["koken"]), join_dutch(["koken", "het huishouden", "post"])
-    ('koken', 'koken, het huishouden en post')
-    """
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " en " + items[-1]
+@dataclass(frozen=True)
+class FormAnswer:
+    """One question's form field(s), read: the JSON answer (or None), a B1 error (or None), and what to show again."""
+
+    value: Any
+    error: str | None
+    shown: Any
+
+    @property
+    def empty(self) -> bool:
+        return self.shown in ("", [])
+
+
+def _form_values(form: Any, key: str) -> list[Any]:
+    if hasattr(form, "getall"):
+        try:
+            return list(form.getall(key))
+        except KeyError:
+            return []
+    value = form.get(key)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _form_text(form: Any, key: str) -> str:
+    raw = form.get(key)
+    return raw.strip() if isinstance(raw, str) else ""
+
+
+# ---------------------------------------------------------------- the kinds
+
+class QuestionKind:
+    """What every question of one type shares. Subclasses are singletons in ``KINDS``."""
+
+    name: str
+    operators: tuple[str, ...]
+    numeric = False  # compared with <, >=, ... and with norms
+    money = False  # whole cents inside, euros outside; compared only with money norms
+    widget: str  # how forms show it: "ja_nee", "keuze", "vinkjes", "getal" or "bedrag"
+
+    def parse(self, question: "Question", value: Any) -> Any:
+        """Validate one JSON answer and return its internal form; raise ValueError with a B1 message."""
+        raise NotImplementedError
+
+    def read_form(self, question: "Question", form: Any) -> FormAnswer:
+        """Read what a person entered in the form field(s) of this question."""
+        raise NotImplementedError
+
+    def to_json(self, question: "Question", value: Any) -> Any:
+        return value
+
+    def format(self, question: "Question", value: Any) -> str:
+        return str(value)
+
+    def shown(self, question: "Question", value: Any) -> Any:
+        """A JSON answer as it appears in the form field again ('' when not answered)."""
+        return "" if value is None else str(value)
+
+    def constant(self, question: "Question", operand: Any) -> Any:
+        """A rule's constant in internal units; raise ValueError (message key, details) when it does not fit."""
+        return operand
+
+    def candidates(self, question: "Question", thresholds: Iterable[Any]) -> list[Any]:
+        """Answers that together reach every region the thresholds cut out (for searching rules)."""
+        raise NotImplementedError
+
+    def json_schema(self, question: "Question") -> dict[str, Any]:
+        raise NotImplementedError
+
+    def api_extras(self, question: "Question") -> dict[str, Any]:
+        return {}
+
+
+class BooleanKind(QuestionKind):
+    name = "boolean"
+    operators = ("=", "!=")
+    widget = "ja_nee"
+
+    def parse(self, question, value):
+        if isinstance(value, bool):
+            return value
+        raise ValueError("kies ja (true) of nee (false)")
+
+    def read_form(self, question, form):
+        raw = _form_text(form, question.id)
+        if raw not in ("ja", "nee"):
+            return FormAnswer(None, "Kies ja of nee.", raw)
+        return FormAnswer(raw == "ja", None, raw)
+
+    def format(self, question, value):
+        return "ja" if value else "nee"
+
+    def shown(self, question, value):
+        return "" if value is None else ("ja" if value else "nee")
+
+    def constant(self, question, operand):
+        if not isinstance(operand, bool):
+            raise ValueError("boolean_operand")
+        return operand
+
+    def candidates(self, question, thresholds):
+        return [True, False]
+
+    def json_schema(self, question):
+        return {"type": "boolean"}
+
+
+class IntegerKind(QuestionKind):
+    name = "integer"
+    operators = ("=", "!=", ">=", ">", "<=", "<")
+    numeric = True
+    widget = "getal"
+
+    def parse(self, question, value):
+        low, high = question.definition.min, question.definition.max
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+                isinstance(value, float) and not value.is_integer()):
+            raise ValueError(f"vul een heel getal in van {low} tot en met {high}")
+        number = int(value)
+        if not low <= number <= high:
+            raise ValueError(f"vul een getal in van {low} tot en met {high}")
+        return number
+
+    def read_form(self, question, form):
+        raw = _form_text(form, question.id)
+        if not raw:
+            return FormAnswer(None, "Vul een getal in.", raw)
+        if not _WHOLE_NUMBER.match(raw):
+            return FormAnswer(None, "Vul een heel getal in, alleen cijfers. Bijvoorbeeld: 3.", raw)
+        try:
+            return FormAnswer(self.parse(question, int(raw)), None, raw)
+        except ValueError as exc:
+            return FormAnswer(None, sentence(str(exc)), raw)
+
+    def format(self, question, value):
+        unit = question.definition.eenheid
+        return f"{value} {unit}" if unit else str(value)
+
+    def constant(self, question, operand):
+        if isinstance(operand, bool) or not isinstance(operand, (int, float)):
+            raise ValueError("number_operand")
+        return int(operand) if float(operand).is_integer() else Decimal(str(operand))
+
+    def candidates(self, question, thresholds):
+        low = question.definition.min if question.definition.min is not None else 0
+        high = question.definition.max
+        values = {low} if high is None else {low, high}
+        for t in thresholds:
+            base = math.floor(Decimal(t))
+            values |= {base, base + 1}
+        return sorted(v for v in values if v >= low and (high is None or v <= high))
+
+    def json_schema(self, question):
+        return {"type": "integer", "minimum": question.definition.min, "maximum": question.definition.max}
+
+    def api_extras(self, question):
+        return {"min": question.definition.min, "max": question.definition.max}
+
+
+class MoneyKind(QuestionKind):
+    name = "money"
+    operators = ("=", "!=", ">=", ">", "<=", "<")
+    numeric = True
+    money = True
+    widget = "bedrag"
+
+    def parse(self, question, value):
+        # JSON carries amounts as numbers; Dutch notation is for forms (read_form).
+        if isinstance(value, str):
+            raise ValueError("geef een bedrag als getal, bijvoorbeeld 1250.50")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError("vul een bedrag in euro's in, bijvoorbeeld 1250 of 1250.50")
+        return money_to_cents(value)
+
+    def read_form(self, question, form):
+        raw = _form_text(form, question.id)
+        if not raw:
+            return FormAnswer(None, "Vul een bedrag in. Heeft u niets? Vul dan 0 in.", raw)
+        try:
+            cents = money_to_cents(raw)
+        except ValueError as exc:
+            return FormAnswer(None, sentence(str(exc)), raw)
+        return FormAnswer(self.to_json(question, cents), None, raw)
+
+    def to_json(self, question, value):
+        euros = Decimal(value) / 100
+        return int(euros) if value % 100 == 0 else float(euros)
+
+    def format(self, question, value):
+        return format_money(value)
+
+    def shown(self, question, value):
+        return "" if value is None else format_money(self.parse(question, value)).removeprefix("€ ")
+
+    def constant(self, question, operand):
+        if isinstance(operand, bool) or not isinstance(operand, (int, float)):
+            raise ValueError("number_operand")
+        cents = Decimal(str(operand)) * 100
+        if cents != cents.to_integral_value():
+            raise ValueError("money_cents")
+        return int(cents)
+
+    candidates = IntegerKind.candidates
+
+    def json_schema(self, question):
+        return {"type": "number", "minimum": 0, "maximum": MAX_MONEY_EUROS, "multipleOf": 0.01}
+
+    def api_extras(self, question):
+        return {"min": 0}
+
+
+class ChoiceKind(QuestionKind):
+    name = "choice"
+    operators = ("=", "!=", "in")
+    widget = "keuze"
+
+    def parse(self, question, value):
+        if not isinstance(value, str) or value not in question.options:
+            raise ValueError("kies een van: " + ", ".join(question.options))
+        return value
+
+    def read_form(self, question, form):
+        raw = _form_text(form, question.id)
+        if raw not in question.options:
+            return FormAnswer(None, "Kies het antwoord dat het best bij u past.", raw)
+        return FormAnswer(raw, None, raw)
+
+    def format(self, question, value):
+        return question.label(value)
+
+    def constant(self, question, operand):
+        if not isinstance(operand, str) or operand not in question.options:
+            raise ValueError("unknown_option")
+        return operand
+
+    def candidates(self, question, thresholds):
+        return list(question.options)
+
+    def json_schema(self, question):
+        return {"type": "string", "enum": list(question.options)}
+
+    def api_extras(self, question):
+        return {"options": [{"value": k, "label": v} for k, v in question.options.items()]}
+
+
+class MultiKind(QuestionKind):
+    name = "multi"
+    operators = ("bevat", "bevat_iets_anders_dan")
+    widget = "vinkjes"
+
+    def parse(self, question, value):
+        if not isinstance(value, (list, tuple, set, frozenset)) or not value:
+            raise ValueError("kies een of meer van: " + ", ".join(question.options))
+        items = list(value)
+        unknown = [v for v in items if not isinstance(v, str) or v not in question.options]
+        if unknown:
+            raise ValueError(f"'{unknown[0]}' is geen keuze; kies uit: " + ", ".join(question.options))
+        if len(set(items)) != len(items):
+            raise ValueError("elke keuze mag maar één keer voorkomen")
+        none_value = question.definition.geen_waarde
+        if none_value and none_value in items and len(items) > 1:
+            raise ValueError(f"'{question.label(none_value)}' kan niet samen met een andere keuze")
+        return frozenset(items)
+
+    def read_form(self, question, form):
+        values = [v for v in _form_values(form, question.id) if isinstance(v, str)]
+        if not values:
+            what = "onderwerp" if question.id == "onderwerpen" else "antwoord"
+            return FormAnswer(None, f"Kies minstens één {what}.", values)
+        try:
+            parsed = self.parse(question, values)
+        except ValueError as exc:
+            return FormAnswer(None, sentence(str(exc)), values)
+        return FormAnswer(self.to_json(question, parsed), None, values)
+
+    def to_json(self, question, value):
+        return [k for k in question.options if k in value]
+
+    def format(self, question, value):
+        return join_dutch([question.label(k) for k in question.options if k in value])
+
+    def shown(self, question, value):
+        return [] if value is None else list(value)
+
+    def constant(self, question, operand):
+        return ChoiceKind.constant(self, question, operand)
+
+    def candidates(self, question, thresholds):
+        options = list(question.options)
+        none = question.definition.geen_waarde
+        sets = [frozenset([o]) for o in options]
+        sets += [frozenset(pair) for pair in itertools.combinations(options, 2) if none not in pair]
+        return sets
+
+    def json_schema(self, question):
+        schema: dict[str, Any] = {"type": "array", "items": {"type": "string", "enum": list(question.options)},
+                                  "minItems": 1, "uniqueItems": True}
+        if question.definition.geen_waarde:
+            schema["not"] = {"allOf": [{"contains": {"const": question.definition.geen_waarde}}, {"minItems": 2}]}
+        return schema
+
+    def api_extras(self, question):
+        return ChoiceKind.api_extras(self, question)
+
+
+KINDS: dict[str, QuestionKind] = {k.name: k for k in (BooleanKind(), IntegerKind(), MoneyKind(), ChoiceKind(),
+                                                     MultiKind())}
+
+
+# ---------------------------------------------------------------- questions
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the vocabulary, with everything needed to ask and explain it."""
+
+    id: str
+    definition: QuestionDef
+    order: int
+
+    @property
+    def kind(self) -> QuestionKind:
+        return KINDS[self.definition.type]
+
+    @property
+    def type(self) -> str:
+        return self.definition.type
+
+    @property
+    def text(self) -> str:
+        return self.definition.tekst
+
+    @property
+    def short(self) -> str:
+        return self.definition.kort
+
+    @property
+    def help(self) -> str | None:
+        return self.definition.uitleg
+
+    @property
+    def options(self) -> dict[str, str]:
+        return {k: v.label for k, v in (self.definition.opties or {}).items()}
+
+    def label(self, value: str) -> str:
+        return self.options.get(value, value)
+
+    def to_api(self) -> dict:
+        """The question as the JSON API describes it."""
+        data: dict[str, Any] = {"id": self.id, "type": self.type, "text": self.text}
+        if self.help:
+            data["help"] = self.help
+        data.update(self.kind.api_extras(self))
+        return data
+
+    def parse(self, value: Any) -> Any:
+        return self.kind.parse(self, value)
+
+    def read_form(self, form: Any) -> FormAnswer:
+        return self.kind.read_form(self, form)
+
+    def to_json(self, value: Any) -> Any:
+        return self.kind.to_json(self, value)
+
+    def format(self, value: Any) -> str:
+        return self.kind.format(self, value)
+
+    def shown(self, value: Any) -> Any:
+        return self.kind.shown(self, value)
 
 
 class Vocabulary:
-    """All questions, in the order of the vocabulary file."""
+    """All questions, in the order of the vocabulary file, and the groups they belong to."""
 
-    def __init__(self, questions: dict[str, Question]):
+    def __init__(self, questions: dict[str, Question], groups: Mapping[str, str] | None = None):
         self.questions = questions
+        self.groups: dict[str, str] = dict(groups or {})  # group id -> title, in the file's order
+
+    def grouped(self) -> list[tuple[str, str, list[Question]]]:
+        """(group id, title, questions) in the order of the groups; a group nobody uses is left out."""
+        members: dict[str, list[Question]] = {}
+        for question in self.questions.values():
+            members.setdefault(question.definition.groep or OTHER_GROUP, []).append(question)
+        order = list(self.groups) + [g for g in members if g not in self.groups]
+        return [(g, self.groups.get(g, g.capitalize()), members[g]) for g in order if g in members]
 
     def __contains__(self, question_id: str) -> bool:
         return question_id in self.questions
@@ -226,7 +524,7 @@ class Vocabulary:
         return list(self.questions)
 
     def validate(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[AnswerProblem]]:
-        """Check every answer; return the parsed answers and every problem found.
+        """Check every JSON answer; return the parsed answers (in the order given) and every problem found.
 
         A JSON ``null`` means "not answered" and is dropped.
         """
@@ -235,7 +533,6 @@ class Vocabulary:
         for key, value in raw.items():
             question = self.questions.get(key)
             if question is None:
-                from .errors import did_you_mean
                 hint = did_you_mean(key, self.questions)
                 problems.append(AnswerProblem(str(key)[:100], "onbekende vraag" + (f" ({hint})" if hint else "")))
                 continue

@@ -2,48 +2,74 @@
 
 A compiled rule answers three-valued: True (certainly holds), False (certainly
 does not hold) or None (not enough answers yet). Two paths share one tree:
-``status`` (fast closures, no strings) and ``explain`` (reasons in B1 Dutch
-with the figures used, and the questions that would decide what is open).
+``status`` (fast closures, nothing else) and ``evaluate`` (the value, the reasons
+as data from ``catalogus.reasons``, and the questions that would decide what is
+open). No wording lives here: ``catalogus.wording`` turns reasons into sentences.
 Nothing is ``eval``ed: rules are data turned into closures at load time.
 """
 
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable, Iterator, Mapping
 
 from . import models
-from .norms import AGE_QUESTION, SITUATION_QUESTION, DayNorms, Limits, NormBook, format_norm_value
-from .questions import Question, format_money, join_dutch
+from .norms import AGE_QUESTION, SITUATION_QUESTION, DayNorms, NormBook
+from .questions import Question
+from .reasons import (
+    AnswerStated, AtLeastView, CompareView, ContentWording, Counted, JunctionView, NamedView, NormLimit, NotView,
+    NumberCompared, ProductDecided, ProductView, Reason, RuleView, WordedView,
+)
 
 Truth = bool | None
 
 
-class Env:
-    """What one evaluation needs: the answers, the norms of the day and a product memo."""
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a compiled node was written, and how it reads in the rule language."""
 
-    __slots__ = ("answers", "day", "rules", "memo")
+    path: str
+    line: int
+    column: int
+    label: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+class Env:
+    """What one evaluation needs: answers, the norms of the day, the product rules, and its memos."""
+
+    __slots__ = ("answers", "day", "rules", "memo", "outcomes")
 
     def __init__(self, answers: Mapping[str, Any], day: DayNorms, rules: Mapping[str, "Node"]):
         self.answers = answers
         self.day = day
         self.rules = rules
-        self.memo: dict[str, Truth] = {}
+        self.memo: dict[str, Truth] = {}  # product id -> status
+        self.outcomes: dict[Any, Outcome] = {}  # shared node or product id -> outcome, once per evaluation
 
     def product(self, product_id: str) -> Truth:
         if product_id not in self.memo:
             self.memo[product_id] = self.rules[product_id].status(self)
         return self.memo[product_id]
 
+    def product_outcome(self, product_id: str) -> "Outcome":
+        found = self.outcomes.get(product_id)
+        if found is None:
+            found = self.outcomes[product_id] = self.rules[product_id].evaluate(self)
+        return found
+
 
 class Outcome:
-    """A decided or open result with its reasons and what would decide it."""
+    """A decided or open result with its reasons (data) and what would decide it."""
 
     __slots__ = ("value", "reasons", "missing")
 
-    def __init__(self, value: Truth, reasons: tuple[str, ...] = (), missing: frozenset[str] = frozenset()):
+    def __init__(self, value: Truth, reasons: tuple[Reason, ...] = (), missing: frozenset[str] = frozenset()):
         self.value = value
         self.reasons = reasons
         self.missing = missing
@@ -60,15 +86,7 @@ NO_MISSING: frozenset[str] = frozenset()
 MEMO_LIMIT = 20_000
 
 
-@dataclass
-class Description:
-    """A rule in plain Dutch: a sentence, or a joiner over sub-descriptions."""
-
-    text: str
-    children: list["Description"] = field(default_factory=list)
-
-
-def _dedupe(items) -> tuple[str, ...]:
+def _dedupe(items) -> tuple:
     return tuple(dict.fromkeys(items))
 
 
@@ -77,18 +95,44 @@ class Node:
 
     status: Callable[[Env], Truth]
     explanation: models.Explanation | None = None
+    origin: Origin | None = None
+    _view: RuleView | None = None
+    _worded: dict[bool, Outcome] | None = None
 
-    def explain(self, env: Env) -> Outcome:
-        outcome = self._explain(env)
+    def evaluate(self, env: Env) -> Outcome:
+        outcome = self._evaluate(env)
         if self.explanation is not None and outcome.value is not None:
-            text = self.explanation.waar if outcome.value else self.explanation.onwaar
-            return Outcome(outcome.value, (text,), outcome.missing)
+            return self._content_wording(outcome.value)
         return outcome
 
-    def _explain(self, env: Env) -> Outcome:  # pragma: no cover - abstract
+    def seal(self) -> "Node":
+        """Done compiling: a node without its own wording evaluates straight through (the hot path)."""
+        if self.explanation is None and type(self).evaluate is Node.evaluate:
+            self.evaluate = self._evaluate  # type: ignore[method-assign]
+        return self
+
+    def _content_wording(self, value: bool) -> Outcome:
+        # A decided outcome has nothing missing, so the two worded outcomes can be made once.
+        if self._worded is None:
+            self._worded = {
+                True: Outcome(True, (ContentWording(self.explanation.waar, True),)),
+                False: Outcome(False, (ContentWording(self.explanation.onwaar, False),)),
+            }
+        return self._worded[value]
+
+    def _evaluate(self, env: Env) -> Outcome:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def describe(self, day: DayNorms) -> Description:  # pragma: no cover - abstract
+    def view(self) -> RuleView:
+        """What the rule says, as data (for product pages, the transparency page, exports)."""
+        if self._view is None:
+            view = self._make_view()
+            if self.explanation is not None:
+                view = WordedView(self.explanation.waar, self.explanation.onwaar, view)
+            self._view = view
+        return self._view
+
+    def _make_view(self) -> RuleView:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def children(self) -> tuple["Node", ...]:
@@ -118,7 +162,6 @@ class Junction(Node):
     """``alle`` (decided by the first false part) or ``een_van`` (decided by the first true part)."""
 
     decisive: bool
-    heading: str
 
     def __init__(self, parts: list[Node]):
         self.parts = tuple(parts)
@@ -141,39 +184,39 @@ class Junction(Node):
     def children(self):
         return self.parts
 
-    def _explain(self, env):
-        deciding: list[str] = []
-        other: list[str] = []
+    def _evaluate(self, env):
+        decisive = self.decisive
+        deciding: list[Reason] = []
+        other: list[Reason] = []
         missing: set[str] = set()
         decided = undecided = False
         for part in self.parts:
-            outcome = part.explain(env)
-            if outcome.value is self.decisive:
+            outcome = part.evaluate(env)
+            value = outcome.value
+            if value is decisive:
                 decided = True
                 deciding.extend(outcome.reasons)
-            elif outcome.value is None:
+            elif value is None:
                 undecided = True
                 missing.update(outcome.missing)
-            else:
+            elif not decided:
                 other.extend(outcome.reasons)
         if decided:
-            return Outcome(self.decisive, _dedupe(deciding))
+            return Outcome(decisive, _dedupe(deciding) if len(deciding) > 1 else tuple(deciding))
         if undecided:
-            return Outcome(None, _dedupe(other), frozenset(missing))
-        return Outcome(not self.decisive, _dedupe(other))
+            return Outcome(None, _dedupe(other) if len(other) > 1 else tuple(other), frozenset(missing))
+        return Outcome(not decisive, _dedupe(other) if len(other) > 1 else tuple(other))
 
-    def describe(self, day):
-        return Description(self.heading, [p.describe(day) for p in self.parts])
+    def _make_view(self):
+        return JunctionView(not self.decisive, tuple(p.view() for p in self.parts))
 
 
 class AllOf(Junction):
     decisive = False
-    heading = "Alle voorwaarden hieronder gelden:"
 
 
 class AnyOf(Junction):
     decisive = True
-    heading = "Minstens één van deze voorwaarden geldt:"
 
 
 class Not(Node):
@@ -190,13 +233,13 @@ class Not(Node):
     def children(self):
         return (self.part,)
 
-    def _explain(self, env):
-        outcome = self.part.explain(env)
+    def _evaluate(self, env):
+        outcome = self.part.evaluate(env)
         value = None if outcome.value is None else not outcome.value
         return Outcome(value, outcome.reasons, outcome.missing)
 
-    def describe(self, day):
-        return Description("Dit geldt niet:", [self.part.describe(day)])
+    def _make_view(self):
+        return NotView(self.part.view())
 
 
 class AtLeast(Node):
@@ -204,7 +247,6 @@ class AtLeast(Node):
         self.count = count
         self.parts = tuple(parts)
         statuses = tuple(p.status for p in parts)
-        total = len(parts)
 
         def status(env: Env) -> Truth:
             true = unknown = 0
@@ -221,74 +263,97 @@ class AtLeast(Node):
             return None
 
         self.status = status
-        self.total = total
 
     def children(self):
         return self.parts
 
-    def _explain(self, env):
-        outcomes = [p.explain(env) for p in self.parts]
+    def _evaluate(self, env):
+        outcomes = [p.evaluate(env) for p in self.parts]
         true = [o for o in outcomes if o.value is True]
         open_ = [o for o in outcomes if o.value is None]
         reasons = _dedupe(r for o in true for r in o.reasons)
         if len(true) >= self.count:
             return Outcome(True, reasons)
         if len(true) + len(open_) < self.count:
-            summary = f"Dat is {len(true)} van de minstens {self.count} die nodig zijn."
-            return Outcome(False, reasons + (summary,))
+            return Outcome(False, reasons + (Counted(len(true), self.count),))
         return Outcome(None, reasons, frozenset().union(*(o.missing for o in open_)))
 
-    def describe(self, day):
-        return Description(f"Minstens {self.count} van deze voorwaarden gelden:",
-                           [p.describe(day) for p in self.parts])
+    def _make_view(self):
+        return AtLeastView(self.count, tuple(p.view() for p in self.parts))
 
 
 class Named(Node):
-    """A shared condition or life domain: the named rule with its own wording."""
+    """A shared condition or life domain, compiled once; its outcome is memoised per evaluation."""
 
-    def __init__(self, name: str, summary: str, target: Node, explanation=None, source: str | None = None):
+    def __init__(self, name: str, summary: str, target: Node, explanation=None, source: str | None = None, *,
+                 domain: bool = False):
         self.name = name
         self.summary = summary
         self.target = target
         self.source = source
+        self.domain = domain
         self.status = target.status
         self.explanation = explanation
 
     def children(self):
         return (self.target,)
 
-    def _explain(self, env):
-        return self.target.explain(env)
+    def evaluate(self, env):
+        found = env.outcomes.get(self)
+        if found is None:
+            found = env.outcomes[self] = Node.evaluate(self, env)
+        return found
 
-    def describe(self, day):
+    def _evaluate(self, env):
+        return self.target.evaluate(env)
+
+    def _make_view(self):
         # Named conditions over a norm also show the figures, for transparency.
-        if self.target.norm_ids():
-            return Description(self.summary, [self.target.describe(day)])
-        return Description(self.summary)
+        part = self.target.view() if self.target.norm_ids() else None
+        return NamedView(self.name, self.summary, self.domain, part)
+
+
+class Reference(Node):
+    """``regel: naam`` where it is written: the shared node, with this place's origin and wording."""
+
+    def __init__(self, target: Named, explanation=None):
+        self.target = target
+        self.status = target.status
+        self.explanation = explanation
+
+    @property
+    def name(self) -> str:
+        return self.target.name
+
+    def children(self):
+        return (self.target,)
+
+    def _evaluate(self, env):
+        return self.target.evaluate(env)
+
+    def _make_view(self):
+        return self.target.view()
 
 
 class ProductIs(Node):
     """True when another product is eligible (used by routing: beschermd wonen)."""
 
-    def __init__(self, product_id: str, title: str):
+    def __init__(self, product_id: str):
         self.product_id = product_id
-        self.title = title
 
         def status(env: Env) -> Truth:
-            value = env.product(product_id)
-            return value
+            return env.product(product_id)
 
         self.status = status
 
-    def _explain(self, env):
+    def _evaluate(self, env):
         value = env.product(self.product_id)
         if value is None:
-            return Outcome(None, (), env.rules[self.product_id].explain(env).missing)
-        text = f"U komt in aanmerking voor {self.title}." if value else f"U komt niet in aanmerking voor {self.title}."
-        return Outcome(value, (text,))
+            return Outcome(None, (), env.product_outcome(self.product_id).missing)
+        return Outcome(value, (ProductDecided(self.product_id, value),))
 
-    def describe(self, day):
-        return Description(f"U komt in aanmerking voor {self.title}.")
+    def _make_view(self):
+        return ProductView(self.product_id)
 
 
 # ------------------------------------------------------------------ comparisons
@@ -331,15 +396,14 @@ class Comparison(Node):
         self.op = op
         self.operand = operand  # internal constant (cents for money) or None for norms
         self.norm = norm
-        self.factor = factor
+        self.factor = factor  # a Decimal, the id of a factor norm, or None
         self.explanation = explanation
         self.book = norm_book
-        q = question.id
         deps = norm.depends_on if norm is not None else frozenset()
         self.norm_deps = deps
         self._memo: dict = {}
-        whole_years = question.definition.hele_jaren
-        self.status = self._build_status(q, op, operand, norm, factor, deps, whole_years)
+        self.status = self._build_status(question.id, op, operand, norm, factor, deps,
+                                         question.definition.hele_jaren)
 
     @staticmethod
     def _build_status(q, op, operand, norm, factor, deps, whole_years):
@@ -388,13 +452,16 @@ class Comparison(Node):
             found.add(self.factor)
         return found
 
-    # ------------------------------------------------------------- explaining
+    def _make_view(self):
+        factor = self.factor if not isinstance(self.factor, str) else None
+        factor_norm = self.factor if isinstance(self.factor, str) else None
+        return CompareView(self.question.id, self.op, self.operand, self.norm.id if self.norm else None,
+                           factor, factor_norm)
 
-    def _missing(self, env: Env) -> frozenset[str]:
-        return frozenset(d for d in self.norm_deps if d not in env.answers)
+    # ------------------------------------------------------------- evaluating
 
-    def _explain(self, env):
-        # Reasons depend only on the answer, the norm's inputs and the day: memoise them.
+    def _evaluate(self, env):
+        # The outcome depends only on the answer, the norm's inputs and the day: memoise it.
         answers = env.answers
         value = answers.get(self.question.id)
         if self.norm is not None:
@@ -406,137 +473,36 @@ class Comparison(Node):
         if found is None:
             if len(memo) > MEMO_LIMIT:
                 memo.clear()
-            found = memo[key] = self._explain_uncached(env)
+            found = memo[key] = self._evaluate_uncached(env, value)
         return found
 
-    def _explain_uncached(self, env):
-        q = self.question
-        value = env.answers.get(q.id)
-        truth = self.status(env)
+    def _evaluate_uncached(self, env: Env, value: Any) -> Outcome:
+        qid = self.question.id
+        missing = frozenset(d for d in self.norm_deps if d not in env.answers)
         if value is None:
-            return Outcome(None, (), frozenset({q.id}) | self._missing(env))
+            return Outcome(None, (), frozenset({qid}) | missing)
+        truth = self.status(env)
         if truth is None:
-            return Outcome(None, (), self._missing(env))
+            return Outcome(None, (), missing)
         return Outcome(truth, (self._reason(env, value, truth),))
 
-    def _reason(self, env: Env, value: Any, truth: bool) -> str:
-        q = self.question
-        words = q.definition.reden
-        if q.type == "boolean":
-            return words.ja if value else words.nee
-        if q.type == "choice":
-            return f"{q.definition.onderwerp}: {q.label(value)}."
-        if q.type == "multi":
-            if self.op == "bevat":
-                label = q.label(self.operand)
-                template = (words.bevat if truth else words.bevat_niet) if words else None
-                return (template or "{waarden}").replace("{waarden}", label)
-            others = [k for k in q.options if k in value and k != self.operand]
-            if truth and words and words.bevat:
-                return words.bevat.replace("{waarden}", join_dutch([q.label(k) for k in others]))
-            return f"{q.short}: {q.format(value)}."
-        return self._number_reason(env, value, truth)
-
-    def _threshold(self, env: Env) -> tuple[Limits | None, str]:
+    def _reason(self, env: Env, value: Any, holds: bool) -> Reason:
+        qid = self.question.id
+        if not self.question.kind.numeric:
+            return AnswerStated(qid, value, self.op, self.operand, holds)
         if self.norm is None:
-            return None, self._format_constant(self.operand)
+            return NumberCompared(qid, value, self.op, self.operand, holds)
         answers = env.answers
         limits = env.day.limits(self.norm.id, self.factor,
                                 answers.get(SITUATION_QUESTION) if SITUATION_QUESTION in self.norm_deps else None,
                                 answers.get(AGE_QUESTION) if AGE_QUESTION in self.norm_deps else None)
-        return limits, ""
-
-    def _format_constant(self, value) -> str:
-        if self.question.type == "money":
-            return format_money(value)
-        text = f"{Decimal(value).normalize():f}".replace(".", ",")
-        unit = self.question.definition.eenheid
-        return f"{text} {unit}" if unit else text
-
-    def _format_limit(self, value) -> str:
-        if self.question.type == "money":
-            return format_money(int(value))
-        return format_norm_value(value, self.norm.unit, in_cents=False)
-
-    def _norm_name(self, env: Env, exact: bool) -> str:
-        norm = self.norm
-        where = " voor uw situatie" if norm.depends_on else ""
-        if self.factor is None:
-            name = f"de {norm.title}{where}" if exact else f"de {norm.title}"
-            return name
+        if limits.exact or self.question.definition.hele_jaren:
+            threshold, edge = limits.low, "exact"
+        elif value > limits.high:
+            threshold, edge = limits.high, "highest"
+        else:
+            threshold, edge = limits.low, "lowest"
         factor = env.day.scalar(self.factor) if isinstance(self.factor, str) else self.factor
-        percent = format_norm_value(factor, "factor", in_cents=False)
-        return f"de grens{where} ({percent} van de {norm.title})" if exact else f"{percent} van de {norm.title}"
-
-    def _number_reason(self, env: Env, value, truth: bool) -> str:
-        q = self.question
-        limits, constant = self._threshold(env)
-        if q.definition.hele_jaren:
-            threshold = constant if limits is None else f"de {self.norm.title} ({self._format_limit(limits.low)})"
-            holds_older = (self.op in (">=", ">")) == truth
-            if self.op in (">=", "<"):
-                relation = f"{threshold} of ouder" if holds_older else f"jonger dan {threshold}"
-            else:
-                relation = f"ouder dan {threshold}" if holds_older else f"{threshold} of jonger"
-            return f"U bent {value} jaar, dus {relation}."
-        shown = self._format_constant(value) if q.type != "money" else format_money(value)
-        subject = f"{q.definition.onderwerp} ({shown})"
-        if limits is None:
-            threshold_value = self.operand
-            return f"{subject} {_relation(value, threshold_value)} {constant}."
-        if limits.exact:
-            return (f"{subject} {_relation(value, limits.low)} {self._format_limit(limits.low)}, "
-                    f"{self._norm_name(env, True)}.")
-        if value > limits.high:
-            edge, which = limits.high, "hoogste"
-        else:
-            edge, which = limits.low, "laagste"
-        return (f"{subject} {_relation(value, edge)} {self._format_limit(edge)}, de {which} grens die voor u "
-                f"kan gelden ({self._norm_name(env, False)}).")
-
-    def describe(self, day: DayNorms) -> Description:
-        q = self.question
-        if q.type == "boolean":
-            words = q.definition.reden
-            return Description(words.ja if self.operand == (self.op == "=") else words.nee)
-        if q.type == "choice":
-            values = self.operand if self.op == "in" else [self.operand]
-            labels = join_dutch([q.label(v) for v in values]).replace(" en ", " of ")
-            verb = "is niet" if self.op == "!=" else "is"
-            return Description(f"{q.definition.onderwerp} {verb}: {labels}.")
-        if q.type == "multi":
-            if self.op == "bevat":
-                return Description(f"{q.short}: {q.label(self.operand)}.")
-            return Description(f"{q.short}: iets anders dan '{q.label(self.operand)}'.")
-        phrase = {">=": "is minstens", ">": "is meer dan", "<=": "is niet meer dan", "<": "is minder dan",
-                  "=": "is", "!=": "is niet"}[self.op]
-        if q.definition.hele_jaren:
-            phrase = {">=": "is minstens", ">": "is ouder dan", "<=": "is hoogstens", "<": "is jonger dan"}.get(self.op, phrase)
-            subject = "U"
-            phrase = phrase.replace("is", "bent", 1)
-        else:
-            subject = q.definition.onderwerp
-        if self.norm is None:
-            return Description(f"{subject} {phrase} {self._format_constant(self.operand)}.")
-        name = self._norm_name_for_description(day)
-        return Description(f"{subject} {phrase} {name}.")
-
-    def _norm_name_for_description(self, day: DayNorms) -> str:
-        norm = self.norm
-        where = " voor uw situatie" if norm.depends_on else ""
-        dated = day.values[norm.id]
-        value = ""
-        if dated.value is not None:
-            value = f" ({format_norm_value(dated.value, norm.unit, in_cents=False)})"
-        if self.factor is None:
-            return f"de {norm.title}{where}{value}"
-        factor = day.scalar(self.factor) if isinstance(self.factor, str) else self.factor
-        return f"{format_norm_value(factor, 'factor', in_cents=False)} van de {norm.title}{where}"
-
-
-def _relation(value, threshold) -> str:
-    if value > threshold:
-        return "is hoger dan"
-    if value < threshold:
-        return "is lager dan"
-    return "is gelijk aan"
+        limit = NormLimit(self.norm.id, factor, self.factor if isinstance(self.factor, str) else None, edge,
+                          bool(self.norm.depends_on))
+        return NumberCompared(qid, value, self.op, threshold, holds, limit)

@@ -11,8 +11,6 @@ still grows too large returns None ("not examined") instead of running on.
 from __future__ import annotations
 
 import itertools
-import math
-from decimal import Decimal
 from typing import Any, Iterator
 
 from .catalog import Catalog
@@ -92,7 +90,7 @@ class Search:
                 if not c.norm.depends_on:
                     limits = day.limits(c.norm.id, c.factor, None, None)
                     thresholds[c.question.id] |= {limits.low, limits.high}
-        ages = self._numbers(AGE_QUESTION, thresholds.get(AGE_QUESTION, set())) if AGE_QUESTION in vocabulary else [None]
+        ages = self._values(AGE_QUESTION, thresholds.get(AGE_QUESTION, set())) if AGE_QUESTION in vocabulary else [None]
         situations = list(vocabulary[SITUATION_QUESTION].options) if SITUATION_QUESTION in vocabulary else [None]
         for c in comparisons:  # norms that depend on age and situation: every band, every situation
             if c.norm is not None and c.norm.depends_on:
@@ -114,27 +112,7 @@ class Search:
 
     def _values(self, qid: str, thresholds: set) -> list:
         question = self.catalog.vocabulary[qid]
-        if question.type == "boolean":
-            return [True, False]
-        if question.type == "choice":
-            return list(question.options)
-        if question.type == "multi":
-            options = list(question.options)
-            none = question.definition.geen_waarde
-            sets = [frozenset([o]) for o in options]
-            sets += [frozenset(pair) for pair in itertools.combinations(options, 2) if none not in pair]
-            return sets
-        return self._numbers(qid, thresholds)
-
-    def _numbers(self, qid: str, thresholds: set) -> list[int]:
-        definition = self.catalog.vocabulary[qid].definition
-        low = definition.min if definition.min is not None else 0
-        high = definition.max
-        values = {low} if high is None else {low, high}
-        for t in thresholds:
-            base = math.floor(Decimal(t))
-            values |= {base, base + 1}
-        return sorted(v for v in values if v >= low and (high is None or v <= high))
+        return question.kind.candidates(question, thresholds)
 
     # -- the search itself
 

@@ -16,7 +16,7 @@ from typing import Callable
 
 from .catalog import Catalog, Product
 from .publishing import DEFAULT_BASE_URL, clean_text, norms_day, paragraphs, product_url
-from .rules import Description
+from .wording import Description
 
 NS = {
     "overheidproduct": "http://standaarden.overheid.nl/product/terms/",
@@ -139,19 +139,19 @@ def _scproduct(catalog: Catalog, product: Product, publisher: Publisher, modifie
     _sub(scmeta, "overheidproduct:uniformeProductnaam", name, scheme="overheid:UniformeProductnaam",
          resourceIdentifier=uri)
     body = _sub(scproduct, "overheidproduct:body")
-    _sub(body, "overheidproduct:productHTML", product_html(product, day))
+    _sub(body, "overheidproduct:productHTML", product_html(catalog, product, day))
     return scproduct
 
 
 # ---------------------------------------------------------------- the body as XHTML
 
-def product_html(product: Product, day) -> str:
+def product_html(catalog: Catalog, product: Product, day) -> str:
     """The product page body as an XHTML fragment (well-formed, every text escaped)."""
     c = product.content
     parts: list[ET.Element] = [_element("p", product.summary)]
     _section(parts, "Wat krijgt u?", [_element("p", p) for p in paragraphs(c.wat_krijgt_u)])
     who = [_element("p", p) for p in paragraphs(c.voor_wie)]
-    who.append(_description_list(product.rule.describe(day)))
+    who.append(_description_list(catalog.describe(product.rule, day)))
     _section(parts, "Voor wie?", who)
     steps = ET.Element("ol")
     for step in c.aanvragen.stappen:

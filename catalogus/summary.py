@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .catalog import Catalog
-from .wizard import CheckResult
+from .check import CheckResult
 
 KIND_HEADINGS = {"collective": "Collectieve voorzieningen (eerst)", "provision": "Individuele voorzieningen",
                  "referral": "Verwijzingen"}
@@ -21,7 +21,7 @@ def summary_text(catalog: Catalog, result: CheckResult) -> str:
     route = {True: "ja", False: "nee", "unknown": "nog niet bekend"}[cm.route]
     lines.append(f"Casemanager wijkteam: {route}" + (f" — levensgebieden: {', '.join(cm.domains)}" if cm.domains else ""))
     if cm.route is True and cm.reasons:
-        lines.append("Waarom: " + " ".join(cm.reasons))
+        lines.append("Waarom: " + " ".join(result.texts(cm.reasons)))
     elif cm.route == "unknown" and cm.deciding:
         lines.append("Nog nodig voor de casemanager: " + ", ".join(catalog.vocabulary[q].short for q in cm.deciding))
     lines.append("")

@@ -399,8 +399,8 @@ def _boom(*args, **kwargs):
 def test_a_500_anywhere_is_friendly_secure_and_never_stored(web_app, monkeypatch):
     """A test-only way to force a 500: break a dependency of real handlers (no debug route ships)."""
     monkeypatch.setattr(pages, "product_context", _boom)
-    monkeypatch.setattr(check, "run_check", _boom)
-    monkeypatch.setattr(api, "run_check", _boom)
+    monkeypatch.setattr(check, "settle", _boom)
+    monkeypatch.setattr(api, "Check", _boom)
     monkeypatch.setattr(referrals, "list_queue", _boom)
     with TestClient(web_app, raise_server_exceptions=False) as client:
         token = csrf_token(client)

@@ -33,6 +33,7 @@ EXPECTED = [
     ("E104-phone-number", "products/minimapas.yaml", 13, 13, "E104", ["'telefoon' moet tekst zijn", "aanhalingstekens", 'telefoon: "0505551234"']),
     ("E104-empty-choice", "products/minimapas.yaml", 2, 1, "E104", ["'soort' is leeg", "kies uit: provision, collective, referral"]),
     ("E104-number-or-norm", "products/minimapas.yaml", 26, 36, "E104", ["'<=' moet een getal of een norm zijn", "{norm: bijstandsnorm"]),
+    ("E106-unknown-group", "rules/vragen.yaml", 31, 12, "E106", ["onbekende groep", "gelt", "bedoelde u 'geld'"]),
     ("E110-bad-id", "products/Minima_Pas.yaml", 1, 1, "E110", ["Minima_Pas.yaml", "product-id"]),
     ("E111-empty", "products/minimapas.yaml", 1, 1, "E111", ["leeg"]),
     ("E112-missing-rules-file", "rules/normen.yaml", 1, 1, "E112", ["ontbreekt"]),

@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 
 from catalogus.catalog import content_version, load_catalog
 from catalogus.content import ContentState
-from catalogus.norms import format_norm_value
+from catalogus.wording import format_norm_value
 from catalogus.sc import NS, Publisher
 from catalogus.web.app import create_app
 from catalogus.web.templating import date_nl
@@ -147,7 +147,7 @@ def test_the_transparency_page_explains_every_products_rule_in_generated_words(c
         entry = re.search(rf'<article class="rule-entry" data-product="{product.id}".*?</article>', text, re.S)
         assert entry is not None, product.id
         assert f">{product.title}</a>" in entry.group(0)
-        for sentence in texts(product.rule.describe(day)):
+        for sentence in texts(catalog.describe(product.rule, day)):
             assert sentence in entry.group(0), (product.id, sentence)
         basis = product.content.wettelijke_basis
         assert f'href="{basis.bron}"' in entry.group(0) and basis.wet in entry.group(0)
@@ -191,7 +191,7 @@ def test_the_transparency_page_shows_shared_conditions_with_their_source_and_the
     day = catalog.norms.on(TODAY)
     for title in catalog.routing.domain_titles.values():
         assert title in text
-    for sentence in texts(catalog.routing.route.describe(day)):
+    for sentence in texts(catalog.describe(catalog.routing.route, day)):
         assert sentence in text
     for signal in catalog.routing.urgent:
         assert signal.contact.titel in text and signal.contact.telefoon in text

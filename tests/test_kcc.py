@@ -14,7 +14,7 @@ from catalogus.casework import accounts
 from catalogus.casework.db import open_database
 from catalogus.summary import summary_text
 from catalogus.web import kcc
-from catalogus.wizard import run_check
+from catalogus.check import Check
 from tests.support.households import household, partial
 from tests.support.staff import ROUTED, add_staff, csrf_token, log_in, reference_in
 from tests.support.web import forms
@@ -113,8 +113,9 @@ def test_the_page_shows_every_question_in_its_group_with_the_short_label_and_the
     page = response.text
     assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
     legends = re.findall(r'<legend class="kcc-group__title">([^<]+)</legend>', page)
-    assert legends == [title for group, title in kcc.GROUPS.items()
+    assert legends == [title for group, title in catalog.vocabulary.groups.items()
                        if any(q.definition.groep == group for q in catalog.vocabulary)]
+    assert legends[:2] == ["Onderwerp", "Persoon en huishouden"]
     for question in catalog.vocabulary:
         row = re.search(rf'<div class="kcc-q [^"]*" data-question="{question.id}" title="([^"]*)">(.*?)'
                         rf'<p id="{question.id}-fout"', page, re.S)
@@ -202,7 +203,7 @@ def test_the_panel_update_holds_the_panel_and_out_of_band_markers_but_no_questio
 
 def test_the_panel_names_the_question_that_decides_the_most(kcc_client, catalog, web_settings):
     answers = {TOPICS: ["geld"], "woont_in_gemeente": True}
-    expected = run_check(catalog, catalog.vocabulary.validate(answers)[0], kcc_date()).next_question
+    expected = Check(catalog, kcc_date()).settle(answers, forget_unasked=True).next_question
     text = post(kcc_client, answers, path="/kcc/uitkomst", htmx=True).text
     link = re.search(r'Vraag nu: <a [^>]*href="#([^"]+)" data-question="(\w+)"[^>]*>([^<]+)</a>', text)
     assert link.group(2) == expected.id and html.unescape(link.group(3)) == expected.short
@@ -314,7 +315,7 @@ def test_the_summary_for_the_crm_is_the_plain_text_summary_of_these_answers(kcc_
     expected_answers = {k: v for k, v in answers.items()
                         if k not in ("beperking_langdurig", "loopafstand_onder_100m", "huisgenoot_kan_helpen",
                                      "mantelzorg_zwaar")}  # cannot matter: no limitation, no care hours
-    assert shown == summary_text(catalog, run_check(catalog, expected_answers, kcc_date()))
+    assert shown == summary_text(catalog, Check(catalog, kcc_date()).settle(expected_answers, validated=True))
     assert "Casemanager wijkteam: ja" in shown and "- Leeftijd: 34 jaar" in shown
     assert "- past: Schuldhulpverlening" in shown
     assert "Waarom: U heeft schulden." in shown  # the routing reasons, for the case manager reading the CRM

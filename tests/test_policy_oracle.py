@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from catalogus.wizard import run_check
+from catalogus.check import Check
 from tests.support import policy_oracle
 from tests.support.households import DATES, household, partial
 
@@ -17,7 +17,7 @@ ROUTE = {True: True, False: False, None: "unknown"}
 def compare(catalog, answers_json, date):
     answers, problems = catalog.vocabulary.validate(answers_json)
     assert problems == []
-    result = run_check(catalog, answers, date)
+    result = Check(catalog, date).settle(answers, validated=True)
     expected = policy_oracle.products(answers_json, date)
     got = {r.id: r.status for r in result.results}
     assert set(got) == set(expected), "the catalogue and the policy list different products"
@@ -48,5 +48,5 @@ def test_the_statuses_fast_path_matches_the_explained_path(catalog):
         answers_json = partial(rng, household(rng))
         date = rng.choice(DATES)
         answers, _ = catalog.vocabulary.validate(answers_json)
-        explained = {r.id: r.status for r in run_check(catalog, answers, date).results}
+        explained = {r.id: r.status for r in Check(catalog, date).settle(answers, validated=True).results}
         assert catalog.statuses(answers, date) == explained

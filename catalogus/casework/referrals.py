@@ -28,6 +28,9 @@ CONSENT_TEXTS = {
                "mijn aanmelding is afgerond."),
 }
 CURRENT_CONSENT_VERSION = "2026-1"
+#: said when the consent box was not ticked: nothing is stored then
+NO_CONSENT_MESSAGE = ("Zonder uw toestemming kunnen wij uw aanmelding niet naar het wijkteam sturen. Er is niets "
+                      "opgeslagen. Zet een vinkje als u toestemming geeft.")
 STATUSES = {"nieuw": "Nieuw", "in_behandeling": "In behandeling", "afgerond": "Afgerond"}
 CHANNELS = ("online", "kcc")
 ACTIONS = ("create", "list", "view", "assign", "finish", "view-log", "purge")
@@ -155,8 +158,7 @@ def create_referral(db: Database, contact: ContactDetails, *, consent: bool, ans
     lost answer) gives back the referral it already made.
     """
     if not consent:
-        raise ReferralError([FieldProblem("consent", "Zonder uw toestemming kunnen wij uw aanmelding niet naar "
-                                                     "het wijkteam sturen. Er is niets opgeslagen.")])
+        raise ReferralError([FieldProblem("consent", NO_CONSENT_MESSAGE)])
     if consent_version not in CONSENT_TEXTS:
         raise ValueError(f"unknown consent version {consent_version!r}")
     if channel not in CHANNELS:

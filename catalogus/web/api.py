@@ -5,6 +5,7 @@ Bad input of any kind is a 4xx with an ``ErrorBody`` naming the field; never a 5
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 import msgspec
@@ -13,9 +14,11 @@ from litestar.datastructures import CacheControlHeader
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromPath, FromQuery
 
-from ..catalog import Product
-from ..errors import NormDateError
-from ..wizard import run_check
+from ..catalog import Catalog, Product
+from ..check import Check, CheckResult
+from ..errors import AnswerError, NormDateError
+from ..questions import Question
+from .deps import CatalogDep, TodayDep
 from .security import ApiProblem
 from .api_schema import (
     ApiError, CaseManagerOut, CheckRequest, CheckResponse, CheckResultItem, ContactInfo, Domain, ErrorBody,
@@ -54,9 +57,8 @@ def _summary_fields(request: Request, product: Product) -> dict[str, Any]:
 
 @get(f"{PREFIX}/products", name="api-products", tags=TAGS, responses=BAD_REQUEST,
      summary="Alle producten, met filters op soort en domein")
-async def list_products(request: Request, kind: FromQuery[Kind | None] = None,
+async def list_products(request: Request, catalog: CatalogDep, kind: FromQuery[Kind | None] = None,
                         domain: FromQuery[Domain | None] = None) -> ProductList:
-    catalog = request.app.state.content.current.catalog
     products = [p for p in catalog.sorted_products()
                 if (kind is None or p.kind == kind) and (domain is None or domain in p.domains)]
     return ProductList([ProductSummary(**_summary_fields(request, p)) for p in products])
@@ -64,8 +66,7 @@ async def list_products(request: Request, kind: FromQuery[Kind | None] = None,
 
 @get(f"{PREFIX}/products/{{product_id:str}}", name="api-product", tags=TAGS,
      responses={404: _error_spec("Onbekend product-id")}, summary="Eén product met alle inhoud en de regel")
-async def product_detail(request: Request, product_id: FromPath[str]) -> ProductDetail:
-    catalog = request.app.state.content.current.catalog
+async def product_detail(request: Request, product_id: FromPath[str], catalog: CatalogDep) -> ProductDetail:
     product = catalog.products.get(product_id)
     if product is None:
         raise _problem(404, [ApiError(f"onbekend product '{product_id[:100]}'", field="product_id")])
@@ -90,58 +91,52 @@ async def product_detail(request: Request, product_id: FromPath[str]) -> Product
 @post(f"{PREFIX}/check", name="api-check", tags=TAGS, status_code=200, responses=BAD_REQUEST,
       cache_control=CacheControlHeader(no_store=True),
       summary="Statussen, redenen, casemanager en de volgende vraag voor een set antwoorden")
-async def check(request: Request, data: CheckBody) -> CheckResponse:
-    state = request.app.state.content
-    catalog = state.current.catalog
+async def check(request: Request, data: CheckBody, catalog: CatalogDep, today: TodayDep) -> CheckResponse:
     if len(data.answers) > len(catalog.vocabulary):  # then some are unknown; don't spend seconds on 60,000 of them
         raise _problem(422, [ApiError(f"te veel antwoorden: er zijn {len(catalog.vocabulary)} vragen",
                                       field="answers")])
-    money_as_text = [ApiError(f"{catalog.vocabulary[k].short}: geef een bedrag als getal, bijvoorbeeld 1250.50",
-                              field=f"answers.{k}", question=k)
-                     for k, v in data.answers.items()
-                     if k in catalog.vocabulary and catalog.vocabulary[k].type == "money" and isinstance(v, str)]
-    answers, problems = catalog.vocabulary.validate(data.answers)
-    errors = money_as_text + [ApiError(p.message, field=f"answers.{p.question}", question=p.question)
-                              for p in problems if p.question not in {e.question for e in money_as_text}]
-    if errors:
-        raise _problem(422, errors)
-    date = data.date or state.today()
     try:
-        result = run_check(catalog, answers, date)
+        result = Check(catalog, data.date or today).settle(data.answers)
+    except AnswerError as exc:
+        raise _problem(422, [ApiError(p.message, field=f"answers.{p.question}", question=p.question)
+                             for p in exc.problems]) from None
     except NormDateError as exc:
         raise _problem(422, [ApiError(f"voor deze datum zijn er geen normen (de eerste gelden vanaf "
                                       f"{exc.first})", field="date")]) from None
-    return _check_response(request, result)
+    return check_response(request, result)
 
 
-def _check_response(request: Request, result) -> CheckResponse:
+def next_question_out(question: Question | None) -> NextQuestion | None:
+    if question is None:
+        return None
+    data = question.to_api()
+    return NextQuestion(
+        id=data["id"], type=data["type"], text=data["text"],
+        **({"help": data["help"]} if "help" in data else {}),
+        **({"options": [Option(o["value"], o["label"]) for o in data["options"]]} if "options" in data else {}),
+        **({"min": data["min"]} if "min" in data else {}),
+        **({"max": data["max"]} if "max" in data else {}),
+    )
+
+
+def check_response(request: Request, result: CheckResult) -> CheckResponse:
     cm = result.case_manager
-    question = result.next_question
-    next_question = None
-    if question is not None:
-        data = question.to_api()
-        next_question = NextQuestion(
-            id=data["id"], type=data["type"], text=data["text"],
-            **({"help": data["help"]} if "help" in data else {}),
-            **({"options": [Option(o["value"], o["label"]) for o in data["options"]]} if "options" in data else {}),
-            **({"min": data["min"]} if "min" in data else {}),
-            **({"max": data["max"]} if "max" in data else {}),
-        )
+    texts = result.texts
     return CheckResponse(
         date=result.date,
         topics=list(result.topics),
         results=[CheckResultItem(r.id, r.product.title, r.product.kind, r.product.domains, r.status,
-                                 list(r.reasons), list(r.deciding), r.id in result.relevant,
-                                 _page_url(request, r.id)) for r in result.results],
-        case_manager=CaseManagerOut(cm.route, cm.urgent, list(cm.reasons),
+                                 texts(r.reasons), list(r.deciding), r.in_topics, _page_url(request, r.id))
+                 for r in result.results],
+        case_manager=CaseManagerOut(cm.route, cm.urgent, texts(cm.reasons),
                                     [UrgentContact(u.titel, u.telefoon, u.tekst) for u in cm.urgent_contacts],
                                     list(cm.domains), list(cm.deciding)),
-        next_question=next_question,
+        next_question=next_question_out(result.next_question),
         progress=Progress(result.answered, result.estimated_remaining),
     )
 
 
-def on_startup(app) -> None:
+def publish_vocabulary(app) -> None:
     """Publish the question vocabulary in the OpenAPI document (it comes from the content)."""
     from litestar._openapi.plugin import OpenAPIPlugin
 

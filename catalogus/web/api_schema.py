@@ -13,10 +13,11 @@ from typing import Any, Literal
 from msgspec import UNSET, Meta, Struct, UnsetType
 from typing_extensions import Annotated
 
-Kind = Literal["provision", "collective", "referral"]
-Domain = Literal["geld", "wonen", "zorg", "gezin", "werk", "mantelzorg", "contact", "veiligheid"]
-Status = Literal["eligible", "not_eligible", "unknown"]
-QuestionType = Literal["boolean", "integer", "money", "choice", "multi"]
+from ..models import Domain, Kind
+from ..models import QuestionType as QuestionType
+from ..models import Status as StatusEnum
+
+Status = Literal[tuple(s.value for s in StatusEnum)]  # type: ignore[valid-type]
 
 
 class ApiError(Struct, omit_defaults=True):
@@ -149,27 +150,12 @@ class CheckResponse(Struct):
 
 # ---------------------------------------------------------------- the answers, from the vocabulary
 
-MAX_MONEY = 100_000_000
 DATE_FROM_2026 = r"^(202[6-9]|20[3-9][0-9]|2[1-9][0-9]{2}|[3-9][0-9]{3})-"  # the norms start on 2026-01-01
 
 
 def answer_schema(question) -> dict[str, Any]:
     """The JSON Schema of one answer (``null`` means: not answered)."""
-    kind = question.type
-    if kind == "boolean":
-        schema: dict[str, Any] = {"type": "boolean"}
-    elif kind == "integer":
-        schema = {"type": "integer", "minimum": question.definition.min, "maximum": question.definition.max}
-    elif kind == "money":
-        schema = {"type": "number", "minimum": 0, "maximum": MAX_MONEY, "multipleOf": 0.01}
-    elif kind == "choice":
-        schema = {"type": "string", "enum": list(question.options)}
-    else:
-        schema = {"type": "array", "items": {"type": "string", "enum": list(question.options)},
-                  "minItems": 1, "uniqueItems": True}
-        if question.definition.geen_waarde:
-            schema["not"] = {"allOf": [{"contains": {"const": question.definition.geen_waarde}}, {"minItems": 2}]}
-    return {"anyOf": [schema, {"type": "null"}], "description": question.text}
+    return {"anyOf": [question.kind.json_schema(question), {"type": "null"}], "description": question.text}
 
 
 def describe_check_request(document: dict[str, Any], vocabulary) -> None:

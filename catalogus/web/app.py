@@ -1,25 +1,27 @@
-"""Build the web app: ``create_app(settings)``.
+"""Build the web app: ``create_app(settings)``; the app owns its life.
 
 The content is loaded and validated here; a broken catalogue raises ``ContentError``
-(with every diagnostic) and the server does not start. Handlers read
-``request.app.state.content.current`` once per request and use that snapshot.
+(with every diagnostic) and the server does not start. The lifespan opens the
+database, sets up logging, runs the daily purge and watches the content; handlers
+get what they need by dependency injection (``catalog``, ``snapshot``, ``today``,
+``settings``, ``db``, ``session``) and stay a few lines long.
 
 Extension points (append, keep the lists short):
 - ``HTML_AREAS``: modules under ``catalogus.web`` with a ``ROUTES`` list of HTML pages
   (left out of the OpenAPI document), e.g. ``staff``, ``kcc``, ``search``.
 - ``API_AREAS``: modules with JSON ``ROUTES`` (published in the OpenAPI document).
-- An area module may also define ``on_startup(app)`` / ``on_shutdown(app)`` (sync or
-  async); they run in the order of the lists (e.g. migrations, a reload watcher).
 - ``index_builder``: how each content snapshot gets its search index.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import importlib
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any, AsyncIterator, Callable
 
 from litestar import Litestar, Router, get
 from litestar.datastructures import State
@@ -27,16 +29,26 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 
+from ..casework import jobs
+from ..casework.db import Database, open_database
 from ..content import ContentState, IndexBuilder
+from ..logs import configure_logging, get_logger
 from ..settings import Settings
+from ..watch import start_watcher
+from .api import publish_vocabulary
 from .content_admin import add_content_version, pin_content
-from .security import EXCEPTION_HANDLERS, add_security_headers, csrf_config
+from .security import EXCEPTION_HANDLERS, add_security_headers, csrf_config, secret_key
+from .deps import DEPENDENCIES
+from .staff import run
 from .templating import STATIC_DIR, template_config
 
 HTML_AREAS: list[str] = ["pages", "check", "staff", "referral", "search", "kcc", "content_admin"]
 API_AREAS: list[str] = ["api", "search_api", "content_api"]
 
 MAX_BODY_BYTES = 1024 * 1024
+PURGE_CHECK_SECONDS = 3600
+
+log = get_logger(__name__)
 
 
 def index_builder(settings: Settings) -> IndexBuilder | None:
@@ -60,12 +72,50 @@ def ping() -> dict[str, bool]:
     return {"ok": True}
 
 
+# ---------------------------------------------------------------- lifespan
+
+@contextlib.asynccontextmanager
+async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Logging without personal data, the database (migrated) and the hourly check for the daily purge."""
+    settings: Settings = app.state.settings
+    configure_logging(settings.log_level, address_key=secret_key(settings))
+    app.state.db = await run(open_database, settings)
+    log.info("database_ready", engine=app.state.db.engine)
+    purge = asyncio.create_task(_purge_loop(app.state.db, settings), name="catalogus-purge")
+    try:
+        yield
+    finally:
+        purge.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await purge
+        app.state.db.close()
+
+
+@contextlib.asynccontextmanager
+async def content_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Watch products/ and rules/ and swap in each valid change (when ``settings.reload`` is on)."""
+    watcher = await start_watcher(app.state.content) if app.state.settings.reload else None
+    try:
+        yield
+    finally:
+        if watcher is not None:
+            await watcher.stop()
+
+
+async def _purge_loop(db: Database, settings: Settings) -> None:
+    """Every hour, ask the database whether the daily purge is due; one process of all gets to run it."""
+    while True:
+        try:
+            await run(jobs.run_purge_if_due, db, settings)
+        except Exception:  # noqa: BLE001 - keep the loop alive; the next round tries again
+            log.error("purge_failed", exc_info=True)
+        await asyncio.sleep(PURGE_CHECK_SECONDS)
+
+
+# ---------------------------------------------------------------- the app
+
 def _areas(names: list[str]) -> list[ModuleType]:
     return [importlib.import_module(f"{__package__}.{name}") for name in names]
-
-
-def _hooks(modules: list[ModuleType], name: str) -> list[Callable[..., Any]]:
-    return [getattr(m, name) for m in modules if callable(getattr(m, name, None))]
 
 
 def create_app(settings: Settings, *, content: ContentState | None = None) -> Litestar:
@@ -76,12 +126,13 @@ def create_app(settings: Settings, *, content: ContentState | None = None) -> Li
     if content._current is None:
         content.load()
     html_modules, api_modules = _areas(HTML_AREAS), _areas(API_AREAS)
-    modules = html_modules + api_modules
     pages = Router("/", route_handlers=[h for m in html_modules for h in m.ROUTES], include_in_schema=False)
     static = create_static_files_router("/static", directories=[STATIC_DIR], include_in_schema=False,
                                         name="static")
+    state: dict[str, Any] = {"content": content, "settings": settings, "sc_feed": None}
     return Litestar(
         route_handlers=[pages, *[h for m in api_modules for h in m.ROUTES], ping, static],
+        dependencies=DEPENDENCIES,
         template_config=template_config(),
         csrf_config=csrf_config(settings),
         before_send=[add_security_headers, add_content_version],
@@ -91,11 +142,11 @@ def create_app(settings: Settings, *, content: ContentState | None = None) -> Li
             title="Catalogus Voorbeeldstad", version="1.0.0", path="/schema",
             description="Producten en diensten van het sociaal domein, en de check. Zie api.md.",
             render_plugins=[JsonRenderPlugin()]),
-        state=State({"content": content, "settings": settings}),
-        on_startup=_hooks(modules, "on_startup"),
-        on_shutdown=_hooks(modules, "on_shutdown"),
+        state=State(state),
+        lifespan=[database_lifespan, content_lifespan],
+        on_startup=[publish_vocabulary],
         request_max_body_size=MAX_BODY_BYTES,
-        logging_config=None,  # catalogus.logs sets up JSON logging without personal data (staff.on_startup)
+        logging_config=None,  # catalogus.logs sets up JSON logging without personal data (database_lifespan)
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import anyio
-from litestar import Litestar, Request, Response, get
+from litestar import Request, Response, get
 from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
@@ -28,7 +28,7 @@ from ..logs import get_logger
 from ..models import PRODUCT_ID
 from ..sc import Publisher, render_sc_feed
 from ..settings import Settings
-from ..watch import health_info, start_watcher
+from ..watch import health_info
 from .pages import product_context
 from .staff import STAFF_ERRORS, requires, staff_session
 from .templating import page
@@ -193,22 +193,6 @@ async def preview(request: Request, product_id: FromPath[str]) -> Any:
     if context["draft_product"] is not None:
         context.update(product_context(draft, context["draft_product"], today))
     return page(request, "staff_voorbeeld.html", context, no_store=True)
-
-
-# ---------------------------------------------------------------- lifespan
-
-async def on_startup(app: Litestar) -> None:
-    """Watch products/ and rules/ and swap in each valid change (when ``settings.reload`` is on)."""
-    app.state.sc_feed = None
-    if app.state.settings.reload:
-        app.state.watcher = await start_watcher(app.state.content)
-
-
-async def on_shutdown(app: Litestar) -> None:
-    watcher = getattr(app.state, "watcher", None)
-    if watcher is not None:
-        await watcher.stop()
-        app.state.watcher = None
 
 
 ROUTES = [sc_feed, transparency, content_status, preview]

@@ -7,14 +7,14 @@ replaced. Without JavaScript the same form POSTs to ``/kcc`` ("Bereken") and get
 whole page again with the answers in the fields.
 
 Nothing of a call is stored: answers travel in the form, every response is ``no-store``.
-Form fields are read with the resident wizard's ``parse_field`` and settled (answers that
-cannot matter any more are dropped) by its ``Wizard``; this module only arranges the page.
+Form fields are read by each question's kind and settled by the check pipeline (answers that
+cannot matter any more are dropped, the markers come from its ranking); this module only
+arranges the page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,12 +24,11 @@ from litestar.exceptions import ClientException
 from litestar.response import Template
 
 from ..catalog import Catalog
+from ..check import TOPICS_QUESTION, Check, CheckResult, ProductResult
 from ..questions import Question
 from ..summary import summary_text
-from ..wizard import TOPICS_QUESTION, CheckResult, ProductResult
-from .check import Wizard
-from .forms import ANSWERS_FIELD, BadAnswers, FieldError, display_value, parse_field, read_answers
-from .present import KINDS, other_results, result_groups
+from .forms import ANSWERS_FIELD, BadAnswers, FieldError, carried_answers, display_value, parse_field, settle
+from .present import KINDS, STATUS_BADGE, STATUS_SHORT, other_results, result_groups
 from .staff import STAFF_ERRORS, LoginRequired, NoAccess, requires, staff_session
 from .templating import page
 
@@ -37,13 +36,6 @@ KCC_PATH = "/kcc"
 PANEL_PATH = "/kcc/uitkomst"
 KCC_ROLES = ("kcc", "casemanager")
 NO_STORE = CacheControlHeader(no_store=True)
-
-#: groups of the form, in order (``groep`` in rules/vragen.yaml); unknown groups go last under "Overig"
-GROUPS = {"onderwerp": "Onderwerp", "persoon": "Persoon en huishouden", "geld": "Geld", "werk": "Werk",
-          "wonen": "Wonen", "zorg": "Zorg en ondersteuning", "gezin": "Gezin en kinderen",
-          "mantelzorg": "Mantelzorg", "welzijn": "Welzijn en veiligheid"}
-STATUS_WORDS = {"eligible": "Past", "unknown": "Nog open", "not_eligible": "Past niet"}
-STATUS_BADGE = {"eligible": "success", "unknown": "warning", "not_eligible": "neutral"}
 
 #: the shortcuts kcc.js handles, as the page documents them (key, what it does)
 SHORTCUTS = [
@@ -109,7 +101,9 @@ def read_call(catalog: Catalog, date: dt.date, form: Any) -> Call:
     """Read every question's field (empty = not answered), settle the answers and run the check."""
     vocabulary = catalog.vocabulary
     try:  # answers carried back from the referral form as one hidden field
-        carried, _ = read_answers(form.get(ANSWERS_FIELD), vocabulary)
+        carried = carried_answers(form.get(ANSWERS_FIELD))
+        if vocabulary.validate(carried)[1]:
+            raise BadAnswers("ongeldige antwoorden")
     except BadAnswers:
         raise ClientException("de antwoorden in het formulier zijn niet geldig") from None
     answers: dict[str, Any] = {}
@@ -118,7 +112,7 @@ def read_call(catalog: Catalog, date: dt.date, form: Any) -> Call:
     for question in vocabulary:
         qid = question.id
         value, error, typed = parse_field(question, form)
-        if typed in ("", []) and qid in carried:
+        if typed in ("", []) and carried.get(qid) is not None:
             value, error, typed = carried[qid], None, display_value(question, carried[qid])
         shown[qid] = typed
         if typed in ("", []):
@@ -127,74 +121,21 @@ def read_call(catalog: Catalog, date: dt.date, form: Any) -> Call:
             errors.append(error)
         else:
             answers[qid] = value
-    wizard = Wizard(catalog, date, dict(answers))
-    if answers:  # set() revalidates and forgets answers that cannot matter (the wizard's own rule)
-        wizard.set(*next(reversed(answers.items())))
-    result = wizard.check()
-    call = Call(catalog, shown, {q: a for q, a in answers.items() if q in wizard.ordered},
-                frozenset(answers) - frozenset(wizard.ordered), errors, result)
+    result = settle(Check(catalog, date), answers)
+    call = Call(catalog, shown, {q: a for q, a in answers.items() if q in result.answers},
+                frozenset(result.dropped), errors, result)
     chosen = str(form.get("toon") if "toon" in form else form.get("product") or "")
     call.product = next((r for r in result.results if r.id == chosen), None)
-    call.relevance = relevance(call)
+    call.relevance = {qid: Relevance(r.state, r.count) for qid, r in result.relevance().items()}
     return call
-
-
-def relevance(call: Call) -> dict[str, Relevance]:
-    """Each question's state for its marker.
-
-    A question matters when its answer could settle an open result in the chosen topics or the
-    case-manager decision. The wizard's ``deciding`` lists only what it may ask now; on this
-    screen any question can be answered first, so a follow-up question (say "langdurig" before
-    "moeite met") also counts when the open rule itself needs it, unless its ``alleen_als``
-    already rules it out. The count on the marker is the wizard's when it has one.
-    """
-    result, catalog = call.result, call.catalog
-    env = catalog.env(result.answers, result.date)
-    deciding: Counter[str] = Counter()
-    needs: Counter[str] = Counter()
-    for r in result.results:
-        if r.status == "unknown" and r.id in result.relevant:
-            deciding.update(r.deciding)
-            needs.update(catalog.explain(r.id, env).missing)
-    if result.case_manager.route == "unknown":
-        deciding.update(result.case_manager.deciding)
-        needs.update(catalog.routing.route.explain(env).missing)
-    ruled_out = {q for q, condition in catalog.question_conditions.items() if condition.status(env) is False}
-    best = result.next_question.id if result.next_question else None
-    found = {}
-    for question in catalog.vocabulary:
-        qid = question.id
-        count = deciding[qid] or needs[qid]
-        if qid == TOPICS_QUESTION:
-            state = "topics"
-        elif qid in call.ignored:
-            state = "ignored"
-        elif qid in result.answers:
-            state = "answered"
-        elif qid == best:
-            state = "next"
-        else:
-            state = "needed" if count and qid not in ruled_out else "idle"
-        found[qid] = Relevance(state, count if state in ("next", "needed") else 0)
-    return found
 
 
 def field_target(question: Question) -> str:
     """The id of the element that receives focus for a question (error summary, "beslist het meest")."""
-    if question.type == "choice":
-        return question.id  # a <select> on this screen
-    if question.type == "multi":
+    widget = question.kind.widget
+    if widget == "vinkjes":
         return f"{question.id}-{next(iter(question.options))}"
-    return f"{question.id}-ja" if question.type == "boolean" else question.id
-
-
-def grouped_questions(catalog: Catalog) -> list[tuple[str, str, list[Question]]]:
-    """(group id, group title, questions) in the order of ``GROUPS``, questions in vocabulary order."""
-    by_group: dict[str, list[Question]] = {}
-    for question in catalog.vocabulary:
-        by_group.setdefault(question.definition.groep, []).append(question)
-    order = list(GROUPS) + sorted(g for g in by_group if g not in GROUPS)
-    return [(g, GROUPS.get(g, g.capitalize()), by_group[g]) for g in order if g in by_group]
+    return f"{question.id}-ja" if widget == "ja_nee" else question.id  # a choice is a <select> on this screen
 
 
 # ---------------------------------------------------------------- rendering
@@ -210,13 +151,13 @@ def context(call: Call, session: Any) -> dict[str, Any]:
     others = other_results(result)
     return {
         "session": session, "can_refer": session is not None and session.user.role == "kcc",
-        "groups": grouped_questions(catalog), "shown": call.shown, "errors": errors,
+        "groups": catalog.vocabulary.grouped(), "shown": call.shown, "errors": errors,
         "field_errors": {e.question: e.message for e in call.errors}, "relevance": call.relevance,
         "result": result, "cm": result.case_manager, "result_groups": result_groups(result),
         "others": others, "other_fitting": sum(1 for _, items in others for r in items if r.status == "eligible"),
         "kinds": KINDS, "product": call.product,
         "antwoorden": call.answers, "summary": summary_text(catalog, result), "team": catalog.routing.team,
-        "vocabulary": vocabulary, "field_target": field_target, "status_words": STATUS_WORDS,
+        "vocabulary": vocabulary, "field_target": field_target, "status_words": STATUS_SHORT,
         "status_badge": STATUS_BADGE, "shortcuts": SHORTCUTS, "eligible_count": eligible,
         "open_count": still_open, "topics_chosen": TOPICS_QUESTION in result.answers,
     }

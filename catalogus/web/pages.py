@@ -44,7 +44,7 @@ def product_context(catalog: Catalog, found: Product, today: dt.date) -> dict[st
         "product": found,
         "content": found.content,
         "kind": KINDS[found.kind],
-        "rule": description_tree(found.rule.describe(catalog.norms.on(today))),
+        "rule": description_tree(catalog.describe(found.rule, catalog.norms.on(today))),
         "domain_titles": domain_titles(catalog),
         "today": today,
     }

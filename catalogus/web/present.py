@@ -8,35 +8,40 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..catalog import Catalog
-from ..models import DOMAINS, KIND_ORDER
-from ..rules import Description
-from ..wizard import TOPICS_QUESTION, CheckResult, ProductResult
+from ..check import TOPICS_QUESTION, CheckResult, ProductResult
+from ..models import DOMAINS, KIND_ORDER, Status
+from ..wording import Description
 
 
 @dataclass(frozen=True)
 class KindInfo:
     kind: str
-    slug: str
-    title: str
+    slug: str  # in URLs: /soorten/<slug>
+    title: str  # a heading on the results and overview pages
     intro: str
+    label: str  # a short label next to a search result
 
 
-KINDS: dict[str, KindInfo] = {
-    "collective": KindInfo("collective", "collectief", "Voorzieningen voor iedereen",
-                           "Hulp in de wijk die iedereen kan gebruiken. Vaak hoeft u niets aan te vragen."),
-    "provision": KindInfo("provision", "voorziening", "Regelingen die u aanvraagt",
-                          "Geld of hulp waarvoor u een aanvraag doet bij de gemeente of bij de overheid."),
-    "referral": KindInfo("referral", "verwijzing", "Hulp van andere organisaties",
-                         "Organisaties buiten de gemeente die u verder helpen."),
-}
+#: The one place the pages name the kinds of ``models.KIND_ORDER`` (collective services first).
+KINDS: dict[str, KindInfo] = {info.kind: info for info in (
+    KindInfo("collective", "collectief", "Voorzieningen voor iedereen",
+             "Hulp in de wijk die iedereen kan gebruiken. Vaak hoeft u niets aan te vragen.", "Voor iedereen"),
+    KindInfo("provision", "voorziening", "Regelingen die u aanvraagt",
+             "Geld of hulp waarvoor u een aanvraag doet bij de gemeente of bij de overheid.", "Regeling"),
+    KindInfo("referral", "verwijzing", "Hulp van andere organisaties",
+             "Organisaties buiten de gemeente die u verder helpen.", "Andere organisatie"),
+)}
+assert tuple(KINDS) == tuple(sorted(KINDS, key=KIND_ORDER.index)) and set(KINDS) == set(KIND_ORDER)
 KIND_BY_SLUG = {info.slug: info for info in KINDS.values()}
 
+#: How a status reads: to a resident, and as the KCC screen's short badge. The badge colour is the same.
 STATUS_WORDS = {
-    "eligible": "Dit past bij u",
-    "unknown": "Misschien: we weten nog niet genoeg",
-    "not_eligible": "Dit past niet",
+    Status.ELIGIBLE: "Dit past bij u",
+    Status.UNKNOWN: "Misschien: we weten nog niet genoeg",
+    Status.NOT_ELIGIBLE: "Dit past niet",
 }
-STATUS_BADGE = {"eligible": "success", "unknown": "warning", "not_eligible": "neutral"}
+STATUS_SHORT = {Status.ELIGIBLE: "Past", Status.UNKNOWN: "Nog open", Status.NOT_ELIGIBLE: "Past niet"}
+STATUS_BADGE = {Status.ELIGIBLE: "success", Status.UNKNOWN: "warning", Status.NOT_ELIGIBLE: "neutral"}
 
 
 def domain_titles(catalog: Catalog) -> dict[str, str]:
@@ -75,7 +80,7 @@ def other_results(result: CheckResult) -> list[tuple[KindInfo, list[ProductResul
     """Products outside the chosen topics, per kind ("Andere regelingen")."""
     found = []
     for kind in KIND_ORDER:
-        rest = [r for r in result.by_kind(kind) if r.id not in result.relevant]
+        rest = [r for r in result.by_kind(kind) if not r.in_topics]
         if rest:
             found.append((KINDS[kind], rest))
     return found

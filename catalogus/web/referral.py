@@ -14,16 +14,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from litestar import Request, get, post
-from litestar.exceptions import ClientException, NotFoundException
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect
 
 from ..casework import ratelimit, referrals
 from ..casework.contact import CONTACT_TIMES, NOTE_MAX, FieldProblem, ReferralError, format_phone, validate_contact
 from ..casework.db import DatabaseError, IntegrityError
 from ..logs import get_logger
-from ..casework.referrals import CONSENT_TEXTS, CURRENT_CONSENT_VERSION, STATUSES, Actor
-from ..wizard import run_check
-from .forms import ANSWERS_FIELD, BadAnswers, read_answers
+from ..casework.referrals import CONSENT_TEXTS, CURRENT_CONSENT_VERSION, NO_CONSENT_MESSAGE, STATUSES, Actor
+from ..check import Check
+from .forms import ANSWERS_FIELD, carried_answers, read_settled
 from .security import RETRY_AFTER_SECONDS
 from .staff import STAFF_ERRORS, actor_of, client_address, database, requires, run, settings_of, staff_session
 from .templating import date_nl, page
@@ -56,13 +57,10 @@ def _snapshot(request: Request):
 
 
 def _check(request: Request, raw: Any):
-    """The validated answers of the hidden field and the check on them."""
+    """The hidden field's answers as sent (validated) and the check on them (a damaged field is a 400)."""
     catalog = _snapshot(request).catalog
-    try:
-        ordered, answers = read_answers(raw, catalog.vocabulary)
-    except BadAnswers:
-        raise ClientException("de antwoorden in het formulier zijn niet geldig") from None
-    return catalog, ordered, run_check(catalog, answers, request.app.state.content.today())
+    result = read_settled(Check(catalog, request.app.state.content.today()), raw)
+    return catalog, carried_answers(raw), result
 
 
 # ---------------------------------------------------------------- resident (or KCC on a caller's behalf)
@@ -104,9 +102,7 @@ async def referral(request: Request) -> Any:
     context.update(values=values, consent=form.get("toestemming") == "ja")
     contact, problems = validate_contact({FORM_FIELDS[k]: v for k, v in values.items()})
     if not context["consent"]:
-        problems.append(FieldProblem("consent", "Zonder uw toestemming kunnen wij uw aanmelding niet naar het "
-                                                "wijkteam sturen. Er is niets opgeslagen. Zet een vinkje als u "
-                                                "toestemming geeft."))
+        problems.append(FieldProblem("consent", NO_CONSENT_MESSAGE))
     if problems:
         return _form_with_errors(request, context, problems)
     db, settings = database(request), settings_of(request)
@@ -120,7 +116,7 @@ async def referral(request: Request) -> Any:
         stored = await run(
             referrals.create_referral, db, contact, consent=True, answers=ordered,
             products=[r.id for r in result.results if r.status == "eligible"],
-            reasons=list(result.case_manager.reasons), urgent=result.case_manager.urgent,
+            reasons=result.texts(result.case_manager.reasons), urgent=result.case_manager.urgent,
             channel="kcc" if on_behalf else "online", actor=actor, catalog_version=catalog.version,
             submission_key=context["submission_key"])
     except ReferralError as exc:  # pragma: no cover - validated above
@@ -169,7 +165,7 @@ async def queue(request: Request) -> Any:
 
 
 @get("/medewerkers/aanmeldingen/{reference:str}", name="referral-detail", **CASEMANAGER)
-async def detail(request: Request, reference: str) -> Any:
+async def detail(request: Request, reference: FromPath[str]) -> Any:
     session = await staff_session(request)
     found = await run(referrals.get_referral, database(request), reference, actor_of(session, request))
     if found is None:
@@ -184,7 +180,7 @@ async def detail(request: Request, reference: str) -> Any:
 
 
 @get("/medewerkers/aanmeldingen/{reference:str}/log", name="referral-log", **CASEMANAGER)
-async def access_log(request: Request, reference: str) -> Any:
+async def access_log(request: Request, reference: FromPath[str]) -> Any:
     session = await staff_session(request)
     db, actor = database(request), actor_of(session, request)
     found = await run(referrals.get_referral, db, reference, actor)
@@ -209,12 +205,12 @@ async def _change(request: Request, reference: str, change: Any) -> Any:
 
 
 @post("/medewerkers/aanmeldingen/{reference:str}/in-behandeling", name="referral-assign", **CASEMANAGER)
-async def assign(request: Request, reference: str) -> Any:
+async def assign(request: Request, reference: FromPath[str]) -> Any:
     return await _change(request, reference, referrals.assign)
 
 
 @post("/medewerkers/aanmeldingen/{reference:str}/afronden", name="referral-finish", **CASEMANAGER)
-async def finish(request: Request, reference: str) -> Any:
+async def finish(request: Request, reference: FromPath[str]) -> Any:
     return await _change(request, reference, referrals.finish)
 
 

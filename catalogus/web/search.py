@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import anyio
 from litestar import Request, get
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from ..content import Snapshot
@@ -32,7 +33,6 @@ GAPS_PATH = "/medewerkers/zoekvragen"
 LIVE_TARGETS = {"zoekresultaten": 20, "home-zoekresultaten": 5, "kcc-zoekresultaten": 8}
 PAGE_LIMIT = 20
 MAX_QUERY_CHARS = 200
-KIND_LABELS = {"collective": "Voor iedereen", "provision": "Regeling", "referral": "Andere organisatie"}
 
 
 def search_index(request: Any) -> SearchIndex:
@@ -90,7 +90,8 @@ def live_target(request: Any) -> str | None:
 
 
 @get(SEARCH_PATH, name="search")
-async def search_page(request: Request, q: str = "", onderwerp: str = "", soort: str = "") -> Any:
+async def search_page(request: Request, q: FromQuery[str] = "", onderwerp: FromQuery[str] = "",
+                      soort: FromQuery[str] = "") -> Any:
     text = q[:MAX_QUERY_CHARS * 10]
     catalog = request.app.state.content.current.catalog
     titles = domain_titles(catalog)
@@ -104,7 +105,7 @@ async def search_page(request: Request, q: str = "", onderwerp: str = "", soort:
                                    kind=kind_info.kind if kind_info else None, live=target is not None)
     context = {
         "q": text[:MAX_QUERY_CHARS], "results": results, "domain": domain, "soort": kind_info.slug if kind_info else None,
-        "domain_titles": titles, "kinds": KINDS, "kind_labels": KIND_LABELS, "search_url": search_url,
+        "domain_titles": titles, "kinds": KINDS, "search_url": search_url,
         "target": target or "zoekresultaten", "compact": target not in (None, "zoekresultaten"),
     }
     if target:

@@ -10,27 +10,24 @@ session with ``staff_session(request)``.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import functools
 from typing import Any, Callable
 
 import anyio
 import segno
-from litestar import Litestar, Request, Response, get, post
+from litestar import Request, Response, get, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException
 from litestar.handlers import BaseRouteHandler
 from litestar.response import Redirect, Template
 
-from ..casework import accounts, jobs, ratelimit
+from ..casework import accounts, ratelimit
 from ..casework.accounts import Session
-from ..casework.db import Database, open_database
-from ..logs import configure_logging, get_logger, hash_address
+from ..casework.db import Database
+from ..logs import get_logger, hash_address
 from ..casework.referrals import Actor
 from ..settings import Settings
-from .security import secret_key
 from .templating import page
 
 log = get_logger(__name__)
@@ -40,7 +37,6 @@ TOTP_PATH = "/medewerkers/tweestaps"
 TOTP_SETUP_PATH = "/medewerkers/tweestaps/instellen"
 QUEUE_PATH = "/medewerkers/aanmeldingen"
 HOME_PATH = "/medewerkers"
-PURGE_CHECK_SECONDS = 3600
 NO_STORE = {"cache-control": "no-store"}
 
 
@@ -251,38 +247,6 @@ async def home(request: Request) -> Any:
     if session.user.role == "casemanager":
         return Redirect(QUEUE_PATH, status_code=303)
     return page(request, "staff_home.html", {"session": session}, no_store=True)
-
-
-# ---------------------------------------------------------------- lifespan
-
-async def on_startup(app: Litestar) -> None:
-    """Open (and migrate) the database, set up JSON logging, start the daily purge."""
-    settings: Settings = app.state.settings
-    configure_logging(settings.log_level, address_key=secret_key(settings))
-    app.state.db = await run(open_database, settings)
-    app.state.purge_task = asyncio.create_task(_purge_loop(app.state.db, settings))
-    log.info("database_ready", engine=app.state.db.engine)
-
-
-async def on_shutdown(app: Litestar) -> None:
-    task = getattr(app.state, "purge_task", None)
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
-    db = getattr(app.state, "db", None)
-    if db is not None:
-        db.close()
-
-
-async def _purge_loop(db: Database, settings: Settings) -> None:
-    """Every hour, ask the database whether the daily purge is due; one process of all gets to run it."""
-    while True:
-        try:
-            await run(jobs.run_purge_if_due, db, settings)
-        except Exception:  # noqa: BLE001 - keep the loop alive; the next round tries again
-            log.error("purge_failed", exc_info=True)
-        await asyncio.sleep(PURGE_CHECK_SECONDS)
 
 
 ROUTES = [login_form, login, logout, totp_form, totp_setup_form, totp_verify, home]

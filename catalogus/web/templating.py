@@ -15,6 +15,7 @@ from litestar.template.config import TemplateConfig
 from markupsafe import Markup, escape
 
 from ..questions import format_money, join_dutch
+from .present import KINDS
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 # Inside the package, so that a wheel install serves the site as well as an editable one.
@@ -80,7 +81,7 @@ def build_environment(directory: Path = TEMPLATES_DIR) -> Environment:
     env.filters.update(money=format_money, date_nl=date_nl, paragraphs=paragraphs, tel_href=tel_href,
                        tojson_attr=to_json_attr, join_dutch=join_dutch,
                        ucfirst=upper_first)
-    env.globals.update(escape=escape)
+    env.globals.update(escape=escape, site_kinds=KINDS)
     return env
 
 

@@ -1,6 +1,6 @@
 """What the page "Hoe wij bepalen wat bij u past" shows, built from the compiled catalogue.
 
-Every sentence about a rule comes from ``Node.describe`` (the same text the product
+Every sentence about a rule comes from ``Catalog.describe`` (the same text the product
 pages show), every figure from the norms file: nothing here is written twice.
 """
 
@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from ..catalog import Catalog, Product
 from ..models import KIND_ORDER
-from ..norms import MONEY_UNITS, UNIT_WORDS, DatedValue, Norm, Variant, format_norm_value
-from ..rules import Description
+from ..norms import DatedValue, Norm, Variant
+from ..wording import Description, norm_value_with_unit
 from .present import KINDS, KindInfo, description_tree
 
 UNIT_LABELS = {
@@ -67,27 +67,27 @@ def product_rules(catalog: Catalog, today: dt.date) -> list[tuple[KindInfo, list
     """Every product's rule in plain Dutch, grouped by kind (collective first)."""
     day = catalog.norms.on(today)
     products = catalog.sorted_products()
-    return [(KINDS[kind], [ProductRule(p, description_tree(p.rule.describe(day)))
+    return [(KINDS[kind], [ProductRule(p, description_tree(catalog.describe(p.rule, day)))
                            for p in products if p.kind == kind])
             for kind in KIND_ORDER]
 
 
-def _full(node, day) -> dict:
+def _full(catalog: Catalog, node, day) -> dict:
     """A named condition with its summary and, below it, how it is decided."""
-    return description_tree(Description(node.summary, [node.target.describe(day)]))
+    return description_tree(Description(node.summary, [catalog.describe(node.target, day)]))
 
 
 def shared_rules(catalog: Catalog, today: dt.date) -> list[NamedRule]:
     """The shared conditions of rules/regels.yaml, each with its source."""
     day = catalog.norms.on(today)
-    return [NamedRule(name, node.summary, _full(node, day), catalog.shared_sources.get(name))
+    return [NamedRule(name, node.summary, _full(catalog, node, day), catalog.shared_sources.get(name))
             for name, node in catalog.shared.items() if name not in catalog.routing.domains]
 
 
 def life_domains(catalog: Catalog, today: dt.date) -> list[NamedRule]:
     day = catalog.norms.on(today)
     routing = catalog.routing
-    return [NamedRule(name, routing.domain_titles[name], _full(node, day), routing.source)
+    return [NamedRule(name, routing.domain_titles[name], _full(catalog, node, day), routing.source)
             for name, node in routing.domains.items()]
 
 
@@ -95,9 +95,9 @@ def routing_rules(catalog: Catalog, today: dt.date) -> tuple[dict, list[UrgentRu
     """When we advise a case manager, and which situations are urgent."""
     day = catalog.norms.on(today)
     routing = catalog.routing
-    urgent = [UrgentRule(description_tree(signal.rule.describe(day)),
+    urgent = [UrgentRule(description_tree(catalog.describe(signal.rule, day)),
                          f"{signal.contact.titel} ({signal.contact.telefoon})") for signal in routing.urgent]
-    return description_tree(routing.route.describe(day)), urgent
+    return description_tree(catalog.describe(routing.route, day)), urgent
 
 
 def norm_tables(catalog: Catalog, today: dt.date) -> list[NormTable]:
@@ -121,8 +121,7 @@ def _values(catalog: Catalog, norm: Norm, dated: DatedValue, situations: dict[st
 
 
 def _amount(value: Decimal, unit: str) -> str:
-    text = format_norm_value(value, unit, in_cents=False)
-    return text + UNIT_WORDS[unit] if unit in MONEY_UNITS else text
+    return norm_value_with_unit(value, unit)
 
 
 def variant_label(catalog: Catalog, variant: Variant, situations: dict[str, str]) -> str:

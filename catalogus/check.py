@@ -1,0 +1,309 @@
+"""The check: one pipeline from answers to everything a front end shows.
+
+``Check(catalog, date).settle(answers)`` validates and normalises the answers,
+forgets answers that can no longer matter (when asked to, and says which),
+evaluates every product and the case-manager routing with reasons as data,
+ranks what to ask next and estimates the progress. The resident pages, the KCC
+screen, the JSON API, the referral, ``catalogus test`` and ``coverage`` all read
+the same ``CheckResult``; they only parse input and render.
+
+Topics (``onderwerpen``) never change a status; they only steer which open
+results the next question should settle and what a page shows first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Mapping
+
+from .catalog import Catalog, Product
+from .errors import AnswerError
+from .models import DOMAINS, KIND_ORDER, Status, UrgentContact
+from .questions import Question
+from .reasons import NotRouted, Reason
+from .rules import Env, Outcome
+
+TOPICS_QUESTION = "onderwerpen"
+RESIDENCE_QUESTION = "woont_in_gemeente"
+Route = bool | str  # True, False or "unknown"
+ROUTE_OF: dict[bool | None, Route] = {True: True, False: False, None: "unknown"}
+STATUS_OF = {truth: Status.of(truth) for truth in (True, False, None)}
+
+
+@dataclass(slots=True)
+class ProductResult:
+    """One product for this household: status, reasons (data) and what would decide it."""
+
+    product: Product
+    status: Status
+    reasons: tuple[Reason, ...]
+    missing: frozenset[str]  # what the rule itself still needs
+    deciding: tuple[str, ...]  # questions that may be asked now and would decide it, in vocabulary order
+    in_topics: bool = True
+
+    @property
+    def id(self) -> str:
+        return self.product.id
+
+    @property
+    def kind(self) -> str:
+        return self.product.kind
+
+
+@dataclass(frozen=True)
+class CaseManager:
+    """The routing decision: route (True, False or "unknown"), urgency, reasons and what would decide it."""
+
+    route: Route
+    urgent: bool
+    reasons: tuple[Reason, ...]
+    urgent_contacts: tuple[UrgentContact, ...]
+    domains: tuple[str, ...]  # titles of the life domains with a problem
+    deciding: tuple[str, ...]
+    missing: frozenset[str] = frozenset()
+    domain_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """How much a question matters right now (the KCC screen's marker next to a field)."""
+
+    state: str  # topics, answered, ignored (its answer cannot matter), next, needed, idle (cannot change anything now)
+    count: int = 0  # open results (and the case-manager decision) the answer could settle
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Everything a front end shows for one set of answers on one date."""
+
+    catalog: Catalog = field(repr=False)
+    date: dt.date
+    answers: Mapping[str, Any]  # internal answers that count, in the order given
+    dropped: tuple[str, ...]  # answered, but forgotten: they can no longer matter
+    topics: tuple[str, ...]
+    results: tuple[ProductResult, ...]
+    case_manager: CaseManager
+    next_question: Question | None
+    answered: int
+    estimated_remaining: int
+    relevant: frozenset[str]  # products in the chosen topics
+    open_in_topics: int
+    _scores: Mapping[str, int] = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------ reading
+
+    def by_kind(self, kind: str, *, in_topics: bool = False) -> list[ProductResult]:
+        return [r for r in self.results if r.product.kind == kind and (not in_topics or r.in_topics)]
+
+    def status_of(self, product_id: str) -> Status:
+        return self.result(product_id).status
+
+    def result(self, product_id: str) -> ProductResult:
+        return self._by_id[product_id]
+
+    @cached_property
+    def _by_id(self) -> dict[str, ProductResult]:
+        return {r.id: r for r in self.results}
+
+    def eligible(self) -> list[ProductResult]:
+        return [r for r in self.results if r.status == Status.ELIGIBLE]
+
+    @property
+    def json_answers(self) -> dict[str, Any]:
+        """The answers that count, as JSON, in the order given (what a form carries to the next page)."""
+        vocabulary = self.catalog.vocabulary
+        return {qid: vocabulary[qid].to_json(value) for qid, value in self.answers.items()}
+
+    def texts(self, reasons) -> list[str]:
+        """Reasons as B1 sentences (rendered only where they are shown)."""
+        return self.catalog.wording.reasons(reasons)
+
+    # ------------------------------------------------------------ the KCC markers
+
+    def relevance(self) -> dict[str, Relevance]:
+        """Each question's state for the KCC screen, from the same ranking as ``next_question``.
+
+        A question matters when its answer could settle an open result in the chosen topics or the
+        case-manager decision. On that screen any question can be answered first, so a follow-up
+        question (say "langdurig" before "moeite met") also counts when the open rule itself needs it,
+        unless its ``alleen_als`` already rules it out.
+        """
+        catalog = self.catalog
+        env = catalog.env(self.answers, self.date)
+        needs: Counter[str] = Counter()
+        for r in self.results:
+            if r.status == Status.UNKNOWN and r.in_topics:
+                needs.update(r.missing)
+        if self.case_manager.route == "unknown":
+            needs.update(self.case_manager.missing)
+        ruled_out = {q for q, condition in catalog.question_conditions.items() if condition.status(env) is False}
+        best = self.next_question.id if self.next_question else None
+        dropped = set(self.dropped)
+        found = {}
+        for question in catalog.vocabulary:
+            qid = question.id
+            count = self._scores.get(qid, 0) or needs[qid]
+            if qid == TOPICS_QUESTION:
+                state = "topics"
+            elif qid in dropped:
+                state = "ignored"
+            elif qid in self.answers:
+                state = "answered"
+            elif qid == best:
+                state = "next"
+            else:
+                state = "needed" if count and qid not in ruled_out else "idle"
+            found[qid] = Relevance(state, count if state in ("next", "needed") else 0)
+        return found
+
+
+def topics_of(answers: Mapping[str, Any]) -> tuple[str, ...]:
+    chosen = answers.get(TOPICS_QUESTION)
+    if not chosen:
+        return DOMAINS
+    return tuple(d for d in DOMAINS if d in chosen)
+
+
+class Check:
+    """The check of one catalogue on one date (raises NormDateError before the norms start)."""
+
+    def __init__(self, catalog: Catalog, date: dt.date):
+        self.catalog = catalog
+        self.date = date
+        self.day = catalog.norms.on(date)
+
+    def validate(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """JSON answers -> internal answers, in the order given; raise AnswerError naming every problem."""
+        answers, problems = self.catalog.vocabulary.validate(raw)
+        if problems:
+            raise AnswerError(problems)
+        return answers
+
+    def settle(self, raw: Mapping[str, Any], *, forget_unasked: bool = False, validated: bool = False) -> CheckResult:
+        """The whole check for these JSON answers (or internal ones with ``validated=True``).
+
+        ``forget_unasked`` is for conversations (the resident check, the KCC screen): an answer to a
+        question that would not be asked any more (its ``alleen_als`` is false, e.g. the rent after
+        choosing a bought house) is forgotten and listed in ``dropped``. The JSON API keeps every answer
+        it is given, as the policy reads them.
+        """
+        answers = dict(raw) if validated else self.validate(raw)
+        dropped: tuple[str, ...] = ()
+        if forget_unasked:
+            answers, dropped = self._forget_unasked(answers)
+        return _Evaluation(self, answers, dropped).result()
+
+    def _forget_unasked(self, answers: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+        conditions = self.catalog.question_conditions
+        dropped: list[str] = []
+        while True:
+            env = Env(answers, self.day, self.catalog.rules)
+            gone = [q for q in answers if q in conditions and conditions[q].status(env) is False]
+            if not gone:
+                return answers, tuple(dropped)
+            dropped += gone
+            answers = {q: v for q, v in answers.items() if q not in gone}
+
+
+class _Evaluation:
+    """One settle: the environment, the outcomes and the ranking, computed once."""
+
+    def __init__(self, check: Check, answers: dict[str, Any], dropped: tuple[str, ...]):
+        self.check = check
+        self.catalog = check.catalog
+        self.answers = answers
+        self.dropped = dropped
+        self.env = Env(answers, check.day, self.catalog.rules)
+        self.askable = _Askable(self.catalog, self.env)
+
+    def result(self) -> CheckResult:
+        catalog, env = self.catalog, self.env
+        topics = topics_of(self.answers)
+        chosen = set(topics)
+        # Results in page order: per kind (collective first), eligible, unknown, not eligible; by title within.
+        buckets: list[list[ProductResult]] = [[] for _ in range(len(KIND_ORDER) * 3)]
+        expand = self.askable.expand
+        for product, kind_rank in catalog.products_in_order:
+            outcome = env.product_outcome(product.id)
+            value = outcome.value
+            status = STATUS_OF[value]
+            item = ProductResult(product, status, outcome.reasons, outcome.missing,
+                                 expand(outcome.missing) if value is None else (),
+                                 not chosen.isdisjoint(product.domain_set))
+            buckets[kind_rank * 3 + status.rank].append(item)
+        results = tuple(r for bucket in buckets for r in bucket)
+        case_manager = self.case_manager()
+        scores: Counter[str] = Counter()
+        open_items = [r.deciding for r in results if r.in_topics and r.status == Status.UNKNOWN]
+        if case_manager.route == "unknown":
+            open_items.append(case_manager.deciding)
+        for deciding in open_items:
+            scores.update(deciding)
+        vocabulary = catalog.vocabulary
+        next_question = None
+        if scores:
+            best = max(scores.items(), key=lambda item: (item[1], -vocabulary[item[0]].order))
+            next_question = vocabulary[best[0]]
+        answered = sum(1 for qid in self.answers if qid in vocabulary)
+        return CheckResult(catalog, self.check.date, self.answers, self.dropped, topics, results, case_manager,
+                           next_question, answered, estimated_remaining=len(scores),
+                           relevant=frozenset(r.id for r in results if r.in_topics),
+                           open_in_topics=sum(1 for d in open_items if d), _scores=scores)
+
+    def case_manager(self) -> CaseManager:
+        routing, env = self.catalog.routing, self.env
+        route = routing.route.evaluate(env)
+        urgent_contacts = tuple(s.contact for s in routing.urgent if s.rule.status(env) is True)
+        domain_outcomes: dict[str, Outcome] = {name: node.evaluate(env) for name, node in routing.domains.items()}
+        problem_domains = [name for name, o in domain_outcomes.items() if o.value is True]
+        reasons: list[Reason] = list(route.reasons) if route.value is True else []
+        reasons += [r for name in problem_domains for r in domain_outcomes[name].reasons]
+        if route.value is False:
+            reasons.append(NotRouted(len(problem_domains), routing.route.view()))
+        deciding = self.askable.expand(route.missing) if route.value is None else ()
+        return CaseManager(ROUTE_OF[route.value], bool(urgent_contacts), tuple(dict.fromkeys(reasons)),
+                           urgent_contacts, tuple(routing.domain_titles[n] for n in problem_domains), deciding,
+                           route.missing, tuple(problem_domains))
+
+
+class _Askable:
+    """Which unanswered questions may be asked now, following ``alleen_als``."""
+
+    def __init__(self, catalog: Catalog, env: Env):
+        self.catalog = catalog
+        self.env = env
+        self._conditions = catalog.question_conditions
+        self._cache: dict[str, tuple[str, ...]] = {}
+        self._expanded: dict[frozenset[str], tuple[str, ...]] = {}
+
+    def questions_for(self, qid: str, trail: tuple[str, ...] = ()) -> tuple[str, ...]:
+        if qid in self._cache:
+            return self._cache[qid]
+        if qid in self.env.answers or qid in trail:
+            found: tuple[str, ...] = ()
+        else:
+            condition = self._conditions.get(qid)
+            if condition is None:
+                found = (qid,)
+            else:
+                outcome = condition.evaluate(self.env)
+                if outcome.value is True:
+                    found = (qid,)
+                elif outcome.value is False:
+                    found = ()  # cannot matter for this household: never asked
+                else:
+                    found = tuple(q for m in sorted(outcome.missing) for q in self.questions_for(m, trail + (qid,)))
+        self._cache[qid] = found
+        return found
+
+    def expand(self, missing: frozenset[str]) -> tuple[str, ...]:
+        """The askable questions behind what a rule still needs, in vocabulary order (shared sets made once)."""
+        found = self._expanded.get(missing)
+        if found is None:
+            questions = {q for m in missing for q in self.questions_for(m)}
+            order = self.catalog.vocabulary
+            found = self._expanded[missing] = tuple(sorted(questions, key=lambda q: order[q].order))
+        return found

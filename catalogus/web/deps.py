@@ -1,0 +1,63 @@
+"""What handlers get by dependency injection: declare a parameter with one of these types.
+
+``catalog: CatalogDep`` (the catalogue of this request's content snapshot), ``snapshot: SnapshotDep``,
+``today: TodayDep`` (the evaluation date), ``settings: SettingsDep``, ``db: DatabaseDep`` and
+``session: SessionDep`` (the live staff session or None). The app factory registers the providers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from litestar import Request
+from litestar.di import NamedDependency, Provide
+
+from ..casework.accounts import Session
+from ..casework.db import Database
+from ..catalog import Catalog
+from ..content import Snapshot
+from ..settings import Settings
+from .staff import staff_session
+
+SnapshotDep = NamedDependency[Snapshot]
+CatalogDep = NamedDependency[Catalog]
+TodayDep = NamedDependency[dt.date]
+SettingsDep = NamedDependency[Settings]
+DatabaseDep = NamedDependency[Database]
+SessionDep = NamedDependency[Session | None]
+
+
+def provide_snapshot(request: Request) -> Snapshot:
+    """The content snapshot this request is pinned to (one version for the whole request)."""
+    return request.app.state.content.current
+
+
+def provide_catalog(snapshot: SnapshotDep) -> Catalog:
+    return snapshot.catalog
+
+
+def provide_today(request: Request) -> dt.date:
+    return request.app.state.content.today()
+
+
+def provide_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def provide_db(request: Request) -> Database:
+    return request.app.state.db
+
+
+async def provide_session(request: Request) -> Session | None:
+    """The live staff session of this request, or None (looked up once per request)."""
+    return await staff_session(request)
+
+
+DEPENDENCIES = {
+    "snapshot": Provide(provide_snapshot, sync_to_thread=False),
+    "catalog": Provide(provide_catalog, sync_to_thread=False),
+    "today": Provide(provide_today, sync_to_thread=False),
+    "settings": Provide(provide_settings, sync_to_thread=False),
+    "db": Provide(provide_db, sync_to_thread=False),
+    "session": Provide(provide_session),
+}

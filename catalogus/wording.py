@@ -1,0 +1,291 @@
+"""B1 Dutch for what the engine found: reasons and rule views turned into sentences.
+
+The one place a second language (or another register) plugs in: the engine
+(``rules``) returns data from ``catalogus.reasons``; ``Wording`` says it. Built
+once per catalogue (it needs question wording, norm titles and product titles),
+and it remembers sentences it made, so rendering the same reason twice is free.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import singledispatchmethod
+from typing import TYPE_CHECKING, Mapping
+
+from .norms import MONEY_UNITS, DayNorms, NormBook
+from .questions import Question, Vocabulary, format_money, join_dutch
+from .reasons import (
+    AnswerStated, AtLeastView, CompareView, ContentWording, Counted, JunctionView, NamedView, NotRouted, NotView,
+    NumberCompared, ProductDecided, ProductView, Reason, RuleView, WordedView,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .rules import Node
+
+UNIT_WORDS = {"euro": "", "euro_per_maand": " per maand", "euro_per_jaar": " per jaar",
+              "uren_per_week": " uur per week", "jaren": " jaar", "factor": ""}
+CACHE_LIMIT = 50_000
+
+
+def format_norm_value(value: Decimal | int, unit: str, *, in_cents: bool) -> str:
+    """Show a norm value the Dutch way.
+
+    >>> format_norm_value(140150, "euro_per_maand", in_cents=True)
+    '€ 1.401,50'
+    >>> format_norm_value(Decimal("67.25"), "jaren", in_cents=False)
+    '67 jaar en 3 maanden'
+    >>> format_norm_value(Decimal("1.30"), "factor", in_cents=False)
+    '130%'
+    """
+    if in_cents:
+        return format_money(int(value))
+    if unit == "factor":
+        return f"{(Decimal(value) * 100).normalize():f}%"
+    if unit == "jaren":
+        years = int(value)
+        months = int((Decimal(value) - years) * 12)
+        return f"{years} jaar" + (f" en {months} maanden" if months else "")
+    if unit in MONEY_UNITS:
+        return format_money(int(Decimal(value) * 100))
+    text = f"{Decimal(value).normalize():f}".replace(".", ",")
+    return text + UNIT_WORDS.get(unit, "")
+
+
+def norm_value_with_unit(value: Decimal | int, unit: str) -> str:
+    """A norm value with its period, as a table shows it: '€ 1.401,50 per maand', '130%'."""
+    text = format_norm_value(value, unit, in_cents=False)
+    return text + UNIT_WORDS[unit] if unit in MONEY_UNITS else text
+
+
+@dataclass
+class Description:
+    """A rule in plain Dutch: a sentence, or a joiner over sub-descriptions."""
+
+    text: str
+    children: list["Description"] = field(default_factory=list)
+
+
+def _relation(value, threshold) -> str:
+    if value > threshold:
+        return "is hoger dan"
+    if value < threshold:
+        return "is lager dan"
+    return "is gelijk aan"
+
+
+def _clause(text: str) -> str:
+    """A main sentence as part of a list: 'U heeft schulden.' -> 'u heeft schulden'."""
+    text = text.strip().rstrip(".")
+    if text[:2] in ("U ", "Uw") or text[:3] in ("Er ", "Het"):
+        text = text[0].lower() + text[1:]
+    return text
+
+
+class Wording:
+    """B1 Dutch sentences for one catalogue's reasons and rules."""
+
+    def __init__(self, vocabulary: Vocabulary, norms: NormBook, product_titles: Mapping[str, str]):
+        self.vocabulary = vocabulary
+        self.norms = norms
+        self.product_titles = product_titles
+        self._said: dict[Reason, str] = {}
+
+    # ------------------------------------------------------------ reasons
+
+    def reason(self, reason: Reason) -> str:
+        """One reason as a B1 sentence (remembered: the same reason is said the same way)."""
+        said = self._said.get(reason)
+        if said is None:
+            if len(self._said) > CACHE_LIMIT:
+                self._said.clear()
+            said = self._said[reason] = self._say(reason)
+        return said
+
+    def reasons(self, reasons) -> list[str]:
+        return [self.reason(r) for r in reasons]
+
+    @singledispatchmethod
+    def _say(self, reason) -> str:  # pragma: no cover - every reason type has its own below
+        raise TypeError(f"no wording for {type(reason).__name__}")
+
+    @_say.register
+    def _(self, reason: AnswerStated) -> str:
+        q = self.vocabulary[reason.question]
+        words = q.definition.reden
+        value = reason.value
+        if q.type == "boolean":
+            return words.ja if value else words.nee
+        if q.type == "choice":
+            return f"{q.definition.onderwerp}: {q.label(value)}."
+        if reason.op == "bevat":
+            label = q.label(reason.operand)
+            template = (words.bevat if reason.holds else words.bevat_niet) if words else None
+            return (template or "{waarden}").replace("{waarden}", label)
+        others = [k for k in q.options if k in value and k != reason.operand]
+        if reason.holds and words and words.bevat:
+            return words.bevat.replace("{waarden}", join_dutch([q.label(k) for k in others]))
+        return f"{q.short}: {q.format(value)}."
+
+    @_say.register
+    def _(self, reason: NumberCompared) -> str:
+        q = self.vocabulary[reason.question]
+        limit = reason.limit
+        if q.definition.hele_jaren:
+            if limit is None:
+                threshold = self._constant(q, reason.threshold)
+            else:
+                threshold = f"de {self.norms.norms[limit.norm].title} ({self._limit(q, limit, reason.threshold)})"
+            holds_older = (reason.op in (">=", ">")) == reason.holds
+            if reason.op in (">=", "<"):
+                relation = f"{threshold} of ouder" if holds_older else f"jonger dan {threshold}"
+            else:
+                relation = f"ouder dan {threshold}" if holds_older else f"{threshold} of jonger"
+            return f"U bent {reason.value} jaar, dus {relation}."
+        shown = format_money(reason.value) if q.type == "money" else self._constant(q, reason.value)
+        subject = f"{q.definition.onderwerp} ({shown})"
+        relation = _relation(reason.value, reason.threshold)
+        if limit is None:
+            return f"{subject} {relation} {self._constant(q, reason.threshold)}."
+        figure = self._limit(q, limit, reason.threshold)
+        if limit.edge == "exact":
+            return f"{subject} {relation} {figure}, {self._norm_name(limit, exact=True)}."
+        which = "hoogste" if limit.edge == "highest" else "laagste"
+        return f"{subject} {relation} {figure}, de {which} grens die voor u kan gelden ({self._norm_name(limit, exact=False)})."
+
+    @_say.register
+    def _(self, reason: Counted) -> str:
+        return f"Dat is {reason.held} van de minstens {reason.needed} die nodig zijn."
+
+    @_say.register
+    def _(self, reason: ProductDecided) -> str:
+        title = self.product_titles.get(reason.product, reason.product)
+        return f"U komt in aanmerking voor {title}." if reason.holds else f"U komt niet in aanmerking voor {title}."
+
+    @_say.register
+    def _(self, reason: ContentWording) -> str:
+        return reason.text
+
+    @_say.register
+    def _(self, reason: NotRouted) -> str:
+        lead, ways = self.not_routed(reason)
+        return f"{lead} " + "; ".join(ways[:-1]) + ("; of " if len(ways) > 1 else "") + ways[-1] + "."
+
+    def not_routed(self, reason: NotRouted) -> tuple[str, list[str]]:
+        """The 'no case manager' reason as a lead sentence and every way to be routed (from the routing rule)."""
+        count = reason.problem_domains
+        word = "levensgebied" if count == 1 else "levensgebieden"
+        lead = (f"Er spelen problemen op {count} {word}. Een casemanager van het wijkteam helpt als een van deze "
+                "dingen bij u past:")
+        rule = reason.rule
+        ways = rule.parts if isinstance(rule, JunctionView) and not rule.every else (rule,)
+        return lead, [self.clause(way) for way in ways]
+
+    # ------------------------------------------------------------ figures
+
+    def _constant(self, q: Question, value) -> str:
+        if q.type == "money":
+            return format_money(value)
+        text = f"{Decimal(value).normalize():f}".replace(".", ",")
+        unit = q.definition.eenheid
+        return f"{text} {unit}" if unit else text
+
+    def _limit(self, q: Question, limit, value) -> str:
+        if q.type == "money":
+            return format_money(int(value))
+        return format_norm_value(value, self.norms.norms[limit.norm].unit, in_cents=False)
+
+    def _norm_name(self, limit, *, exact: bool) -> str:
+        title = self.norms.norms[limit.norm].title
+        where = " voor uw situatie" if limit.personal else ""
+        if limit.factor is None:
+            return f"de {title}{where}" if exact else f"de {title}"
+        percent = format_norm_value(limit.factor, "factor", in_cents=False)
+        return f"de grens{where} ({percent} van de {title})" if exact else f"{percent} van de {title}"
+
+    # ------------------------------------------------------------ rules (product pages, transparency)
+
+    def describe(self, rule: "Node | RuleView", day: DayNorms) -> Description:
+        """A rule in plain Dutch, with the norms' figures on ``day``."""
+        view = rule.view() if hasattr(rule, "view") else rule
+        return self._describe(view, day)
+
+    def _describe(self, view: RuleView, day: DayNorms) -> Description:
+        if isinstance(view, WordedView):
+            return self._describe(view.part, day)
+        if isinstance(view, JunctionView):
+            heading = "Alle voorwaarden hieronder gelden:" if view.every else "Minstens één van deze voorwaarden geldt:"
+            return Description(heading, [self._describe(p, day) for p in view.parts])
+        if isinstance(view, NotView):
+            return Description("Dit geldt niet:", [self._describe(view.part, day)])
+        if isinstance(view, AtLeastView):
+            return Description(f"Minstens {view.count} van deze voorwaarden gelden:",
+                               [self._describe(p, day) for p in view.parts])
+        if isinstance(view, NamedView):
+            return Description(view.summary, [self._describe(view.part, day)] if view.part is not None else [])
+        if isinstance(view, ProductView):
+            return Description(f"U komt in aanmerking voor {self.product_titles.get(view.product, view.product)}.")
+        return Description(self._comparison(view, day))
+
+    def _comparison(self, view: CompareView, day: DayNorms) -> str:
+        q = self.vocabulary[view.question]
+        if q.type == "boolean":
+            words = q.definition.reden
+            return words.ja if view.operand == (view.op == "=") else words.nee
+        if q.type == "choice":
+            values = view.operand if view.op == "in" else [view.operand]
+            labels = join_dutch([q.label(v) for v in values], "of")
+            verb = "is niet" if view.op == "!=" else "is"
+            return f"{q.definition.onderwerp} {verb}: {labels}."
+        if q.type == "multi":
+            if view.op == "bevat":
+                return f"{q.short}: {q.label(view.operand)}."
+            return f"{q.short}: iets anders dan '{q.label(view.operand)}'."
+        phrase = {">=": "is minstens", ">": "is meer dan", "<=": "is niet meer dan", "<": "is minder dan",
+                  "=": "is", "!=": "is niet"}[view.op]
+        if q.definition.hele_jaren:
+            phrase = {">=": "is minstens", ">": "is ouder dan", "<=": "is hoogstens", "<": "is jonger dan"}.get(
+                view.op, phrase)
+            subject = "U"
+            phrase = phrase.replace("is", "bent", 1)
+        else:
+            subject = q.definition.onderwerp
+        if view.norm is None:
+            return f"{subject} {phrase} {self._constant(q, view.operand)}."
+        return f"{subject} {phrase} {self._norm_in_rule(view, day)}."
+
+    def _norm_in_rule(self, view: CompareView, day: DayNorms) -> str:
+        norm = self.norms.norms[view.norm]
+        where = " voor uw situatie" if norm.depends_on else ""
+        dated = day.values[norm.id]
+        value = ""
+        if dated.value is not None:
+            value = f" ({format_norm_value(dated.value, norm.unit, in_cents=False)})"
+        if view.factor is None and view.factor_norm is None:
+            return f"de {norm.title}{where}{value}"
+        factor = day.scalar(view.factor_norm) if view.factor_norm else view.factor
+        return f"{format_norm_value(factor, 'factor', in_cents=False)} van de {norm.title}{where}"
+
+    # ------------------------------------------------------------ clauses (lists of conditions)
+
+    def clause(self, view: RuleView) -> str:
+        """A condition as part of a sentence: 'u heeft schulden', 'er spelen problemen op 3 of meer levensgebieden'."""
+        if isinstance(view, WordedView):
+            return _clause(view.when_true)
+        if isinstance(view, JunctionView):
+            return join_dutch([self.clause(p) for p in view.parts], "en" if view.every else "of")
+        if isinstance(view, AtLeastView):
+            if all(isinstance(p, NamedView) and p.domain for p in view.parts):
+                return f"er spelen problemen op {view.count} of meer levensgebieden"
+            return f"minstens {view.count} van deze dingen gelden: " + join_dutch([self.clause(p) for p in view.parts])
+        if isinstance(view, NotView):
+            return "dit geldt niet: " + self.clause(view.part)
+        if isinstance(view, NamedView):
+            return _clause(view.summary)
+        if isinstance(view, ProductView):
+            return f"u komt in aanmerking voor {self.product_titles.get(view.product, view.product)}"
+        q = self.vocabulary[view.question]
+        if q.type == "choice" and view.op == "=":
+            return _clause(f"{q.definition.onderwerp} is: {q.label(view.operand)}")
+        return _clause(self._comparison(view, self.norms.on(self.norms.first_date())))
+
