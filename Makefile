@@ -1,14 +1,16 @@
-# catalogus — build / run / test entry points (GNU make).
+# catalogus — bouwen, starten en testen (GNU make). `make help` toont deze lijst.
 #
-#   make venv     create .venv (python >= 3.11) and `pip install -e .`
-#   make run      catalogus check, index, then serve on http://127.0.0.1:8000
-#   make test     test extra + Debian chromium/postgresql + throwaway PostgreSQL + pytest
-#                 (extra pytest arguments: make test PYTEST_ARGS='-k foo -x')
-#   make check    validate content (`catalogus check`)
-#   make bench    run every bench/*.py with the venv python
-#   make vendor   npm ci + copy pinned front-end assets into static/vendor, tests/vendor
-#   make clean    remove caches, build output, node_modules, .tmp (stops the test db)
-#   make distclean  clean + remove .venv
+#   make run      maakt .venv, controleert de inhoud, bouwt de zoekindex en start de site op http://127.0.0.1:8000
+#                 (ander adres of andere poort: make run HOST=0.0.0.0 PORT=8080)
+#   make demo     één demo-account per rol met een eenmalig getoond wachtwoord (alleen om lokaal te proberen)
+#   make check    controleert de inhoud (catalogus check)
+#   make test     installeert wat de tests nodig hebben (ook Debian chromium en postgresql), start een
+#                 tijdelijke PostgreSQL en draait alle tests (extra pytest-opties: make test PYTEST_ARGS='-k zoeken -x')
+#   make venv     maakt .venv (Python 3.11 of nieuwer) en installeert catalogus daarin (pip install -e .)
+#   make bench    draait elke bench/*.py met de Python van .venv
+#   make vendor   npm ci en kopieert de vastgezette front-end-bestanden naar static/vendor en tests/vendor
+#   make clean    verwijdert caches, bouwresultaten, node_modules en .tmp (stopt de testdatabase)
+#   make distclean  clean en verwijdert ook .venv
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -29,7 +31,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 export PYTEST_ARGS
 
-.PHONY: help venv test-deps run check test bench vendor clean distclean
+.PHONY: help venv test-deps run check demo test bench vendor clean distclean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -38,7 +40,7 @@ help:
 venv: $(VENV_STAMP)
 
 $(VPY):
-	@if [ -z "$(PYTHON)" ]; then echo "error: no python3 >= 3.11 found on PATH (set PYTHON=...)" >&2; exit 1; fi
+	@if [ -z "$(PYTHON)" ]; then echo "fout: geen python3 van versie 3.11 of nieuwer gevonden (zet PYTHON=...)" >&2; exit 1; fi
 	$(PYTHON) -m venv $(VENV)
 
 # Re-installs whenever pyproject.toml is newer than the stamp.
@@ -62,13 +64,21 @@ run: venv
 check: venv
 	$(VENV)/bin/catalogus check
 
+demo: venv
+	$(VENV)/bin/catalogus demo
+
 # ---------------------------------------------------------------- tests
-test: test-deps
-	scripts/test.sh
+# Times the whole target (installing included) and says so at the end, also when tests fail.
+test:
+	@started=$$(date +%s); rc=0; \
+	$(MAKE) --no-print-directory test-deps && scripts/test.sh || rc=$$?; \
+	seconds=$$(( $$(date +%s) - started )); \
+	echo "make test duurde $$((seconds / 60)) min $$((seconds % 60)) s" >&2; \
+	exit $$rc
 
 bench: venv
 	@shopt -s nullglob; files=(bench/*.py); \
-	if [ $${#files[@]} -eq 0 ]; then echo "bench: no bench/*.py files"; exit 0; fi; \
+	if [ $${#files[@]} -eq 0 ]; then echo "bench: geen bench/*.py"; exit 0; fi; \
 	for f in "$${files[@]}"; do echo "== $$f"; $(VPY) "$$f"; done
 
 # ---------------------------------------------------------------- static assets

@@ -21,6 +21,7 @@ from .catalog import Catalog
 from .errors import NormDateError
 from .rules import Comparison, Env, Node, ProductIs, Reference
 from .satisfiable import SEARCH_LIMIT, Search
+from .words import count
 
 WIZARD_QUESTIONS = {"onderwerpen": "kiest de onderwerpen in de check"}
 
@@ -220,8 +221,8 @@ def format_report(report: CoverageReport, *, verbose: bool = False) -> str:
         if not coverage.examples:
             lines.append(f"  {coverage.product_id}: geen voorbeelden (0 van {coverage.conditions} voorwaarden gedekt)")
             continue
-        count = f"{coverage.examples} voorbeeld" + ("en" if coverage.examples != 1 else "")
-        lines.append(f"  {coverage.product_id} ({count}, "
+        examples = count(coverage.examples, "voorbeeld", "voorbeelden")
+        lines.append(f"  {coverage.product_id} ({examples}, "
                      f"{coverage.conditions - len(coverage.gaps)} van {coverage.conditions} voorwaarden gedekt)")
         shown = coverage.gaps if verbose else coverage.gaps[:8]
         lines.extend(f"    {g.condition.where}: {g.condition.label}: {g.problem}" for g in shown)
@@ -231,7 +232,8 @@ def format_report(report: CoverageReport, *, verbose: bool = False) -> str:
         lines.append(f"  volledig gedekt: {', '.join(p.product_id for p in complete)}")
     covered = sum(p.conditions - len(p.gaps) for p in report.products)
     total = sum(p.conditions for p in report.products)
-    lines.extend(["", f"{len(report.products)} producten; {covered} van {total} voorwaarden in de voorbeelden "
-                      f"zowel waar als onwaar; {len(report.never_true)} onmogelijke voorwaarde(n); "
-                      f"{len(report.never_eligible)} product(en) nooit 'eligible'."])
+    lines.extend(["", f"{count(len(report.products), 'product', 'producten')}; {covered} van {total} voorwaarden "
+                      f"in de voorbeelden zowel waar als onwaar; "
+                      f"{count(len(report.never_true), 'onmogelijke voorwaarde', 'onmogelijke voorwaarden')}; "
+                      f"{count(len(report.never_eligible), 'product', 'producten')} nooit 'eligible'."])
     return "\n".join(lines).lstrip("\n")

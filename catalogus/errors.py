@@ -6,6 +6,8 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Iterable, Literal
 
+from .words import count
+
 Severity = Literal["error", "warning"]
 
 
@@ -65,7 +67,7 @@ class ContentError(CatalogusError):
     def __init__(self, diagnostics: list[Diagnostic]):
         self.diagnostics = diagnostics
         errors = [d for d in diagnostics if d.is_error]
-        super().__init__(f"{len(errors)} fout(en) in de inhoud:\n" + "\n".join(str(d) for d in errors))
+        super().__init__(f"{count(len(errors), 'fout', 'fouten')} in de inhoud:\n" + "\n".join(str(d) for d in errors))
 
 
 @dataclass

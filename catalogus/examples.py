@@ -15,6 +15,7 @@ from . import catalog as catalog_module
 from .catalog import Catalog
 from .check import Check
 from .errors import AnswerError, Diagnostic, NormDateError
+from .words import count
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,6 @@ def format_report(results: list[ExampleResult], *, only_failures: bool = False) 
         lines.extend("      " + line for line in result.explain().splitlines())
     failed = sum(1 for r in results if not r.passed)
     products = len({r.product_id for r in results})
-    summary = (f"{products} producten, {len(results)} voorbeelden: {len(results) - failed} goed, "
-               f"{failed} fout.")
+    summary = (f"{count(products, 'product', 'producten')}, {count(len(results), 'voorbeeld', 'voorbeelden')}: "
+               f"{len(results) - failed} goed, {failed} fout.")
     return "\n".join(lines + ["", summary]).lstrip("\n")

@@ -14,7 +14,12 @@ logged (it links a log line to the access log).
 
 Records from other libraries (uvicorn, litestar, asyncio) keep only their logger
 name, level and, for errors, the exception type and where it was raised: their
-messages and arguments can hold request paths, headers or form input.
+messages and arguments can hold request paths, headers or form input. Only the
+messages in ``LIBRARY_MESSAGES`` are shown, filled in when every argument passes
+that message's check (process ids, our own scheme, host and port).
+
+When a person watches (stderr is a terminal, as with ``make run``) the same safe
+content is written as readable lines instead of JSON.
 """
 
 from __future__ import annotations
@@ -34,19 +39,41 @@ SAFE_FIELDS = frozenset({
     "event", "code", "count", "status", "status_code", "method", "route", "duration_ms",
     "reference", "channel", "urgent", "role", "user_id", "client", "action", "reason",
     "version", "engine", "workers", "pid", "attempt", "limit", "products", "migrations",
-    "bucket", "job", "questions", "minutes", "port", "error",
+    "bucket", "job", "questions", "minutes", "port", "error", "listen", "secure_cookies",
 })
 _SAFE_TEXT = re.compile(r"^[A-Za-z0-9_\-.:/{}]{0,120}$")
 _ADDRESS_KEY = {"key": secrets.token_bytes(32)}
 _OURS = "catalogus"
-# Library messages known to carry nothing personal; shown as their template, never with arguments.
-LIBRARY_MESSAGES = frozenset({
-    "Started server process [%d]", "Waiting for application startup.", "Application startup complete.",
-    "Waiting for application shutdown.", "Application shutdown complete.", "Finished server process [%d]",
-    "Shutting down", "Started parent process [%d]", "Stopping parent process [%d]",
-    "Uvicorn running on %s://%s:%d (Press CTRL+C to quit)", "Waiting for child process [%d]",
-    "Child process [%d] died",
-})
+_HOST = re.compile(r"^[A-Za-z0-9.\-:]{1,100}$")  # a host name or an IPv4/IPv6 address
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _scheme(value: Any) -> bool:
+    return value in ("http", "https")
+
+
+def _host(value: Any) -> bool:
+    return isinstance(value, str) and bool(_HOST.match(value))
+
+
+# Library messages known to carry nothing personal, each with a check per argument: the message
+# is shown filled in when every argument passes, as its bare template otherwise.
+LIBRARY_MESSAGES: dict[str, tuple] = {
+    "Started server process [%d]": (_number,), "Finished server process [%d]": (_number,),
+    "Waiting for application startup.": (), "Application startup complete.": (),
+    "Waiting for application shutdown.": (), "Application shutdown complete.": (), "Shutting down": (),
+    "Uvicorn running on %s://%s:%d (Press CTRL+C to quit)": (_scheme, _host, _number),
+    "Uvicorn running on %s://[%s]:%d (Press CTRL+C to quit)": (_scheme, _host, _number),
+    "Waiting for connections to close. (CTRL+C to force quit)": (),
+    "Waiting for background tasks to complete. (CTRL+C to force quit)": (),
+}
+# Library messages that arrive already formatted (f-strings): fixed words around a process id.
+LIBRARY_FORMATTED = re.compile(r"^(Started parent process \[\d+\]|Stopping parent process \[\d+\]|"
+                               r"Waiting for child process \[\d+\]|Child process \[\d+\] died|"
+                               r"Child process \[\d+\] failed to start, stopping the parent process\.)$")
 
 
 def set_address_key(secret: str) -> None:
@@ -118,31 +145,92 @@ def get_logger(name: str) -> EventLogger:
     return EventLogger(logging.getLogger(name))
 
 
+def safe_record(record: logging.LogRecord) -> dict[str, Any]:
+    """What may be written of a record (ours or a library's), as a dict; the same for JSON and the console."""
+    out: dict[str, Any] = {
+        "time": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(timespec="milliseconds"),
+        "level": record.levelname.lower(),
+    }
+    fields = getattr(record, "catalogus_fields", None)
+    if fields is not None and isinstance(record.msg, str) and _SAFE_TEXT.match(record.msg):
+        out["event"] = record.msg
+        kept, dropped = safe_fields(fields)
+        kept.pop("event", None)
+        out.update(kept)
+        if dropped:
+            out["dropped"] = dropped
+    else:
+        out["event"] = "library_log"
+        out["logger"] = record.name if _SAFE_TEXT.match(record.name) else "?"
+        message = library_message(record)
+        if message is not None:
+            out["message"] = message
+    if record.exc_info and record.exc_info[0] is not None:
+        out["exception"] = record.exc_info[0].__name__
+        out["where"] = _where(record.exc_info[2])
+    return out
+
+
+def library_message(record: logging.LogRecord) -> str | None:
+    """A library's message if it is a known harmless one: filled in when its arguments pass their checks.
+
+    >>> record = logging.LogRecord("uvicorn.error", logging.INFO, "", 0,
+    ...     "Uvicorn running on %s://%s:%d (Press CTRL+C to quit)", ("http", "127.0.0.1", 8000), None)
+    >>> library_message(record)
+    'Uvicorn running on http://127.0.0.1:8000 (Press CTRL+C to quit)'
+    >>> record.args = ("http", "<script>", 8000); library_message(record)
+    'Uvicorn running on %s://%s:%d (Press CTRL+C to quit)'
+    """
+    template = record.msg
+    if not isinstance(template, str):
+        return None
+    checks = LIBRARY_MESSAGES.get(template)
+    if checks is None:
+        return template if not record.args and LIBRARY_FORMATTED.match(template) else None
+    args = record.args if isinstance(record.args, tuple) else ()
+    if len(args) == len(checks) and all(check(arg) for check, arg in zip(checks, args)):
+        try:
+            return template % args if args else template
+        except (TypeError, ValueError):
+            return template
+    return template
+
+
 class JsonFormatter(logging.Formatter):
     """Format any record as one JSON line with only safe content."""
 
     def format(self, record: logging.LogRecord) -> str:
-        out: dict[str, Any] = {
-            "time": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(),
-        }
-        fields = getattr(record, "catalogus_fields", None)
-        if fields is not None and isinstance(record.msg, str) and _SAFE_TEXT.match(record.msg):
-            out["event"] = record.msg
-            kept, dropped = safe_fields(fields)
-            kept.pop("event", None)
-            out.update(kept)
-            if dropped:
-                out["dropped"] = dropped
+        return json.dumps(safe_record(record), ensure_ascii=False, separators=(",", ":"))
+
+
+class ConsoleFormatter(logging.Formatter):
+    """The same safe content as ``JsonFormatter``, as one readable line for a person at a terminal.
+
+    >>> record = logging.LogRecord("catalogus.cli", logging.INFO, "", 0, "server_starting", (), None)
+    >>> record.catalogus_fields = {"port": 8000, "name": "Jan"}
+    >>> ConsoleFormatter().format(record)[8:]
+    ' info     server_starting  port=8000 dropped=1'
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        out = safe_record(record)
+        clock = dt.datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+        level, event = out.pop("level"), out.pop("event")
+        out.pop("time")
+        if event == "library_log":
+            what = f"{out.pop('logger')}: {out.pop('message', '(bericht weggelaten)')}"
         else:
-            out["event"] = "library_log"
-            out["logger"] = record.name if _SAFE_TEXT.match(record.name) else "?"
-            if isinstance(record.msg, str) and record.msg in LIBRARY_MESSAGES:
-                out["message"] = record.msg
-        if record.exc_info and record.exc_info[0] is not None:
-            out["exception"] = record.exc_info[0].__name__
-            out["where"] = _where(record.exc_info[2])
-        return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+            what = event
+        rest = " ".join(f"{key}={_console_value(value)}" for key, value in out.items())
+        return f"{clock} {level:<8} {what}" + (f"  {rest}" if rest else "")
+
+
+def _console_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    return str(value)
 
 
 def _where(tb: Any) -> str:
@@ -156,11 +244,18 @@ def _where(tb: Any) -> str:
     return chosen or "?"
 
 
-def configure_logging(level: str = "INFO", stream: TextIO | None = None, *, address_key: str = "") -> logging.Handler:
-    """Send every log record (ours and the libraries') through the JSON formatter on one handler."""
+def configure_logging(level: str = "INFO", stream: TextIO | None = None, *, address_key: str = "",
+                      console: bool | None = None) -> logging.Handler:
+    """Send every log record (ours and the libraries') through one safe formatter on one handler.
+
+    JSON lines, unless ``console`` (default: whether the stream is a terminal) asks for readable lines.
+    """
     set_address_key(address_key)
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(JsonFormatter())
+    stream = stream or sys.stderr
+    if console is None:
+        console = bool(getattr(stream, "isatty", lambda: False)())
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(ConsoleFormatter() if console else JsonFormatter())
     root = logging.getLogger()
     for old in list(root.handlers):
         if getattr(old, "_catalogus", False):

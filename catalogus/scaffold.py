@@ -26,69 +26,80 @@ PRODUCT_TEMPLATE = """\
 # Nieuw product. Vul elk veld in; `catalogus check` meldt wat nog ontbreekt of niet klopt.
 # Uitleg over alle velden en over de regeltaal: docs/content-format.md.
 # Schrijf in B1-taal en spreek de inwoner aan met 'u'.
+# Zet tekst tussen aanhalingstekens ("zo") als er een dubbele punt met een spatie in staat,
+# of als hij alleen uit cijfers bestaat, zoals een telefoonnummer.
 
-# De naam zoals inwoners hem kennen, bijvoorbeeld: Bijzondere bijstand
+# De naam zoals inwoners hem kennen. Bijvoorbeeld: Bijzondere bijstand
 titel:
 # provision (individuele voorziening: aanvragen bij de gemeente),
-# collective (algemene voorziening: zonder aanvraag) of referral (een andere organisatie beslist)
+# collective (algemene voorziening: zonder aanvraag) of referral (een andere organisatie beslist).
+# Bijvoorbeeld: provision
 soort:
-# Een of meer van: geld, wonen, zorg, gezin, werk, mantelzorg, contact, veiligheid
+# Een of meer van: geld, wonen, zorg, gezin, werk, mantelzorg, contact, veiligheid. Bijvoorbeeld: [geld]
 domeinen: []
 # Eén of twee korte zinnen: voor wie is het en wat krijgt u? Minstens 10 tekens.
+# Bijvoorbeeld: Geld voor kosten die u niet zelf kunt betalen.
 samenvatting:
-# Wat krijgt de inwoner? Een lege regel begint een nieuwe alinea.
+# Wat krijgt de inwoner? Een lege regel begint een nieuwe alinea. Bijvoorbeeld: Een bijdrage in de kosten.
 wat_krijgt_u:
 # Niet verplicht: extra uitleg over voor wie het is. De voorwaarden zelf komen uit 'voorwaarden'.
 voor_wie:
 aanvragen:
   # De stappen om het aan te vragen, in volgorde. Eén zin of een paar korte zinnen per stap.
+  # Bijvoorbeeld: [Vul het formulier in., Stuur uw bankafschriften mee.]
   stappen: []
   # Niet verplicht: de link naar het online formulier (begint met https://).
   online:
-# Wat neemt de inwoner mee of stuurt hij mee? Bijvoorbeeld: Uw identiteitsbewijs
+# Wat neemt de inwoner mee of stuurt hij mee? Bijvoorbeeld: [Uw identiteitsbewijs]
 meenemen: []
-# Wat kost het? Schrijf ook 'gratis' als het niets kost.
+# Wat kost het? Schrijf ook 'Gratis.' als het niets kost. Bijvoorbeeld: Gratis.
 kosten:
 # Niet verplicht: hoe lang duurt het voor er een besluit is? Bijvoorbeeld: U krijgt binnen 8 weken een besluit.
 beslistermijn:
 contact:
   # Naam van het team of de organisatie. Geef daarnaast minstens telefoon, e-mail, website of adres.
+  # Bijvoorbeeld: Team Inkomen
   naam:
+  # Een telefoonnummer altijd tussen aanhalingstekens. Bijvoorbeeld: "14 0555"
   telefoon:
+  # Niet verplicht. Bijvoorbeeld: inkomen@voorbeeldstad.nl
   email:
+  # Niet verplicht; begint met https://. Bijvoorbeeld: https://www.voorbeeldstad.nl/inkomen
   website:
+  # Niet verplicht. Bijvoorbeeld: Stadhuisplein 1, Voorbeeldstad
   adres:
-  # Wanneer bereikbaar, bijvoorbeeld: maandag tot en met vrijdag van 9.00 tot 17.00 uur
+  # Wanneer bereikbaar. Bijvoorbeeld: maandag tot en met vrijdag van 9.00 tot 17.00 uur
   open:
 wettelijke_basis:
-  # De wet, bijvoorbeeld: Participatiewet
+  # De wet. Bijvoorbeeld: Participatiewet
   wet:
-  # Het artikel, bijvoorbeeld: artikel 35
+  # Het artikel. Bijvoorbeeld: artikel 35
   artikel:
-  # Link naar de wettekst op wetten.overheid.nl
+  # Link naar de wettekst op wetten.overheid.nl. Bijvoorbeeld: https://wetten.overheid.nl/BWBR0015703
   bron:
-# Niet verplicht: de uniforme productnaam uit de UPL-lijst (catalogus/data/UPL-actueel.csv), zoals:
+# Niet verplicht: de uniforme productnaam uit de UPL-lijst (catalogus/data/UPL-actueel.csv). Bijvoorbeeld:
 # upl:
 #   naam: bijzonderebijstandsuitkering
 #   uri: http://standaarden.overheid.nl/owms/terms/bijzBijstUitk
 upl:
-# Woorden die inwoners zelf gebruiken als ze dit zoeken, bijvoorbeeld: [geld tekort, wasmachine kapot]
+# Woorden die inwoners zelf gebruiken als ze dit zoeken. Bijvoorbeeld: [geld tekort, wasmachine kapot]
 zoekwoorden: []
-# Wie komt in aanmerking? Gebruik vragen uit rules/vragen.yaml en regels uit rules/regels.yaml, zoals:
+# Wie komt in aanmerking? Gebruik vragen uit rules/vragen.yaml en regels uit rules/regels.yaml. Bijvoorbeeld:
 # voorwaarden:
 #   alle:
 #     - regel: inwoner
 #     - regel: meerderjarig
 #     - {{vraag: netto_inkomen, "<=": {{norm: bijstandsnorm, factor: minima_grens}}}}
 voorwaarden:
-# Uitgewerkte voorbeelden: antwoorden en de uitkomst die de regel moet geven (elk voorbeeld is een test):
+# Uitgewerkte voorbeelden: antwoorden en de uitkomst die de regel moet geven (elk voorbeeld is een test).
+# verwacht is eligible (past bij u), not_eligible (past niet) of unknown (nog niet bekend). Bijvoorbeeld:
 # voorbeelden:
 #   - naam: Laag inkomen
 #     datum: {today}
 #     antwoorden: {{woont_in_gemeente: true, leeftijd: 30, leefsituatie: alleenstaand, netto_inkomen: 1200}}
-#     verwacht: eligible      # eligible, not_eligible of unknown
+#     verwacht: eligible
 voorbeelden: []
-# Het team dat deze tekst bijhoudt
+# Het team dat deze tekst bijhoudt. Bijvoorbeeld: Team Inkomen
 eigenaar:
 # Uiterlijk deze datum kijkt de eigenaar de tekst opnieuw na (JJJJ-MM-DD)
 herzien_voor: {review}

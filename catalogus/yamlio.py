@@ -19,6 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Diagnostic
+from .yamlerrors import yaml_error_diagnostic
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 200_000
@@ -37,6 +38,7 @@ class SourceMap:
     path: str
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    raw: dict[Path_, str] = field(default_factory=dict)  # the text of numbers, dates and booleans, as typed
 
     def position(self, key_path: Path_, *, prefer_key: bool = False) -> tuple[int, int]:
         """Return (line, column), 1-based, of the nearest known place on the path."""
@@ -117,13 +119,10 @@ def _load_yaml_text_cached(text: str, display_path: str) -> Loaded:
     try:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = (exc.problem or exc.context or "onleesbare YAML").strip()
-        return Loaded(None, source, [Diagnostic(display_path, line, col, "E100", f"YAML-fout: {problem}",
-                                                "controleer inspringing, dubbele punten en aanhalingstekens")])
-    except (YAMLError, RecursionError, ValueError) as exc:
-        return Loaded(None, source, [Diagnostic(display_path, 1, 1, "E100", f"YAML-fout: {exc}".strip())])
+        return Loaded(None, source, [yaml_error_diagnostic(exc, text, display_path)])
+    except (YAMLError, RecursionError, ValueError):
+        return Loaded(None, source, [Diagnostic(display_path, 1, 1, "E100", "YAML-fout: het bestand is onleesbaar",
+                                                "open het in een teksteditor en controleer of het gewone YAML is")])
     converter = _Converter(source)
     try:
         data = converter.convert(node, ())
@@ -211,6 +210,8 @@ class _Converter:
             return result
         if isinstance(node, SequenceNode):
             return [self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if node.tag != _TAG + "str":
+            self.source.raw[path] = node.value  # "0201234567" before it became the number 201234567
         return self._scalar(node)
 
     def _scalar(self, node: ScalarNode) -> Any:
@@ -232,6 +233,11 @@ class _Converter:
                     return dt.date.fromisoformat(value)
                 return dt.datetime.fromisoformat(value.replace(" ", "T").replace("Z", "+00:00"))
         except ValueError:
-            self._fail(node, "E104", f"waarde '{value}' is ongeldig")
+            if tag == _TAG + "timestamp":
+                self._fail(node, "E104", f"datum '{value}' bestaat niet",
+                           "schrijf JJJJ-MM-DD, met een maand van 01 tot 12 en een dag die in die maand bestaat")
+            else:
+                self._fail(node, "E104", f"getal '{value}' is ongeldig",
+                           f'schrijf alleen cijfers, of zet tekst tussen aanhalingstekens: "{value}"')
             return None
         return value

@@ -9,15 +9,17 @@
 #   scripts/pg-test-server.sh resume   start a paused cluster again, wait until ready
 #
 # Uses Debian's /usr/lib/postgresql/<newest>/bin (override: PG_BINDIR=...).
-# The cluster lives in <repo>/.tmp/pg, listens on 127.0.0.1:${PGPORT:-54329} only
-# (no Unix socket), trust auth, superuser `catalogus`, database `catalogus_test`.
-# A second, independent cluster: set PGPORT to another port for every command
+# The cluster lives in <repo>/.tmp/pg and listens on 127.0.0.1 only (no Unix socket),
+# on a free port picked at start (remembered in .tmp/pg/port, so `url` finds it), trust
+# auth, superuser `catalogus`, database `catalogus_test`. Two checkouts on one machine
+# therefore never collide.
+# A fixed port and a second, independent cluster: set PGPORT for every command
 # (e.g. PGPORT=54330 scripts/pg-test-server.sh start); it lives in <repo>/.tmp/pg-54330.
 # As root the server runs as the `postgres` system user (PostgreSQL refuses root).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-if [[ -n ${PGPORT:-} && $PGPORT != 54329 ]]; then
+if [[ -n ${PGPORT:-} ]]; then
   BASE=$ROOT/.tmp/pg-$PGPORT
 else
   BASE=$ROOT/.tmp/pg
@@ -34,11 +36,23 @@ log() { echo "pg-test-server: $*" >&2; }
 port() {
   if [[ -n ${PGPORT:-} ]]; then echo "$PGPORT"
   elif [[ -f $PORT_FILE ]]; then cat "$PORT_FILE"
-  else echo 54329
   fi
 }
 
-url() { echo "postgresql://$PG_USER@$PG_HOST:$(port)/$PG_DB"; }
+url() {
+  local p
+  p=$(port)
+  [[ -n $p ]] || die "no cluster started (scripts/pg-test-server.sh start), so no port yet"
+  echo "postgresql://$PG_USER@$PG_HOST:$p/$PG_DB"
+}
+
+# A port nobody listens on now: the kernel's pick for a socket bound to port 0.
+free_port() {
+  local python
+  python=$(command -v "$ROOT/.venv/bin/python" python3 2>/dev/null | head -n 1)
+  [[ -n $python ]] || die "need python3 to pick a free port (or set PGPORT)"
+  "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
 
 bindir() {
   if [[ -n ${PG_BINDIR:-} ]]; then echo "$PG_BINDIR"; return; fi
@@ -86,13 +100,12 @@ running() {
 }
 
 cmd_start() {
-  local bin loc data logf p
+  local bin loc data logf p attempt
   bin=$(bindir)
   mkdir -p "$BASE"
   loc=$(pick_location)
   data=$loc/data
   logf=$loc/postgres.log
-  p=$(port)
 
   if running; then
     log "already running ($(url))"
@@ -115,12 +128,18 @@ full_page_writes = off
 max_connections = 100
 EOF
     fi
-    echo "$p" >"$PORT_FILE"
-    log "starting on $PG_HOST:$p (log: $logf)"
-    if ! as_owner "$bin/pg_ctl" start -D "$data" -l "$logf" -w -t 60 -o "-p $p" >/dev/null; then
+    # A fixed PGPORT is tried once; a picked port again with a new one if someone took it meanwhile.
+    for attempt in 1 2 3; do
+      p=${PGPORT:-$( [[ -f $PORT_FILE && $attempt -eq 1 ]] && cat "$PORT_FILE" || free_port )}
+      echo "$p" >"$PORT_FILE"
+      log "starting on $PG_HOST:$p (log: $logf)"
+      if as_owner "$bin/pg_ctl" start -D "$data" -l "$logf" -w -t 60 -o "-p $p" >/dev/null; then
+        break
+      fi
       tail -n 30 "$logf" >&2 2>/dev/null || true
-      die "pg_ctl start failed (port $p in use?)"
-    fi
+      if [[ -n ${PGPORT:-} || $attempt -eq 3 ]]; then die "pg_ctl start failed (port $p in use?)"; fi
+      log "port $p did not work; trying another"
+    done
   fi
 
   p=$(port)

@@ -2,9 +2,11 @@
 # Test orchestration, called by `make test` (which first installs the `test` extra
 # into .venv). Steps:
 #   1. apt-get install chromium / postgresql when missing (sudo only when not root)
-#   2. start a throwaway PostgreSQL (scripts/pg-test-server.sh), always stopped on exit
-#   3. .venv/bin/python -m pytest $PYTEST_ARGS "$@"
-# pytest's exit code 5 ("no tests collected") counts as success.
+#   2. start a throwaway PostgreSQL on a free port (scripts/pg-test-server.sh), always stopped on exit
+#   3. .venv/bin/python -m pytest -n <cores> --dist loadgroup $PYTEST_ARGS "$@"
+#      (pytest-xdist: one worker per core, TEST_WORKERS=N to choose; PYTEST_ARGS='-n 0' runs in one process.
+#      Tests that must share a worker carry @pytest.mark.xdist_group.)
+# pytest's exit code 5 ("no tests collected") counts as success. (make test says how long it all took.)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -12,7 +14,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 log() { echo "test.sh: $*" >&2; }
 
 VPY=.venv/bin/python
-[[ -x $VPY ]] || { log "missing $VPY — run 'make test' (or 'make venv test-deps') first"; exit 1; }
+[[ -x $VPY ]] || { log "$VPY ontbreekt: gebruik 'make test' (of eerst 'make venv test-deps')"; exit 1; }
 
 # ---- 1. system packages -------------------------------------------------------
 SUDO=()
@@ -22,7 +24,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if ((${#missing[@]})); then
-  log "installing Debian packages: ${missing[*]}"
+  log "Debian-pakketten installeren: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   "${SUDO[@]}" apt-get update
   "${SUDO[@]}" apt-get install -y "${missing[@]}"
@@ -42,14 +44,16 @@ log "CATALOGUS_TEST_POSTGRES_URL=$CATALOGUS_TEST_POSTGRES_URL"
 # ---- 3. pytest -----------------------------------------------------------------
 # PYTEST_ARGS is split like shell words, so quoting works: PYTEST_ARGS='-k "a and b"'.
 eval "pytest_args=(${PYTEST_ARGS:-})"
+# Workers first, so that a -n in PYTEST_ARGS (or on the command line) wins.
+workers=${TEST_WORKERS:-$(nproc 2>/dev/null || echo 1)}
 
 set +e
-"$VPY" -m pytest "${pytest_args[@]}" "$@"
+"$VPY" -m pytest -n "$workers" --dist loadgroup "${pytest_args[@]}" "$@"
 rc=$?
 set -e
 
 if [[ $rc -eq 5 ]]; then
-  log "pytest collected no tests (exit 5); treating as success"
+  log "pytest vond geen tests (exit 5); dat telt als geslaagd"
   rc=0
 fi
 exit "$rc"

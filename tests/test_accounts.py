@@ -245,4 +245,4 @@ def test_users_commands_read_the_password_from_stdin_and_report_errors_with_exit
     assert accounts.authenticate(db, "kees", "nog een lang wachtwoord", db_settings).username == "kees"
     assert _cli(db_settings, ["users", "disable", "kees"], "").exit_code == 0
     assert _cli(db_settings, ["users", "disable", "niemand"], "").exit_code == 1
-    assert "0 aanmelding(en) verwijderd" in _cli(db_settings, ["purge"], "").output
+    assert "0 aanmeldingen verwijderd" in _cli(db_settings, ["purge"], "").output

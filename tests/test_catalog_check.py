@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import time
 from pathlib import Path
@@ -16,11 +17,22 @@ TODAY = dt.date(2026, 11, 26)
 
 # fixture folder, file, line, column, code, words the message must contain
 EXPECTED = [
-    ("E100-syntax", "products/minimapas.yaml", 4, 13, "E100", ["YAML-fout"]),
+    ("E100-syntax", "products/minimapas.yaml", 3, 11, "E100", ["YAML-fout", "de [ op deze regel wordt niet gesloten", "domeinen: [geld]"]),
+    ("E100-colon-in-text", "products/minimapas.yaml", 4, 21, "E100", ["dubbele punt", "samenvatting", 'samenvatting: "Let op: met de minimapas']),
+    ("E100-value-and-block", "products/minimapas.yaml", 12, 7, "E100", ["springt in onder 'contact'", "heeft al een waarde", "haal 'Team Inkomen'"]),
+    ("E100-tab", "products/minimapas.yaml", 12, 1, "E100", ["tab", "spaties"]),
+    ("E100-unclosed-quote", "products/minimapas.yaml", 13, 13, "E100", ['aanhalingsteken " op deze regel wordt niet gesloten']),
+    ("E100-unclosed-brace", "products/minimapas.yaml", 26, 7, "E100", ["de { op deze regel wordt niet gesloten", "minima_grens}}"]),
+    ("E100-no-space-after-colon", "products/minimapas.yaml", 10, 1, "E100", ["geen spatie na de dubbele punt", "kosten: Gratis."]),
+    ("E100-uneven-indent", "products/minimapas.yaml", 13, 2, "E100", ["springt 1 spatie in", "regel 12 springt 2 spaties in"]),
     ("E101-duplicate-key", "products/minimapas.yaml", 2, 1, "E101", ["dubbele sleutel", "titel", "regel 1"]),
     ("E102-unknown-field", "products/minimapas.yaml", 2, 1, "E102", ["onbekend veld", "samenvating", "bedoelde u 'samenvatting'"]),
     ("E103-missing-field", "products/minimapas.yaml", 1, 1, "E103", ["kosten", "ontbreekt"]),
     ("E104-wrong-value", "products/minimapas.yaml", 2, 8, "E104", ["voorziening", "soort", "provision"]),
+    ("E104-date", "products/minimapas.yaml", 33, 15, "E104", ["'herzien_voor' moet een datum zijn", "JJJJ-MM-DD", "herzien_voor: 2030-01-01"]),
+    ("E104-phone-number", "products/minimapas.yaml", 13, 13, "E104", ["'telefoon' moet tekst zijn", "aanhalingstekens", 'telefoon: "0505551234"']),
+    ("E104-empty-choice", "products/minimapas.yaml", 2, 1, "E104", ["'soort' is leeg", "kies uit: provision, collective, referral"]),
+    ("E104-number-or-norm", "products/minimapas.yaml", 26, 36, "E104", ["'<=' moet een getal of een norm zijn", "{norm: bijstandsnorm"]),
     ("E106-unknown-group", "rules/vragen.yaml", 31, 12, "E106", ["onbekende groep", "gelt", "bedoelde u 'geld'"]),
     ("E110-bad-id", "products/Minima_Pas.yaml", 1, 1, "E110", ["Minima_Pas.yaml", "product-id"]),
     ("E111-empty", "products/minimapas.yaml", 1, 1, "E111", ["leeg"]),
@@ -43,6 +55,7 @@ EXPECTED = [
     ("E402-upl-name", "products/minimapas.yaml", 19, 9, "E402", ["minimapas", "stadspas"]),
     ("E501-example", "products/minimapas.yaml", 31, 15, "E501", ["Laag inkomen", "geeft eligible", "verwacht not_eligible"]),
     ("E502-example-answer", "products/minimapas.yaml", 30, 43, "E502", ["Laag inkomen", "0 tot en met 120"]),
+    ("E502-unknown-answer", "products/minimapas.yaml", 30, 43, "E502", ["Laag inkomen", "'leeftijdd'", "bedoelde u 'leeftijd'?"]),
     ("W601-review-date", "products/minimapas.yaml", 33, 15, "W601", ["2026-01-01", "Team Inkomen"]),
 ]
 
@@ -76,8 +89,17 @@ def test_every_fixture_folder_has_an_expectation():
     assert folders == {row[0] for row in EXPECTED}
 
 
+# Cases whose message is built where the issue-17 branch may not change it (the engine is being rewritten).
+WAITING = {
+    "E502-unknown-answer": "the unknown answer key is named by questions.py (Vocabulary.validate), outside issue 17's "
+                           "files: its message is 'onbekende vraag' without the key",
+}
+
+
 @pytest.mark.parametrize("case, path, line, column, code, words", EXPECTED, ids=[row[0] for row in EXPECTED])
-def test_each_mistake_is_reported_at_its_place(tmp_path, case, path, line, column, code, words):
+def test_each_mistake_is_reported_at_its_place(request, tmp_path, case, path, line, column, code, words):
+    if case in WAITING:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=WAITING[case]))
     root = build_tree(tmp_path, case)
     catalog, diagnostics = load_catalog(root, today=TODAY)
     matching = [d for d in diagnostics if d.code == code]
@@ -92,6 +114,19 @@ def test_each_mistake_is_reported_at_its_place(tmp_path, case, path, line, colum
         assert catalog is not None, "a warning must not stop the catalogue loading"
     else:
         assert catalog is None
+
+
+# Words of ruamel's and pydantic's English messages; none may reach an editor.
+ENGLISH = re.compile(r"\b(should|expected|found|allowed|while|could|cannot|invalid|input|mapping|scanning|parsing|"
+                     r"character|unexpected|field required|valid)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("case", [row[0] for row in EXPECTED if row[4].startswith("E1")])
+def test_every_file_and_schema_message_is_dutch_with_a_hint(tmp_path, case):
+    _catalog, diagnostics = load_catalog(build_tree(tmp_path, case), today=TODAY)
+    for diagnostic in diagnostics:
+        assert diagnostic.hint, str(diagnostic)
+        assert not ENGLISH.search(diagnostic.message + " " + diagnostic.hint), str(diagnostic)
 
 
 def test_a_broken_file_does_not_stop_the_others_being_checked(tmp_path):

@@ -16,7 +16,7 @@ def run_check(root, monkeypatch):
 def test_clean_content_exits_0(monkeypatch):
     result = run_check(CONTENT / "base", monkeypatch)
     assert result.exit_code == 0, result.output
-    assert "In orde: 1 producten" in result.output
+    assert "In orde: 1 product, " in result.output
 
 
 def test_errors_are_all_printed_and_exit_1(tmp_path, monkeypatch):

@@ -128,7 +128,7 @@ def test_the_command_prints_a_readable_report_and_exits_1_on_impossible_conditio
     assert "product jong-en-oud kan nooit 'eligible' geven" in result.output
     assert "Vragen die geen regel gebruikt:\n  moeite_met" in result.output
     assert "jong-en-oud: geen voorbeelden (0 van 3 voorwaarden gedekt)" in result.output
-    assert "2 onmogelijke voorwaarde(n); 2 product(en) nooit 'eligible'." in result.output
+    assert "2 onmogelijke voorwaarden; 2 producten nooit 'eligible'." in result.output
 
 
 def test_the_command_exits_0_on_the_shipped_catalogue():

@@ -7,7 +7,9 @@ import importlib
 
 import pytest
 
-MODULES = ["catalogus.errors", "catalogus.questions", "catalogus.norms", "catalogus.yamlio", "catalogus.rules"]
+MODULES = ["catalogus.errors", "catalogus.questions", "catalogus.norms", "catalogus.yamlio", "catalogus.rules",
+           "catalogus.words",
+           "catalogus.fielderrors"]
 
 
 @pytest.mark.parametrize("name", MODULES)

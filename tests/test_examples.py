@@ -76,7 +76,7 @@ def test_the_report_shows_ticks_crosses_expected_and_got(wrong_root):
     assert "      verwacht: eligible, uitkomst: not_eligible" in text
     assert "      nog open: leefsituatie, leeftijd, netto_inkomen" in text
     assert "kan niet worden uitgevoerd: ongeldige antwoorden (leeftijd:" in text
-    assert text.endswith("1 producten, 5 voorbeelden: 1 goed, 4 fout.")
+    assert text.endswith("1 product, 5 voorbeelden: 1 goed, 4 fout.")
 
 
 def test_the_command_exits_1_when_an_example_fails(wrong_root):
@@ -99,7 +99,7 @@ def test_the_command_runs_one_product_and_refuses_unknown_ones():
     result = invoke("test", "--root", str(ROOT), "--product", "bijzondere-bijstand")
     assert result.exit_code == 0
     assert result.output.startswith("bijzondere-bijstand\n")
-    assert "1 producten, 4 voorbeelden" in result.output
+    assert "1 product, 4 voorbeelden" in result.output
     assert invoke("test", "--root", str(ROOT), "--product", "bestaat-niet").exit_code == 1
 
 

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalogus.catalog import load_catalog
+from tests.test_catalog_check import ENGLISH
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTS = sorted((ROOT / "products").glob("*.yaml"))
@@ -52,5 +53,8 @@ def test_damaged_product_files_give_diagnostics_not_crashes(tmp_path_factory, pr
         assert diagnostic.path == f"products/{product.name}"
         assert diagnostic.line >= 1 and diagnostic.column >= 1
         assert diagnostic.code[0] in "EW" and diagnostic.message
+        if diagnostic.code.startswith("E1"):  # file, YAML and schema errors: Dutch, with a hint
+            assert diagnostic.hint, str(diagnostic)
+            assert not ENGLISH.search(diagnostic.message + " " + diagnostic.hint), str(diagnostic)
     if catalog is None:
         assert any(d.is_error for d in diagnostics)

@@ -59,11 +59,57 @@ def test_a_fresh_scaffold_gives_clear_diagnostics_for_what_is_left_to_fill_in(ro
         assert f"'{field}'" in messages, field
     assert "een voorwaarde begint met" in messages
     assert {d.code for d in diagnostics} <= {"E103", "E104"}
+    assert "None" not in messages  # an empty field is called empty, not 'None'
+    assert "'soort' is leeg" in messages
+    assert all(d.hint for d in diagnostics), [str(d) for d in diagnostics if not d.hint]
     lines = (root / "products/nieuwe-regeling.yaml").read_text(encoding="utf-8").splitlines()
     for diagnostic in diagnostics:  # each points at the line of the empty field, not at the comment below it
         field = diagnostic.message.split("'")[1] if "'" in diagnostic.message else "voorwaarden"
-        field = "soort" if field == "None" else field
         assert lines[diagnostic.line - 1].lstrip().startswith(f"{field}:"), (str(diagnostic), lines[diagnostic.line - 1])
+
+
+def fill_in_as_instructed(text: str) -> str:
+    """What an editor does who follows the comments and nothing else.
+
+    'Bijvoorbeeld: X' in the comment above an empty field fills it with X; a comment
+    ending in 'Bijvoorbeeld:' is followed by a commented example block, which
+    replaces the empty field it shows.
+    """
+    out: list[str] = []
+    example: str | None = None
+    block: list[str] | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            comment = stripped.lstrip("#").strip()
+            if block is not None:
+                block.append(line.split("# ", 1)[1])
+            elif comment.endswith("Bijvoorbeeld:"):
+                block = []
+            elif "Bijvoorbeeld: " in comment:
+                example = comment.rsplit("Bijvoorbeeld: ", 1)[1]
+            out.append(line)
+            continue
+        indent, key, value = (line[:len(line) - len(line.lstrip())], *line.strip().partition(":")[::2])
+        if block is not None:
+            out.extend(indent + item for item in block)
+        elif example is not None and value.strip() in ("", "[]"):
+            out.append(f"{indent}{key}: {example}")
+        else:
+            out.append(line)
+        example, block = None, None
+    return "\n".join(out) + "\n"
+
+
+def test_a_scaffold_filled_in_as_its_comments_say_passes_the_check(root):
+    path = new_product(root, "nieuwe-regeling", today=TODAY)
+    path.write_text(fill_in_as_instructed(path.read_text(encoding="utf-8")), encoding="utf-8")
+    catalog, diagnostics = load_catalog(root, today=TODAY)
+    assert [str(d) for d in diagnostics] == []
+    product = catalog.products["nieuwe-regeling"]
+    assert product.title == "Bijzondere bijstand"
+    assert product.content.contact.telefoon == "14 0555"
+    assert [example.naam for example in product.content.voorbeelden] == ["Laag inkomen"]
 
 
 def test_a_filled_in_scaffold_passes_the_check(root):
@@ -77,7 +123,8 @@ def test_a_filled_in_scaffold_passes_the_check(root):
         ("\nwat_krijgt_u:\n", "\nwat_krijgt_u: Hulp bij het rondkomen.\n"),
         ("\n  stappen: []\n", "\n  stappen: [Bel ons.]\n"),
         ("\nkosten:\n", "\nkosten: Gratis.\n"),
-        ("\n  naam:\n  telefoon:\n", "\n  naam: Team Inkomen\n  telefoon: \"14 0555\"\n"),
+        ("\n  naam:\n", "\n  naam: Team Inkomen\n"),
+        ("\n  telefoon:\n", "\n  telefoon: \"14 0555\"\n"),
         ("\n  wet:\n", "\n  wet: Participatiewet\n"),
         ("\n  bron:\n", "\n  bron: https://wetten.overheid.nl/BWBR0015703\n"),
         ("\nvoorwaarden:\n", "\nvoorwaarden: {regel: inwoner}\n"),
@@ -206,6 +253,7 @@ def test_fmt_refuses_broken_or_hostile_yaml_without_touching_it(root):
     result = invoke("fmt", "--root", str(root))
     assert result.exit_code == 1
     assert "kapot.yaml:" in result.output and "E100" in result.output
+    assert "niet opgemaakt: " in result.output and ") (" not in result.output  # the hint's brackets stay the only ones
     assert "aanval.yaml:" in result.output and "E121" in result.output
     assert broken.read_text(encoding="utf-8") == "titel: [\n"
     assert hostile.read_text(encoding="utf-8") == "a: &a [1, 2]\nb: *a\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import re
 import shutil
 import threading
 import time
@@ -39,7 +40,8 @@ def state(root: Path) -> ContentState:
 def set_title(root: Path, title: str, product: str = "minimapas") -> None:
     file = root / "products" / f"{product}.yaml"
     text = (root / "products" / "minimapas.yaml").read_text(encoding="utf-8")
-    file.write_text(text.replace("titel: Minimapas", f"titel: {title}", 1), encoding="utf-8")
+    # Whatever the title is now: a second call must change it again (the reload test writes many versions).
+    file.write_text(re.sub(r"^titel: .*$", f"titel: {title}", text, count=1, flags=re.MULTILINE), encoding="utf-8")
 
 
 def title(state: ContentState, product: str = "minimapas") -> str:
@@ -178,7 +180,11 @@ def test_readers_never_see_a_mix_of_two_versions_during_reloads(root, state):
     stop = threading.Event()
 
     def reader():
-        for _ in range(200):
+        # At least 200 reads, and on until several versions went by: a reload takes longer on a busy
+        # machine (make test runs a worker per core), and the test needs readers during several swaps.
+        reads, deadline = 0, time.monotonic() + 60
+        while (reads < 200 or len(seen) < 3) and time.monotonic() < deadline:
+            reads += 1
             try:
                 snapshot = state.current
                 first = snapshot.catalog.products["minimapas"].title

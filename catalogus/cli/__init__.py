@@ -7,8 +7,13 @@ from pathlib import Path
 
 import click
 
-from ..catalog import load_catalog
-from .common import ROOT_OPTION, settings_for, today_of
+from . import dutch
+
+dutch.install()  # before any option is made: click.Path takes its (Dutch) name when it is created
+
+from ..catalog import load_catalog  # noqa: E402
+from ..words import count  # noqa: E402
+from .common import ROOT_OPTION, settings_for, today_of  # noqa: E402
 
 
 
@@ -27,17 +32,22 @@ def check(root: Path | None) -> None:
     errors = sum(1 for d in diagnostics if d.is_error)
     warnings = len(diagnostics) - errors
     if catalog is None:
-        click.echo(f"{errors} fout(en), {warnings} waarschuwing(en).", err=True)
+        click.echo(f"{count(errors, 'fout', 'fouten')}, {count(warnings, 'waarschuwing', 'waarschuwingen')}.",
+                   err=True)
         sys.exit(1)
-    click.echo(f"In orde: {len(catalog.products)} producten, {len(catalog.vocabulary)} vragen, "
-               f"{len(catalog.norms.norms)} normen" + (f", {warnings} waarschuwing(en)." if warnings else "."),
-               err=True)
+    click.echo(f"In orde: {count(len(catalog.products), 'product', 'producten')}, "
+               f"{count(len(catalog.vocabulary), 'vraag', 'vragen')}, {count(len(catalog.norms.norms), 'norm', 'normen')}"
+               + (f", {count(warnings, 'waarschuwing', 'waarschuwingen')}." if warnings else "."), err=True)
 
 
 from .accounts import purge, users  # noqa: E402  (staff accounts and retention)
 
 main.add_command(users)
 main.add_command(purge)
+
+from .demo import demo  # noqa: E402  (demo accounts for a local try-out)
+
+main.add_command(demo)
 
 from .editor import COMMANDS as EDITOR_COMMANDS  # noqa: E402  (export, new, fmt, coverage, test)
 
@@ -65,13 +75,17 @@ def serve(root: Path | None, host: str, port: int, workers: int) -> None:
         sys.exit(1)
     if root is not None:  # the app factory reads its settings from the environment
         os.environ["CATALOGUS_CONTENT_DIR"] = str(root)
-    # Every line the server writes is JSON (uvicorn's own lines too: log_config=None keeps it off logging).
+    # Every line the server writes goes through our logging (uvicorn's too: log_config=None keeps it there):
+    # JSON lines, or readable lines when someone watches the terminal.
     from ..logs import configure_logging, get_logger
 
     configure_logging(settings.log_level)
+    address = served_address(host, port)
     if sys.stderr.isatty():  # someone is watching (make run): say where to look, in words
-        click.echo(f"catalogus draait op http://{host}:{port}/ ({len(catalog.products)} producten)", err=True)
-    get_logger("catalogus.cli").info("server_starting", port=port, workers=workers, products=len(catalog.products))
+        for line in serve_announcement(address, settings.secure_cookies, len(catalog.products)):
+            click.echo(line, err=True)
+    get_logger("catalogus.cli").info("server_starting", listen=address, secure_cookies=settings.secure_cookies,
+                                     port=port, workers=workers, products=len(catalog.products))
     # No access log: URLs (search queries) may hold personal data; structured logging lives in the app.
     uvicorn.run("catalogus.web.app:app_from_env", factory=True, host=host, port=port, access_log=False,
                 server_header=False, log_level=settings.log_level.lower(), workers=workers, log_config=None)
@@ -82,3 +96,26 @@ from .search import COMMANDS as SEARCH_COMMANDS  # noqa: E402  (index, search, s
 for _command in SEARCH_COMMANDS:
     main.add_command(_command)
 
+dutch.localise(main)
+
+
+def served_address(host: str, port: int) -> str:
+    """The address to open in a browser: http://host:port/ (IPv6 in brackets)."""
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def serve_announcement(address: str, secure_cookies: bool, products: int) -> list[str]:
+    """Two plain Dutch lines for the person who starts the server: where it runs and how cookies travel.
+
+    >>> serve_announcement("http://127.0.0.1:8000/", False, 1)[0]
+    'catalogus draait op http://127.0.0.1:8000/ (1 product); stoppen met Ctrl+C.'
+    """
+    everywhere = " (op elk netwerkadres van deze computer)" if "//0.0.0.0:" in address or "//[::]:" in address else ""
+    first = f"catalogus draait op {address}{everywhere} ({count(products, 'product', 'producten')}); stoppen met Ctrl+C."
+    if secure_cookies:
+        second = ("Cookies gaan alleen over HTTPS (CATALOGUS_SECURE_COOKIES=true). Zonder HTTPS werkt inloggen alleen "
+                  "op localhost; om op een ander adres over http te testen: CATALOGUS_SECURE_COOKIES=false.")
+    else:
+        second = ("Cookies gaan ook over gewone http (CATALOGUS_SECURE_COOKIES=false): alleen voor testen, "
+                  "nooit voor een echte site.")
+    return [first, second]

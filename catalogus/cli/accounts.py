@@ -13,6 +13,7 @@ import click
 from ..casework import accounts, referrals
 from ..casework.db import open_database
 from ..settings import Settings
+from ..words import count
 
 PASSWORD_STDIN = click.option("--password-stdin", is_flag=True,
                               help="lees het wachtwoord van standaardinvoer (de eerste regel) in plaats van te vragen")
@@ -33,16 +34,17 @@ def _fail(exc: Exception) -> None:
     sys.exit(1)
 
 
-@click.group(help="Beheer accounts van medewerkers (rollen: kcc, casemanager).")
+@click.group(help=f"Beheer accounts van medewerkers (rollen: {', '.join(accounts.ROLES)}).")
 def users() -> None:
     pass
 
 
 @users.command("add", help="Maak een account. Casemanagers stellen bij de eerste keer inloggen een "
                            "tweestapsverificatie-app in.")
-@click.argument("username")
+@click.argument("username", metavar="GEBRUIKERSNAAM")
 @click.option("--name", "display_name", required=True, help="volledige naam, zoals collega's die zien")
-@click.option("--role", type=click.Choice(sorted(accounts.ROLES)), required=True)
+@click.option("--role", type=click.Choice(sorted(accounts.ROLES)), required=True,
+              help="wat de medewerker mag: " + "; ".join(f"{role} = {label}" for role, label in accounts.ROLES.items()))
 @PASSWORD_STDIN
 def add(username: str, display_name: str, role: str, password_stdin: bool) -> None:
     db = _database()
@@ -54,7 +56,7 @@ def add(username: str, display_name: str, role: str, password_stdin: bool) -> No
 
 
 @users.command(help="Zet een account uit en beëindig al zijn sessies.")
-@click.argument("username")
+@click.argument("username", metavar="GEBRUIKERSNAAM")
 def disable(username: str) -> None:
     try:
         user = accounts.disable_user(_database(), username)
@@ -65,7 +67,7 @@ def disable(username: str) -> None:
 
 @users.command("reset-password", help="Geef een account een nieuw wachtwoord (zet het ook weer aan en "
                                       "heft een blokkade op).")
-@click.argument("username")
+@click.argument("username", metavar="GEBRUIKERSNAAM")
 @click.option("--reset-totp", is_flag=True, help="laat de gebruiker tweestapsverificatie opnieuw instellen")
 @PASSWORD_STDIN
 def reset_password(username: str, reset_totp: bool, password_stdin: bool) -> None:
@@ -88,5 +90,5 @@ def list_() -> None:
 @click.command(help="Verwijder aanmeldingen 12 maanden na afronden en niet-afgeronde aanmeldingen na 24 "
                     "maanden. Alleen het aantal blijft in het toegangslog.")
 def purge() -> None:
-    count = referrals.purge(_database())
-    click.echo(f"{count} aanmelding(en) verwijderd.")
+    removed = referrals.purge(_database())
+    click.echo(f"{count(removed, 'aanmelding', 'aanmeldingen')} verwijderd.")

@@ -16,6 +16,7 @@ from .. import examples as examples_module
 from .common import ROOT_OPTION, catalog_or_exit, settings_for, today_of
 from ..exports import DEFAULT_BASE_URL, catalog_csv, catalog_json, write_schemas
 from ..scaffold import ScaffoldError, format_files, new_product
+from ..words import count
 
 OUT_OPTION = click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
                           help="schrijf naar dit bestand (standaard: naar het scherm)")
@@ -94,7 +95,7 @@ def new() -> None:
 
 
 @new.command("product", help="Maak products/<id>.yaml met elk veld en uitleg in commentaar.")
-@click.argument("product_id")
+@click.argument("product_id", metavar="ID")
 @ROOT_OPTION
 def new_product_command(product_id: str, root: Path | None) -> None:
     settings = settings_for(root)
@@ -108,7 +109,7 @@ def new_product_command(product_id: str, root: Path | None) -> None:
 
 
 @click.command(help="Maak YAML-bestanden netjes op; commentaar blijft staan. Zonder paden: products/ en rules/.")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[PADEN]...")
 @click.option("--check", "check_only", is_flag=True, help="verander niets; meld welke bestanden anders zouden worden")
 @click.option("--diff", "show_diff", is_flag=True, help="toon de wijzigingen")
 @ROOT_OPTION
@@ -120,12 +121,13 @@ def fmt(paths: tuple[Path, ...], check_only: bool, show_diff: bool, root: Path |
     broken = [r for r in results if r.diagnostics]
     for result in broken:
         for diagnostic in result.diagnostics or []:
-            click.echo(f"{diagnostic} (niet opgemaakt)", err=True)
+            click.echo(f"niet opgemaakt: {diagnostic}", err=True)
     for result in changed:
         click.echo(f"{'zou veranderen' if check_only else 'opgemaakt'}: {result.path}")
         if show_diff:
             click.echo(result.diff, nl=False)
-    click.echo(f"{len(results)} bestanden, {len(changed)} {'zouden veranderen' if check_only else 'opgemaakt'}"
+    verb = ("zou veranderen", "zouden veranderen") if check_only else ("opgemaakt", "opgemaakt")
+    click.echo(f"{count(len(results), 'bestand', 'bestanden')}, {count(len(changed), *verb)}"
                + (f", {len(broken)} niet leesbaar" if broken else "") + ".", err=True)
     if broken or (check_only and changed):
         sys.exit(1)
@@ -146,7 +148,7 @@ def coverage(root: Path | None, verbose: bool) -> None:
 
 @click.command("test", help="Voer alle voorbeelden van alle producten uit en toon wat klopt (✓) en wat niet (✗).")
 @ROOT_OPTION
-@click.option("--product", "products", multiple=True, help="alleen dit product (mag vaker)")
+@click.option("--product", "products", multiple=True, metavar="ID", help="alleen dit product (mag vaker)")
 @click.option("--fouten", "only_failures", is_flag=True, help="toon alleen voorbeelden die niet kloppen")
 def test_examples(root: Path | None, products: tuple[str, ...], only_failures: bool) -> None:
     settings = settings_for(root)

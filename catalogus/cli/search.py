@@ -17,6 +17,7 @@ from ..casework.db import DatabaseError, open_database
 from ..search.index import build_index, load_or_build, prune_indexes, write_index
 from ..search.gaps import DatabaseGaps
 from ..settings import Settings
+from ..words import count
 
 DATA_OPTION = click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                            help="map voor de zoekindex (standaard: CATALOGUS_DATA_DIR)")
@@ -38,15 +39,16 @@ def index(root: Path | None, data_dir: Path | None, force: bool) -> None:
         click.echo(f"Fout: de zoekindex kan niet worden geschreven: {exc}", err=True)
         sys.exit(1)
     seconds = time.perf_counter() - started
-    click.echo(f"Zoekindex voor inhoudsversie {catalog.version}: {target} ({len(catalog.products)} producten, "
-               f"{seconds:.1f} s)" + (f"; {len(removed)} oude index(en) opgeruimd." if removed else "."))
+    click.echo(f"Zoekindex voor inhoudsversie {catalog.version}: {target} "
+               f"({count(len(catalog.products), 'product', 'producten')}, {seconds:.1f} s)"
+               + (f"; {count(len(removed), 'oude index', 'oude indexen')} opgeruimd." if removed else "."))
 
 
 @click.command(help="Zoek zoals een inwoner: toont de beste producten en waarom.")
-@click.argument("query", nargs=-1, required=True)
+@click.argument("query", nargs=-1, required=True, metavar="WOORDEN...")
 @ROOT_OPTION
 @DATA_OPTION
-@click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True, help="hoogstens zoveel producten")
 def search(query: tuple[str, ...], root: Path | None, data_dir: Path | None, limit: int) -> None:
     settings = settings_for(root, data_dir)
     catalog = catalog_or_exit(settings)
@@ -67,13 +69,14 @@ def search(query: tuple[str, ...], root: Path | None, data_dir: Path | None, lim
 
 @click.command("search-gaps", help="Toon zoekvragen die niets vonden, de vaakst gestelde eerst. Voeg voor die "
                                    "woorden zoekwoorden of synoniemen (rules/synoniemen.yaml) toe.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=30, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=30, show_default=True,
+              help="hoogstens zoveel zoekvragen")
 @click.option("--wis", "forget", is_flag=True, help="wis de lijst (bijvoorbeeld na het bijwerken van de synoniemen)")
 def search_gaps(limit: int, forget: bool) -> None:
     try:
         gaps = DatabaseGaps(open_database(Settings.from_env()))
         if forget:
-            click.echo(f"{gaps.forget()} zoekvraag/-vragen gewist.")
+            click.echo(f"{count(gaps.forget(), 'zoekvraag', 'zoekvragen')} gewist.")
             return
         rows = gaps.top(limit)
     except DatabaseError as exc:
