@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -33,6 +34,8 @@ class Settings:
     public_url: str = _setting("https://www.voorbeeldstad.nl",
                                "openbaar adres van de site, voor links in exports en de SC-feed")
     gemeente: str = _setting("Voorbeeldstad", "naam van de gemeente, in de SC-feed en exports")
+    trusted_proxies: str = _setting("", "adressen van proxyservers (zoals nginx), komma-gescheiden, waarvan "
+                                        "X-Forwarded-For en X-Forwarded-Proto geloofd worden; leeg = van niemand")
     gemeente_uri: str = _setting("", "OWMS-URI van de gemeente in de SC-feed; leeg = "
                                      "de OWMS-gemeentelijst plus de naam van de gemeente")
 
@@ -50,6 +53,22 @@ class Settings:
 
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)
+
+    @property
+    def proxy_addresses(self) -> list[str]:
+        """The trusted proxies as a list (validated); empty means forwarded headers are ignored.
+
+        >>> Settings(trusted_proxies="127.0.0.1, 10.0.0.0/8").proxy_addresses
+        ['127.0.0.1', '10.0.0.0/8']
+        """
+        found = [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
+        for part in found:
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"CATALOGUS_TRUSTED_PROXIES: {part!r} is geen IP-adres of netwerk "
+                                 "(bijvoorbeeld 127.0.0.1 of 10.0.0.0/8)") from None
+        return found
 
     @property
     def sqlite_path(self) -> Path:

@@ -33,6 +33,7 @@ Conventions (read before adding a migration):
 from __future__ import annotations
 
 import datetime as dt
+import os
 import queue
 import re
 import sqlite3
@@ -44,6 +45,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+from ..datadir import make_private, make_private_dir
 from ..settings import Settings
 
 UTC = dt.timezone.utc
@@ -310,10 +312,22 @@ def open_database(settings: Settings, *, migrate: bool = True) -> Database:
     """The database of these settings, with every migration applied (creates the data dir for SQLite)."""
     database = Database(settings)
     if database.engine == "sqlite":
-        database.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(database.path.parent)
+        _create_private(database.path)
     if migrate:
         database.migrate()
+    if database.engine == "sqlite":  # SQLite gives -wal and -shm the database's mode; make sure of it
+        for suffix in ("", "-wal", "-shm"):
+            make_private(Path(f"{database.path}{suffix}"))
     return database
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty database file as 0600 before SQLite does (it would use the umask, often 0644)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def _connect_sqlite(path: Path) -> sqlite3.Connection:

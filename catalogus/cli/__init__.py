@@ -56,7 +56,17 @@ def serve(root: Path | None, host: str, port: int, workers: int) -> None:
 
     import uvicorn
 
+    from ..datadir import PRIVATE_UMASK, check_data_dir
+    from ..errors import StartupError
+
+    os.umask(PRIVATE_UMASK)  # everything this server writes (database, keys, index) is for its own user only
     settings = settings_for(root)
+    try:
+        proxies = settings.proxy_addresses
+        check_data_dir(settings.data_dir)
+    except (StartupError, ValueError) as exc:
+        click.echo(f"De server start niet: {exc}", err=True)
+        sys.exit(1)
     catalog, diagnostics = load_catalog(settings.content_dir, today=today_of(settings))
     if catalog is None:
         for diagnostic in diagnostics:
@@ -70,11 +80,18 @@ def serve(root: Path | None, host: str, port: int, workers: int) -> None:
 
     configure_logging(settings.log_level)
     if sys.stderr.isatty():  # someone is watching (make run): say where to look, in words
-        click.echo(f"catalogus draait op http://{host}:{port}/ ({len(catalog.products)} producten)", err=True)
-    get_logger("catalogus.cli").info("server_starting", port=port, workers=workers, products=len(catalog.products))
+        cookies = ("alleen over https (CATALOGUS_SECURE_COOKIES=true)" if settings.secure_cookies
+                   else "ook over http (CATALOGUS_SECURE_COOKIES=false)")
+        click.echo(f"catalogus draait op http://{host}:{port}/ ({len(catalog.products)} producten); "
+                   f"inlogcookies: {cookies}", err=True)
+    get_logger("catalogus.cli").info("server_starting", port=port, workers=workers, products=len(catalog.products),
+                                     secure_cookies=settings.secure_cookies, proxies=len(proxies))
     # No access log: URLs (search queries) may hold personal data; structured logging lives in the app.
+    # Forwarded headers (X-Forwarded-For/-Proto) only from the proxies named in CATALOGUS_TRUSTED_PROXIES:
+    # uvicorn's default trusts 127.0.0.1, so anyone on this machine could pick their own client address.
     uvicorn.run("catalogus.web.app:app_from_env", factory=True, host=host, port=port, access_log=False,
-                server_header=False, log_level=settings.log_level.lower(), workers=workers, log_config=None)
+                server_header=False, log_level=settings.log_level.lower(), workers=workers, log_config=None,
+                proxy_headers=bool(proxies), forwarded_allow_ips=",".join(proxies) or "")
 
 
 from .search import COMMANDS as SEARCH_COMMANDS  # noqa: E402  (index, search, search-gaps)

@@ -7,7 +7,6 @@ middleware only for matched routes, and 404/405 responses must carry them too.
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from litestar.response import Template
 from litestar.types import Message, Scope
 
 from ..casework.db import DatabaseError, IntegrityError
+from ..datadir import make_private_dir, write_private_file
 from ..settings import Settings
 from .templating import is_fragment_request
 
@@ -69,15 +69,10 @@ def secret_key(settings: Settings) -> str:
         return path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process was first
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key)
-    return key
+    make_private_dir(path.parent)
+    if not write_private_file(path, secrets.token_urlsafe(48)):
+        pass  # another process was first: use its key
+    return path.read_text(encoding="ascii").strip()
 
 
 def csrf_config(settings: Settings) -> CSRFConfig:

@@ -26,8 +26,10 @@ from litestar.response import Redirect, Template
 
 from ..casework import accounts, jobs, ratelimit
 from ..casework.accounts import Session
-from ..casework.db import Database, open_database
-from ..logs import configure_logging, get_logger, hash_address
+from ..casework.db import Database, DatabaseError, open_database
+from ..datadir import check_data_dir
+from ..errors import StartupError
+from ..logs import configure_logging, get_logger, hash_address, set_address_key
 from ..casework.referrals import Actor
 from ..settings import Settings
 from .security import secret_key
@@ -256,12 +258,35 @@ async def home(request: Request) -> Any:
 # ---------------------------------------------------------------- lifespan
 
 async def on_startup(app: Litestar) -> None:
-    """Open (and migrate) the database, set up JSON logging, start the daily purge."""
+    """Check the data directory, open (and migrate) the database, set up JSON logging, start the daily purge.
+
+    A failure is logged as ``startup_failed`` with a safe reason and the exception type (the
+    libraries' own messages never reach the log: they may hold paths or input), then raised.
+    """
     settings: Settings = app.state.settings
-    configure_logging(settings.log_level, address_key=secret_key(settings))
-    app.state.db = await run(open_database, settings)
+    configure_logging(settings.log_level)
+    try:
+        check_data_dir(settings.data_dir)
+        set_address_key(secret_key(settings))
+        app.state.db = await run(open_database, settings)
+    except StartupError as exc:
+        log.error("startup_failed", reason=exc.code, error=type(exc).__name__)
+        raise
+    except Exception as exc:
+        log.error("startup_failed", reason=_startup_reason(exc), error=type(exc.__cause__ or exc).__name__)
+        raise
     app.state.purge_task = asyncio.create_task(_purge_loop(app.state.db, settings))
     log.info("database_ready", engine=app.state.db.engine)
+
+
+def _startup_reason(exc: Exception) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission_denied"
+    if isinstance(exc, OSError):
+        return "file_system"
+    if isinstance(exc, DatabaseError):
+        return "database_unavailable"
+    return "unexpected"
 
 
 async def on_shutdown(app: Litestar) -> None:
