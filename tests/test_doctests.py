@@ -7,7 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["catalogus.errors", "catalogus.questions", "catalogus.norms", "catalogus.yamlio", "catalogus.rules"]
+MODULES = ["catalogus.errors", "catalogus.questions", "catalogus.norms", "catalogus.yamlio", "catalogus.rules",
+           "catalogus.datadir", "catalogus.settings", "catalogus.web.search_api"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -100,6 +100,16 @@ def test_the_page_has_the_security_headers_and_no_inline_script(client):
     assert not re.search(r"\son[a-z]+=", response.text)
 
 
+def test_search_pages_fragments_and_the_api_are_never_stored(client):
+    for response in (client.get("/zoeken", params={"q": "schulden scheiding"}), client.get("/zoeken"),
+                     client.get("/zoeken", params={"q": "schuld"}, headers=LIVE),
+                     client.get("/zoeken", params={"q": "schuld"}, headers={"HX-Request": "true",
+                                                                           "HX-Target": "home-zoekresultaten"}),
+                     client.get("/api/v1/search", params={"q": "schulden scheiding"})):
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == "no-store", response.url
+
+
 # ---------------------------------------------------------------- live results for htmx
 
 def test_htmx_gets_only_the_results_and_the_status_for_screen_readers(client, web_settings):

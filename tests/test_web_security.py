@@ -129,3 +129,12 @@ def test_the_csrf_token_travels_in_a_meta_tag_for_htmx(client):
     assert '"allowEval":false' in html and '"includeIndicatorStyles":false' in html
     assert '"historyCacheSize":0' in html
     assert 'hx-history="false"' in html
+
+
+@pytest.mark.parametrize("path", ["/static/css/site.css%00", "/static/%00", "/static/css/%00site.css", "/static/..%00",
+                                  "/static/" + "a" * 5000, "/static/css/site.css/meer", "/static/css/site.css%00.js"])
+def test_a_static_path_that_cannot_be_a_file_is_not_found_never_a_500(web_app, path):
+    with TestClient(web_app, raise_server_exceptions=False) as test_client:
+        response = test_client.get(path)
+    assert response.status_code == 404 and "Deze pagina bestaat niet" in response.text
+    assert_secure(response)

@@ -30,7 +30,7 @@ from litestar.static_files import create_static_files_router
 from ..content import ContentState, IndexBuilder
 from ..settings import Settings
 from .content_admin import add_content_version, pin_content
-from .security import EXCEPTION_HANDLERS, add_security_headers, csrf_config
+from .security import EXCEPTION_HANDLERS, StaticFileSystem, add_security_headers, csrf_config
 from .templating import STATIC_DIR, template_config
 
 HTML_AREAS: list[str] = ["pages", "check", "staff", "referral", "search", "kcc", "content_admin"]
@@ -79,7 +79,7 @@ def create_app(settings: Settings, *, content: ContentState | None = None) -> Li
     modules = html_modules + api_modules
     pages = Router("/", route_handlers=[h for m in html_modules for h in m.ROUTES], include_in_schema=False)
     static = create_static_files_router("/static", directories=[STATIC_DIR], include_in_schema=False,
-                                        name="static")
+                                        name="static", file_system=StaticFileSystem())
     return Litestar(
         route_handlers=[pages, *[h for m in api_modules for h in m.ROUTES], ping, static],
         template_config=template_config(),

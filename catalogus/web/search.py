@@ -107,9 +107,11 @@ async def search_page(request: Request, q: str = "", onderwerp: str = "", soort:
         "domain_titles": titles, "kinds": KINDS, "kind_labels": KIND_LABELS, "search_url": search_url,
         "target": target or "zoekresultaten", "compact": target not in (None, "zoekresultaten"),
     }
+    # A query can be personal ("schulden na scheiding"): no browser or proxy cache keeps it.
     if target:
-        return Template("_zoekresultaten.html", context={**context, "live": True}, headers={"vary": "HX-Request"})
-    return page(request, "zoeken.html", {**context, "live": False})
+        return Template("_zoekresultaten.html", context={**context, "live": True},
+                        headers={"vary": "HX-Request", "cache-control": "no-store"})
+    return page(request, "zoeken.html", {**context, "live": False}, no_store=True)
 
 
 @get(GAPS_PATH, name="staff-search-gaps", guards=[requires()], exception_handlers=STAFF_ERRORS)

@@ -15,6 +15,7 @@ from litestar import Request, Response
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import MediaType
+from litestar.file_system import BaseLocalFileSystem
 from litestar.exceptions import HTTPException, ServiceUnavailableException, ValidationException
 from litestar.response import Template
 from litestar.types import Message, Scope
@@ -83,6 +84,24 @@ def csrf_config(settings: Settings) -> CSRFConfig:
     return CSRFConfig(secret=secret_key(settings), cookie_name=CSRF_COOKIE, header_name=CSRF_HEADER,
                       cookie_secure=settings.secure_cookies, cookie_httponly=True, cookie_samesite="lax",
                       exclude=["^/api/"])
+
+
+# ---------------------------------------------------------------- static files
+
+class StaticFileSystem(BaseLocalFileSystem):
+    """The static files, where a path that cannot be a file is "not found" (404), never a 500.
+
+    A NUL byte (``ValueError``), a name longer than the file system allows or a path through
+    a file (``OSError``) only mean that there is no such file.
+    """
+
+    async def info(self, path: Any, **kwargs: Any) -> Any:
+        if "\x00" in str(path):
+            raise FileNotFoundError(path)
+        try:
+            return await super().info(path, **kwargs)
+        except (ValueError, OSError) as exc:
+            raise FileNotFoundError(path) from exc
 
 
 # ---------------------------------------------------------------- errors
