@@ -8,7 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["catalogus.errors", "catalogus.questions", "catalogus.norms", "catalogus.yamlio", "catalogus.rules",
-           "catalogus.datadir", "catalogus.settings", "catalogus.web.search_api"]
+           "catalogus.datadir", "catalogus.settings", "catalogus.web.search_api", "catalogus.web.origins",
+           "catalogus.web.csrf"]
 
 
 @pytest.mark.parametrize("name", MODULES)

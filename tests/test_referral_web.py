@@ -192,6 +192,7 @@ def test_a_case_manager_without_the_second_factor_cannot_open_the_queue(client, 
                                               "wachtwoord": "een lang wachtwoord 42"})
     response = client.get("/medewerkers/aanmeldingen", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/medewerkers/inloggen"
+    token = csrf_token(client)  # the half-logged-in session's own token
     wrong = client.post("/medewerkers/tweestaps/instellen", data={"_csrf_token": token, "code": "000000"})
     assert wrong.status_code == 422 and "De code klopt niet" in wrong.text
 

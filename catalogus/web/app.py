@@ -30,7 +30,8 @@ from litestar.static_files import create_static_files_router
 from ..content import ContentState, IndexBuilder
 from ..settings import Settings
 from .content_admin import add_content_version, pin_content
-from .security import EXCEPTION_HANDLERS, StaticFileSystem, add_security_headers, csrf_config
+from .csrf import csrf_middleware
+from .security import EXCEPTION_HANDLERS, StaticFileSystem, add_security_headers
 from .templating import STATIC_DIR, template_config
 
 HTML_AREAS: list[str] = ["pages", "check", "staff", "referral", "search", "kcc", "content_admin"]
@@ -83,9 +84,8 @@ def create_app(settings: Settings, *, content: ContentState | None = None) -> Li
     return Litestar(
         route_handlers=[pages, *[h for m in api_modules for h in m.ROUTES], ping, static],
         template_config=template_config(),
-        csrf_config=csrf_config(settings),
         before_send=[add_security_headers, add_content_version],
-        middleware=[pin_content],  # one content snapshot per request
+        middleware=[pin_content, csrf_middleware(settings)],  # one content snapshot per request; CSRF
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="Catalogus Voorbeeldstad", version="1.0.0", path="/schema",
