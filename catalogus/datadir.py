@@ -10,13 +10,17 @@ the sensitive files is more open than that, and says in Dutch which path and how
 from __future__ import annotations
 
 import os
+import secrets
 import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from .errors import StartupError
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
@@ -138,3 +142,21 @@ def replace_private_file(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def secret_key(settings: "Settings") -> str:
+    """The key that signs CSRF tokens and keys log hashes: the setting, or one kept (0600) in the data directory.
+
+    Every process of one deployment reads the same file, so tokens signed by one worker are
+    accepted by another.
+    """
+    if settings.secret_key:
+        return settings.secret_key
+    path = Path(settings.data_dir) / "secret_key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    make_private_dir(path.parent)
+    write_private_file(path, secrets.token_urlsafe(48))  # False: another process was first; use its key
+    return path.read_text(encoding="ascii").strip()

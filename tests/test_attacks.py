@@ -83,7 +83,8 @@ def database_state(settings) -> dict:
                 "access_log": tx.fetchall("SELECT * FROM access_log WHERE action NOT IN ('list', 'view', "
                                           "'view-log', 'purge') ORDER BY id"),
                 "rate_limits": tx.fetchall("SELECT * FROM rate_limits ORDER BY bucket, client, window_start"),
-                "search_gaps": tx.fetchall("SELECT * FROM search_gaps ORDER BY query"),
+                "search_gap_words": tx.fetchall("SELECT * FROM search_gap_words ORDER BY word"),
+                "search_gap_pending": tx.fetchall("SELECT * FROM search_gap_pending ORDER BY word_hash, search_hash"),
             }
     finally:
         database.close()

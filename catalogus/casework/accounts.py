@@ -25,7 +25,8 @@ from ..settings import Settings
 
 log = get_logger(__name__)
 
-ROLES = {"kcc": "KCC-medewerker", "casemanager": "Casemanager wijkteam"}
+#: Every staff role, once (the database does not list them; migration 0020). Add a role here.
+ROLES = {"kcc": "KCC-medewerker", "casemanager": "Casemanager wijkteam", "redacteur": "Redacteur"}
 # RFC 9106's second recommended option: 3 passes over 64 MiB, 4 lanes.
 HASHER = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4, hash_len=32, salt_len=16, type=Type.ID)
 PASSWORD_MIN_LENGTH = 12
@@ -57,6 +58,10 @@ class User:
     role: str
     disabled: bool
     totp_enrolled: bool
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
 
 
 @dataclass(frozen=True)

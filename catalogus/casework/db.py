@@ -280,7 +280,7 @@ class Database:
         """Apply every pending migration; return the versions applied by this call."""
         applied: list[int] = []
         for migration in load_migrations(self.engine):
-            with self.transaction() as tx:
+            with self._migration_transaction() as tx:
                 if self.engine == "postgresql":
                     tx.fetchone("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK_KEY,))
                 tx.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -292,6 +292,37 @@ class Database:
                            (migration.version, migration.name, utcnow()))
                 applied.append(migration.version)
         return applied
+
+    @contextmanager
+    def _migration_transaction(self) -> Iterator[Transaction]:
+        """A write transaction; on SQLite with foreign keys off, and checked before commit.
+
+        SQLite cannot drop a constraint: a migration rebuilds the table (new table, copy,
+        drop, rename). With foreign keys on, dropping a parent table would cascade into or
+        refuse because of its children, and ``PRAGMA foreign_keys`` cannot change inside a
+        transaction, so the connection is set up before BEGIN and not reused afterwards.
+        """
+        if self.engine == "postgresql":
+            with self.transaction() as tx:
+                yield tx
+            return
+        connection = self._connect()
+        try:
+            connection.execute("PRAGMA foreign_keys = OFF")
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield Transaction(self, connection)
+                broken = connection.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise IntegrityError(f"migration breaks {len(broken)} foreign key(s)")
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise _translate(exc) from exc
+        finally:
+            _close_quietly(connection)
 
     def schema_version(self) -> int:
         with self.transaction(write=False) as tx:

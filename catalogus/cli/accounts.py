@@ -33,7 +33,7 @@ def _fail(exc: Exception) -> None:
     sys.exit(1)
 
 
-@click.group(help="Beheer accounts van medewerkers (rollen: kcc, casemanager).")
+@click.group(help=f"Beheer accounts van medewerkers (rollen: {', '.join(accounts.ROLES)}).")
 def users() -> None:
     pass
 

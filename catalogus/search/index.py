@@ -386,22 +386,8 @@ def prune_indexes(data_dir: Path, keep: str) -> list[Path]:
 # ---------------------------------------------------------------- zero-result queries
 
 class SearchGaps(Protocol):
-    """Where zero-result queries are counted, so editors can add keywords or synonyms."""
+    """Where the words of searches that found nothing are counted (``catalogus.search.gaps``)."""
 
-    def record(self, query: str) -> None: ...
+    def record(self, query: str, words: list[str]) -> list[str]: ...
 
     def top(self, n: int = 20) -> list[tuple[str, int]]: ...
-
-
-MAX_GAP_CHARS = 100
-
-
-def gap_text(query: str) -> str | None:
-    """The query as it may be stored: lower-case words only; no digits (phone numbers, BSNs), no e-mail addresses.
-
-    >>> gap_text("  Bel mij op 06-12345678 of jan@example.nl, AUB! ")
-    'bel mij op of aub'
-    """
-    kept = " ".join(w for w in query.lower().split() if "@" not in w)
-    text = " ".join(re.findall(r"[^\W\d_]+", kept))[:MAX_GAP_CHARS].strip()
-    return text or None

@@ -7,7 +7,6 @@ middleware only for matched routes, and 404/405 responses must carry them too.
 from __future__ import annotations
 
 import logging
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,7 @@ from litestar.response import Template
 from litestar.types import Message, Scope
 
 from ..casework.db import DatabaseError, IntegrityError
-from ..datadir import make_private_dir, write_private_file
-from ..settings import Settings
+from ..datadir import secret_key  # noqa: F401  (re-exported: other web modules import it from here)
 from .templating import is_fragment_request
 
 log = logging.getLogger("catalogus.web")
@@ -54,25 +52,6 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
         headers[name] = value
     if scope.get("method") not in ("GET", "HEAD") and "cache-control" not in headers:
         headers["cache-control"] = NO_STORE
-
-
-def secret_key(settings: Settings) -> str:
-    """The key that signs CSRF tokens and cookies: the setting, or one kept in the data directory.
-
-    Every process of one deployment reads the same file, so tokens signed by one worker are
-    accepted by another.
-    """
-    if settings.secret_key:
-        return settings.secret_key
-    path = Path(settings.data_dir) / "secret_key"
-    try:
-        return path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        pass
-    make_private_dir(path.parent)
-    if not write_private_file(path, secrets.token_urlsafe(48)):
-        pass  # another process was first: use its key
-    return path.read_text(encoding="ascii").strip()
 
 
 # ---------------------------------------------------------------- static files

@@ -52,6 +52,7 @@ def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("xss-browser")
     add_staff(Settings(data_dir=data), "anna", "casemanager")
     add_staff(Settings(data_dir=data), "kees", "kcc")
+    add_staff(Settings(data_dir=data), "rita", "redacteur")
     env = server_env(data, CATALOGUS_CONTENT_DIR=str(root), CATALOGUS_RATE_LIMIT_PER_MINUTE="1000")
     with Server(env, log_path=data / "server.log") as running:
         running.root = root
@@ -192,8 +193,14 @@ def test_staff_pages_show_every_payload_as_text(server, page):
     for path in ("/medewerkers/inhoud", "/medewerkers/voorbeeld/voorbeeldpas", "/kcc"):
         page.goto(server.url + path)
         assert_clean(page)
+
+    page.get_by_role("button", name="Uitloggen").first.click()
+    for query in ("zonnepanelen", "zonnepanelen dak", "zonnepanelen?"):  # a Dutch word no product has
+        page.goto(server.url + "/zoeken?" + urlencode({"q": '"><qqzzxx onmouseover=qqyy> ' + query}))
+    log_in(page, server.url, "rita")
     page.goto(server.url + "/medewerkers/zoekvragen")
-    assert_clean(page, shows="qqzzxx")
+    assert_clean(page, shows="zonnepanelen")
+    assert "qqzzxx" not in page.locator("main").inner_text()  # the payload around it is never kept
 
 
 def test_the_kcc_screen_updates_never_run_a_payload(server, page):
