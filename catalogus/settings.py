@@ -21,6 +21,10 @@ class Settings:
     data_dir: Path = _setting(Path("data"), "map voor de database, de zoekindex en andere gegevens")
     database_url: str = _setting("", "PostgreSQL-URL (postgresql://...); leeg = SQLite-bestand in data_dir")
     secret_key: str = _setting("", "geheime sleutel voor ondertekende cookies; leeg = een sleutel in data_dir")
+    data_key: str = _setting("", "sleutel(s) voor de versleutelde gegevens (base64, komma-gescheiden, de eerste "
+                                 "versleutelt; maak er een met catalogus keys new); leeg = het sleutelbestand")
+    data_key_file: Path = _setting(Path(""), "sleutelbestand (0600) voor de versleutelde gegevens; leeg = "
+                                             "data_keys.json in data_dir, gemaakt bij de eerste start")
     secure_cookies: bool = _setting(True, "cookies alleen over HTTPS (zet uit voor lokaal testen over http)")
     session_idle_minutes: int = _setting(30, "sessie verloopt na zoveel minuten zonder activiteit")
     session_max_hours: int = _setting(10, "sessie verloopt altijd na zoveel uur")
@@ -69,6 +73,10 @@ class Settings:
                 raise ValueError(f"CATALOGUS_TRUSTED_PROXIES: {part!r} is geen IP-adres of netwerk "
                                  "(bijvoorbeeld 127.0.0.1 of 10.0.0.0/8)") from None
         return found
+
+    @property
+    def key_file(self) -> Path:
+        return self.data_key_file if str(self.data_key_file) not in ("", ".") else self.data_dir / "data_keys.json"
 
     @property
     def sqlite_path(self) -> Path:

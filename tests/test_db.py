@@ -122,14 +122,14 @@ def test_a_database_url_that_is_not_postgresql_is_refused():
 
 
 @pytest.mark.postgres
-def test_a_dropped_postgresql_connection_is_replaced_without_a_restart():
+def test_a_dropped_postgresql_connection_is_replaced_without_a_restart(tmp_path):
     import psycopg
 
     from catalogus.settings import Settings
 
     schema = PostgresSchema()
     try:
-        database = open_database(Settings(database_url=schema.url))
+        database = open_database(Settings(data_dir=tmp_path, database_url=schema.url))
         with database.transaction() as tx:
             pid = tx.fetchvalue("SELECT pg_backend_pid() AS pid")
         with psycopg.connect(schema.base_url, autocommit=True) as admin:
@@ -220,7 +220,8 @@ def test_the_roles_migration_keeps_every_user_session_and_referral_and_drops_the
 
     every = db_module.load_migrations
     monkeypatch.setattr(db_module, "load_migrations", lambda engine: [m for m in every(engine) if m.version < 20])
-    old = open_database(db_settings)
+    old = open_database(db_settings, migrate=False)
+    old.migrate()  # up to 0019 only
     now = dt.datetime(2026, 11, 26, 9, tzinfo=dt.timezone.utc)
     with old.transaction() as tx:
         tx.execute("INSERT INTO users (username, display_name, role, password_hash, created_at, password_changed_at) "

@@ -166,6 +166,7 @@ class Database:
         self._idle: queue.LifoQueue = queue.LifoQueue(maxsize=MAX_IDLE_CONNECTIONS)
         self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self._closed = False
+        self.keyring: Any = None  # set by open_database (catalogus.casework.sealing)
 
     def __repr__(self) -> str:
         where = self.path if self.engine == "sqlite" else "postgresql"
@@ -340,7 +341,11 @@ class Database:
 
 
 def open_database(settings: Settings, *, migrate: bool = True) -> Database:
-    """The database of these settings, with every migration applied (creates the data dir for SQLite)."""
+    """The database of these settings, migrated, with its key ring (``db.keyring``) and no plain text left.
+
+    Creates the data directory for SQLite. Raises ``StartupError`` when the database holds
+    encrypted data and no key is there at all.
+    """
     database = Database(settings)
     if database.engine == "sqlite":
         make_private_dir(database.path.parent)
@@ -350,6 +355,14 @@ def open_database(settings: Settings, *, migrate: bool = True) -> Database:
     if database.engine == "sqlite":  # SQLite gives -wal and -shm the database's mode; make sure of it
         for suffix in ("", "-wal", "-shm"):
             make_private(Path(f"{database.path}{suffix}"))
+    if migrate:
+        from .sealing import attach_keyring  # sealing uses this module
+
+        try:
+            attach_keyring(database, settings)
+        except BaseException:
+            database.close()
+            raise
     return database
 
 
@@ -369,6 +382,7 @@ def _connect_sqlite(path: Path) -> sqlite3.Connection:
     _switch_to_wal(connection)
     connection.execute("PRAGMA synchronous = FULL")
     connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute("PRAGMA secure_delete = ON")  # a purged referral is overwritten, not left in free pages
     connection.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_SECONDS * 1000)}")
     return connection
 

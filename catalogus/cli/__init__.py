@@ -35,9 +35,11 @@ def check(root: Path | None) -> None:
 
 
 from .accounts import purge, users  # noqa: E402  (staff accounts and retention)
+from .keys import keys  # noqa: E402  (data keys)
 
 main.add_command(users)
 main.add_command(purge)
+main.add_command(keys)
 
 from .editor import COMMANDS as EDITOR_COMMANDS  # noqa: E402  (export, new, fmt, coverage, test)
 
@@ -56,6 +58,7 @@ def serve(root: Path | None, host: str, port: int, workers: int) -> None:
 
     import uvicorn
 
+    from ..casework.db import DatabaseError, open_database
     from ..datadir import PRIVATE_UMASK, check_data_dir
     from ..errors import StartupError
 
@@ -64,8 +67,12 @@ def serve(root: Path | None, host: str, port: int, workers: int) -> None:
     try:
         proxies = settings.proxy_addresses
         check_data_dir(settings.data_dir)
+        open_database(settings).close()  # migrations, the data key and its checks, once, before any worker
     except (StartupError, ValueError) as exc:
         click.echo(f"De server start niet: {exc}", err=True)
+        sys.exit(1)
+    except DatabaseError as exc:
+        click.echo(f"De server start niet: de database is niet bereikbaar ({exc}).", err=True)
         sys.exit(1)
     catalog, diagnostics = load_catalog(settings.content_dir, today=today_of(settings))
     if catalog is None:
