@@ -9,7 +9,6 @@ import httpx
 import pytest
 from litestar.testing import TestClient
 
-from catalogus.web.app import create_app
 from catalogus.web.csrf import CsrfTokens
 from tests.support.servers import Server, server_env
 from tests.support.staff import PASSWORD, ROUTED, add_staff, csrf_token, log_in, reference_in, referral_form

@@ -1,9 +1,8 @@
-"""Referrals to the wijkteam: store, queue, assign, finish, the access log and retention.
+"""Referrals to the wijkteam: store, queue, assign, finish (with an outcome, undoable for a while) and retention.
 
 This is the only place catalogus keeps personal data. Every read or change of a
-referral writes an access-log row (NEN 7513 style) in the same transaction, so
-when the log cannot be written the read or change does not happen either. The
-access log is append-only: the database itself refuses UPDATE and DELETE.
+referral writes an access-log row (``accesslog``, NEN 7513 style) in the same
+transaction, so when the log cannot be written the read or change does not happen either.
 
 The personal fields (name, phone, e-mail, note, answers, products, reasons) are stored as one
 AES-GCM value (``sealing.REFERRAL``); a referral that cannot be decrypted comes back with
@@ -21,9 +20,11 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from .contact import ContactDetails, FieldProblem, ReferralError
+from .accesslog import (ACTIONS, SYSTEM, AccessEntry, Actor, NotAllowed, access_log, record_access,  # noqa: F401
+                        require_casemanager)
 from .crypto import Undecryptable
 from .db import Database, IntegrityError, Transaction, to_utc, utcnow
-from .sealing import CLOSING_NOTE, REFERRAL, RESIDENT_ADDRESS, keyring_of
+from .sealing import CLOSING_NOTE, REFERRAL, keyring_of
 from ..logs import get_logger
 
 log = get_logger(__name__)
@@ -37,7 +38,6 @@ CONSENT_TEXTS = {
 CURRENT_CONSENT_VERSION = "2026-1"
 STATUSES = {"nieuw": "Nieuw", "in_behandeling": "In behandeling", "afgerond": "Afgerond"}
 CHANNELS = ("online", "kcc")
-ACTIONS = ("create", "list", "view", "assign", "finish", "reopen", "view-log", "purge")
 #: what came of a referral, asked for at "Afronden"
 OUTCOMES = {"opgepakt": "Opgepakt: het wijkteam helpt", "doorverwezen": "Doorverwezen naar een andere organisatie",
             "geen_contact": "Geen contact mogelijk", "geen_hulp": "De inwoner wil of hoeft geen hulp",
@@ -52,23 +52,6 @@ RETENTION_MONTHS_OPEN = 24
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols: no 0/O, 1/I
 REFERENCE_GROUPS = (4, 4, 2)  # 10 symbols x 5 bits = 50 bits
 REFERENCE_PATTERN = re.compile(r"^VBS-[%s]{4}-[%s]{4}-[%s]{2}$" % ((REFERENCE_ALPHABET,) * 3))
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who does something, for the access log: a staff member, a resident or the system."""
-
-    user_id: int | None
-    username: str
-    role: str  # "casemanager", "kcc", "inwoner" or "systeem"
-    address: str = ""
-
-    @classmethod
-    def resident(cls, address: str = "") -> "Actor":
-        return cls(None, "inwoner", "inwoner", address)
-
-
-SYSTEM = Actor(None, "systeem", "systeem")
 
 
 @dataclass(frozen=True)
@@ -109,21 +92,6 @@ class Referral:
             self.finished_at else None
 
 
-@dataclass(frozen=True)
-class AccessEntry:
-    at: dt.datetime
-    username: str
-    role: str
-    action: str
-    reference: str | None
-    address: str
-    detail: str
-
-
-class NotAllowed(PermissionError):
-    """This actor may not do this (wrong role)."""
-
-
 class WrongStatus(ValueError):
     """The referral is not in a status that allows this step (e.g. finishing it twice)."""
 
@@ -146,53 +114,6 @@ def normalise_reference(text: str) -> str | None:
     """
     candidate = text.strip().upper()
     return candidate if REFERENCE_PATTERN.match(candidate) else None
-
-
-# ------------------------------------------------------------------ access log
-
-def record_access(tx: Transaction, actor: Actor, action: str, reference: str | None, now: dt.datetime,
-                  detail: str = "") -> None:
-    """Write one access-log row inside the caller's transaction (raises if it cannot).
-
-    A resident's address goes to ``resident_addresses`` (encrypted, deleted with the referral),
-    never into the append-only log: the consent text promises deletion.
-    """
-    if action not in ACTIONS:
-        raise ValueError(f"unknown access-log action {action!r}")
-    resident = actor.role == "inwoner"
-    access_id = tx.fetchvalue(
-        "INSERT INTO access_log (at, user_id, username, role, action, reference, address, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        (to_utc(now), actor.user_id, actor.username, actor.role, action, reference,
-         "" if resident else actor.address[:100], detail[:200]))
-    if resident and actor.address and reference:
-        sealed = keyring_of(tx.database).encrypt(actor.address[:100], RESIDENT_ADDRESS.context(access_id))
-        tx.execute("INSERT INTO resident_addresses (access_id, reference, address) VALUES (?, ?, ?)",
-                   (access_id, reference, sealed))
-
-
-def access_log(db: Database, reference: str, actor: Actor, now: dt.datetime | None = None) -> list[AccessEntry]:
-    """The access log of one referral, oldest first (reading it is logged too)."""
-    _require_casemanager(actor)
-    now = now or utcnow()
-    keyring = keyring_of(db)
-    with db.transaction() as tx:
-        record_access(tx, actor, "view-log", reference, now)
-        rows = tx.fetchall("SELECT a.id, a.at, a.username, a.role, a.action, a.reference, a.address, a.detail, "
-                           "r.address AS resident_address FROM access_log a "
-                           "LEFT JOIN resident_addresses r ON r.access_id = a.id "
-                           "WHERE a.reference = ? ORDER BY a.at, a.id", (reference,))
-    entries = []
-    for row in rows:
-        sealed = row.pop("resident_address")
-        access_id = row.pop("id")
-        if sealed:
-            try:
-                row["address"] = keyring.decrypt(sealed, RESIDENT_ADDRESS.context(access_id))
-            except Undecryptable:
-                row["address"] = "(niet te ontsleutelen)"
-        entries.append(AccessEntry(**row))
-    return entries
 
 
 # ------------------------------------------------------------------ create
@@ -463,8 +384,7 @@ _COLUMNS = ", ".join("r." + f for f in Referral.__dataclass_fields__ if f not in
 
 
 def _require_casemanager(actor: Actor) -> None:
-    if actor.role != "casemanager":
-        raise NotAllowed("only case managers can see referrals")
+    require_casemanager(actor)
 
 
 # ------------------------------------------------------------------ retention

@@ -30,10 +30,11 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
 from ..casework.db import DatabaseError
+from ..datadir import secret_key
 from ..logs import get_logger
 from ..settings import Settings
 from .origins import host_header, origin_of, request_origin
-from .security import API_PREFIX, secret_key
+from .security import API_PREFIX
 
 log = get_logger(__name__)
 

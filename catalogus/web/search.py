@@ -17,12 +17,12 @@ from litestar.response import Template
 
 from ..content import Snapshot
 from ..casework.db import DatabaseError
+from ..datadir import secret_key
 from ..logs import get_logger
 from ..search.index import SearchGaps, SearchIndex, SearchResults, build_index
 from ..search.gaps import MIN_SEARCHES, RETENTION_DAYS, DatabaseGaps, gap_words
 from .present import KIND_BY_SLUG, KINDS, domain_titles
 from .staff import STAFF_ERRORS, requires, staff_session
-from .security import secret_key
 from .templating import page
 
 log = get_logger(__name__)

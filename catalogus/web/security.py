@@ -7,7 +7,6 @@ middleware only for matched routes, and 404/405 responses must carry them too.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from litestar import Request, Response
@@ -19,7 +18,6 @@ from litestar.response import Template
 from litestar.types import Message, Scope
 
 from ..casework.db import DatabaseError, IntegrityError
-from ..datadir import secret_key  # noqa: F401  (re-exported: other web modules import it from here)
 from .templating import is_fragment_request
 
 log = logging.getLogger("catalogus.web")

@@ -27,13 +27,12 @@ from litestar.response import Redirect, Template
 from ..casework import accounts, jobs, ratelimit
 from ..casework.accounts import Session
 from ..casework.db import Database, DatabaseError, open_database
-from ..datadir import check_data_dir
+from ..datadir import check_data_dir, secret_key
 from ..errors import StartupError
 from ..logs import configure_logging, get_logger, hash_address, set_address_key
 from ..casework.referrals import Actor
 from ..settings import Settings
 from .origins import host_header, is_local, origin_of
-from .security import secret_key
 from .templating import page
 
 log = get_logger(__name__)
