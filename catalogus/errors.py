@@ -99,3 +99,14 @@ class NormDateError(CatalogusError):
 
     def __str__(self) -> str:
         return f"geen waarde voor norm {self.norm} op datum {self.date} (eerste waarde geldt vanaf {self.first})"
+
+
+class StartupError(CatalogusError):
+    """The server cannot start safely; the message (Dutch) names the path and the fix.
+
+    ``code`` is a short, safe event name for the log (the message may hold paths).
+    """
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code

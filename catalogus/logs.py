@@ -39,7 +39,8 @@ SAFE_FIELDS = frozenset({
     "event", "code", "count", "status", "status_code", "method", "route", "duration_ms",
     "reference", "channel", "urgent", "role", "user_id", "client", "action", "reason",
     "version", "engine", "workers", "pid", "attempt", "limit", "products", "migrations",
-    "bucket", "job", "questions", "minutes", "port", "error", "listen", "secure_cookies",
+    "bucket", "job", "questions", "minutes", "port", "error", "listen", "secure_cookies", "proxies", "outcome",
+    "key_id", "rows", "words", "host_kind",
 })
 _SAFE_TEXT = re.compile(r"^[A-Za-z0-9_\-.:/{}]{0,120}$")
 _ADDRESS_KEY = {"key": secrets.token_bytes(32)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -20,6 +21,10 @@ class Settings:
     data_dir: Path = _setting(Path("data"), "map voor de database, de zoekindex en andere gegevens")
     database_url: str = _setting("", "PostgreSQL-URL (postgresql://...); leeg = SQLite-bestand in data_dir")
     secret_key: str = _setting("", "geheime sleutel voor ondertekende cookies; leeg = een sleutel in data_dir")
+    data_key: str = _setting("", "sleutel(s) voor de versleutelde gegevens (base64, komma-gescheiden, de eerste "
+                                 "versleutelt; maak er een met catalogus keys new); leeg = het sleutelbestand")
+    data_key_file: Path = _setting(Path(""), "sleutelbestand (0600) voor de versleutelde gegevens; leeg = "
+                                             "data_keys.json in data_dir, gemaakt bij de eerste start")
     secure_cookies: bool = _setting(True, "cookies alleen over HTTPS (zet uit voor lokaal testen over http)")
     session_idle_minutes: int = _setting(30, "sessie verloopt na zoveel minuten zonder activiteit")
     session_max_hours: int = _setting(10, "sessie verloopt altijd na zoveel uur")
@@ -33,6 +38,8 @@ class Settings:
     public_url: str = _setting("https://www.voorbeeldstad.nl",
                                "openbaar adres van de site, voor links in exports en de SC-feed")
     gemeente: str = _setting("Voorbeeldstad", "naam van de gemeente, in de SC-feed en exports")
+    trusted_proxies: str = _setting("", "adressen van proxyservers (zoals nginx), komma-gescheiden, waarvan "
+                                        "X-Forwarded-For en X-Forwarded-Proto geloofd worden; leeg = van niemand")
     gemeente_uri: str = _setting("", "OWMS-URI van de gemeente in de SC-feed; leeg = "
                                      "de OWMS-gemeentelijst plus de naam van de gemeente")
 
@@ -50,6 +57,26 @@ class Settings:
 
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)
+
+    @property
+    def proxy_addresses(self) -> list[str]:
+        """The trusted proxies as a list (validated); empty means forwarded headers are ignored.
+
+        >>> Settings(trusted_proxies="127.0.0.1, 10.0.0.0/8").proxy_addresses
+        ['127.0.0.1', '10.0.0.0/8']
+        """
+        found = [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
+        for part in found:
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"CATALOGUS_TRUSTED_PROXIES: {part!r} is geen IP-adres of netwerk "
+                                 "(bijvoorbeeld 127.0.0.1 of 10.0.0.0/8)") from None
+        return found
+
+    @property
+    def key_file(self) -> Path:
+        return self.data_key_file if str(self.data_key_file) not in ("", ".") else self.data_dir / "data_keys.json"
 
     @property
     def sqlite_path(self) -> Path:

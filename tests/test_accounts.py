@@ -246,3 +246,15 @@ def test_users_commands_read_the_password_from_stdin_and_report_errors_with_exit
     assert _cli(db_settings, ["users", "disable", "kees"], "").exit_code == 0
     assert _cli(db_settings, ["users", "disable", "niemand"], "").exit_code == 1
     assert "0 aanmeldingen verwijderd" in _cli(db_settings, ["purge"], "").output
+
+
+def test_users_add_takes_the_redacteur_role_and_the_help_lists_every_role(db, db_settings):
+    added = _cli(db_settings, ["users", "add", "rita", "--name", "Rita Redactie", "--role", "redacteur",
+                               "--password-stdin"], f"{PASSWORD}\n")
+    assert added.exit_code == 0, added.output
+    assert "Account rita (Redacteur) is aangemaakt." in added.output
+    assert "rita\tredacteur\taan" in _cli(db_settings, ["users", "list"], "").output
+    unknown = _cli(db_settings, ["users", "add", "bob", "--name", "Bob", "--role", "baas", "--password-stdin"],
+                   f"{PASSWORD}\n")
+    assert unknown.exit_code == 2 and "'baas' is not one of" in unknown.output or "baas" in unknown.output
+    assert all(role in _cli(db_settings, ["users", "--help"], "").output for role in accounts.ROLES)

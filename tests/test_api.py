@@ -243,3 +243,12 @@ def test_api_responses_do_not_set_cookies(client):
     response = check(client, FATIMA)
     assert "set-cookie" not in response.headers
     assert json.dumps(FATIMA["onderwerpen"]) not in response.headers.get("location", "")
+
+
+def test_product_links_come_from_the_public_url_not_from_the_host_header(client):
+    for response in (client.get("/api/v1/products", headers={"host": "phishing.example"}),
+                     client.get("/api/v1/search", params={"q": "huur"}, headers={"host": "phishing.example"})):
+        urls = [item["url"] for item in response.json().get("products", response.json().get("results", []))]
+        assert urls and all(url.startswith("https://www.voorbeeldstad.nl/producten/") for url in urls), urls
+    checked = client.post("/api/v1/check", json={"answers": {}}, headers={"host": "phishing.example"}).json()
+    assert all(r["url"].startswith("https://www.voorbeeldstad.nl/") for r in checked["results"])

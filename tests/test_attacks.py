@@ -84,7 +84,8 @@ def database_state(settings) -> dict:
                 "access_log": tx.fetchall("SELECT * FROM access_log WHERE action NOT IN ('list', 'view', "
                                           "'view-log', 'purge') ORDER BY id"),
                 "rate_limits": tx.fetchall("SELECT * FROM rate_limits ORDER BY bucket, client, window_start"),
-                "search_gaps": tx.fetchall("SELECT * FROM search_gaps ORDER BY query"),
+                "search_gap_words": tx.fetchall("SELECT * FROM search_gap_words ORDER BY word"),
+                "search_gap_pending": tx.fetchall("SELECT * FROM search_gap_pending ORDER BY word_hash, search_hash"),
             }
     finally:
         database.close()
@@ -233,6 +234,7 @@ def test_the_session_rotates_after_the_second_factor(client, web_settings):
     half = client.cookies.get(SESSION)
     setup = client.get("/medewerkers/tweestaps/instellen")
     secret = re.search(r'class="totp-secret">([A-Z2-7 ]+)<', setup.text).group(1).replace(" ", "")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', setup.text).group(1)  # tied to the half session
     client.post("/medewerkers/tweestaps/instellen", data={"_csrf_token": token, "code": current_code(secret)})
     full = client.cookies.get(SESSION)
     assert full != half
@@ -336,7 +338,7 @@ def assert_secure(response, where) -> None:
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp and "*" not in csp, where
     assert re.fullmatch(r"max-age=\d{8,}; includeSubDomains", headers.get("strict-transport-security", "")), where
     assert headers.get("x-content-type-options") == "nosniff", where
-    assert headers.get("referrer-policy") == "no-referrer", where
+    assert headers.get("referrer-policy") == "same-origin", where  # no referrer to other sites
     assert headers.get("x-frame-options") == "DENY", where
 
 

@@ -20,7 +20,7 @@ from litestar import Litestar, get
 from litestar.testing import TestClient
 
 from catalogus.casework import db as dbmod
-from catalogus.casework.db import DatabaseError
+from catalogus.casework.db import DatabaseError, open_database
 from catalogus.settings import Settings
 from catalogus.web.app import create_app
 from catalogus.web.security import EXCEPTION_HANDLERS
@@ -98,15 +98,25 @@ class Submitter:
             time.sleep(0.05)
 
 
-def stored_rows(database_url: str) -> tuple[dict[str, dict], dict[str, int]]:
-    """(referrals by reference with their answers, 'create' access-log rows per reference)."""
-    import psycopg
+def stored_rows(database_url: str, data_dir) -> tuple[dict[str, dict], dict[str, int]]:
+    """(referrals by reference with their answers and name, decrypted; 'create' access-log rows per reference)."""
+    return sealed_rows(Settings(data_dir=data_dir, database_url=database_url))
 
-    with psycopg.connect(database_url) as connection:
-        rows = connection.execute("SELECT reference, answers, name FROM referrals").fetchall()
-        logged = connection.execute("SELECT reference, COUNT(*) FROM access_log WHERE action = 'create' "
-                                    "GROUP BY reference").fetchall()
-    return ({r[0]: {"answers": json.loads(r[1]), "name": r[2]} for r in rows}, {r[0]: r[1] for r in logged})
+
+def sealed_rows(settings) -> tuple[dict[str, dict], dict[str, int]]:
+    from catalogus.casework.sealing import REFERRAL
+
+    database = open_database(settings)
+    try:
+        with database.transaction(write=False) as tx:
+            rows = tx.fetchall("SELECT reference, sealed, created_at FROM referrals ORDER BY created_at")
+            logged = tx.fetchall("SELECT reference, COUNT(*) AS n FROM access_log WHERE action = 'create' "
+                                 "GROUP BY reference")
+        opened = {r["reference"]: json.loads(database.keyring.decrypt(r["sealed"], REFERRAL.context(r["reference"])))
+                  for r in rows}
+    finally:
+        database.close()
+    return opened, {r["reference"]: r["n"] for r in logged}
 
 
 def assert_nothing_half_stored(referrals: dict[str, dict], created: dict[str, int], confirmed: list[str]) -> None:
@@ -162,7 +172,7 @@ def test_postgresql_stopped_mid_submissions_gives_503_loses_nothing_and_recovers
         assert staff.get("/medewerkers/aanmeldingen").status_code == 200  # the staff session survived too
     assert residents.wrong == []
     assert residents.unavailable >= 20
-    referrals, created = stored_rows(cluster.url)
+    referrals, created = stored_rows(cluster.url, tmp_path)
     assert_nothing_half_stored(referrals, created, residents.confirmed)
     names = {row["name"] for row in referrals.values()}
     assert len(names) == len(referrals)  # distinct residents, none stored twice
@@ -170,7 +180,7 @@ def test_postgresql_stopped_mid_submissions_gives_503_loses_nothing_and_recovers
 
 @pytest.mark.postgres
 def test_every_dead_pooled_connection_is_dropped_when_the_server_comes_back(cluster):
-    database = dbmod.open_database(Settings(database_url=cluster.url))
+    database = dbmod.open_database(Settings(database_url=cluster.url), migrate=False)  # the pool is all it needs
     try:
         holders = [database._begin(write=False) for _ in range(5)]  # five idle connections in the pool
         for connection in holders:
@@ -216,10 +226,9 @@ def test_sqlite_locked_longer_than_the_busy_timeout_gives_503_and_recovers(quick
 
         again = client.post("/aanmelden", data=referral_form(token, naam="Henk de Vries"))
         assert again.status_code == 200
-    with sqlite3.connect(settings.sqlite_path) as connection:
-        names = [r[0] for r in connection.execute("SELECT name FROM referrals ORDER BY created_at")]
-        created = connection.execute("SELECT COUNT(*) FROM access_log WHERE action = 'create'").fetchone()[0]
-    assert names == ["Fatima el Amrani", "Henk de Vries"] and created == 2
+    stored, created = sealed_rows(settings)
+    names = [row["name"] for row in stored.values()]
+    assert names == ["Fatima el Amrani", "Henk de Vries"] and sum(created.values()) == 2
 
 
 # ---------------------------------------------------------------- the handler itself (HTML and JSON)

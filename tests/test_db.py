@@ -122,14 +122,14 @@ def test_a_database_url_that_is_not_postgresql_is_refused():
 
 
 @pytest.mark.postgres
-def test_a_dropped_postgresql_connection_is_replaced_without_a_restart():
+def test_a_dropped_postgresql_connection_is_replaced_without_a_restart(tmp_path):
     import psycopg
 
     from catalogus.settings import Settings
 
     schema = PostgresSchema()
     try:
-        database = open_database(Settings(database_url=schema.url))
+        database = open_database(Settings(data_dir=tmp_path, database_url=schema.url))
         with database.transaction() as tx:
             pid = tx.fetchvalue("SELECT pg_backend_pid() AS pid")
         with psycopg.connect(schema.base_url, autocommit=True) as admin:
@@ -210,3 +210,42 @@ def _try_transaction(database: Database, failed: list[str]) -> None:
             pass
     except DatabaseError as exc:
         failed.append(str(exc))
+
+
+def test_the_roles_migration_keeps_every_user_session_and_referral_and_drops_the_role_list(db_settings, monkeypatch):
+    """Migration 0020 rebuilds users on SQLite (no DROP CONSTRAINT there): nothing that points at a user breaks."""
+    import datetime as dt
+
+    from catalogus.casework import accounts, db as db_module
+
+    every = db_module.load_migrations
+    monkeypatch.setattr(db_module, "load_migrations", lambda engine: [m for m in every(engine) if m.version < 20])
+    old = open_database(db_settings, migrate=False)
+    old.migrate()  # up to 0019 only
+    now = dt.datetime(2026, 11, 26, 9, tzinfo=dt.timezone.utc)
+    with old.transaction() as tx:
+        tx.execute("INSERT INTO users (username, display_name, role, password_hash, created_at, password_changed_at) "
+                   "VALUES ('anna', 'Anna', 'casemanager', 'x', ?, ?)", (now, now))
+        user_id = tx.fetchvalue("SELECT id FROM users WHERE username = 'anna'")
+        tx.execute("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ('h', ?, ?, ?)",
+                   (user_id, now, now))
+    with pytest.raises(IntegrityError):
+        with old.transaction() as tx:  # the old CHECK knows two roles only
+            tx.execute("UPDATE users SET role = 'redacteur'")
+    old.close()
+    monkeypatch.setattr(db_module, "load_migrations", every)
+    database = open_database(db_settings)
+    try:
+        with database.transaction(write=False) as tx:
+            assert tx.fetchvalue("SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?", (user_id,)) == 1
+        user = accounts.add_user(database, "rita", "Rita", "redacteur", "een lang wachtwoord 42")
+        assert user.role == "redacteur"
+        with pytest.raises(IntegrityError):
+            with database.transaction() as tx:
+                tx.execute("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES "
+                           "('x', 999, ?, ?)", (now, now))  # foreign keys still hold after the rebuild
+        with pytest.raises(IntegrityError):
+            with database.transaction() as tx:
+                tx.execute("UPDATE users SET role = '' WHERE username = 'rita'")
+    finally:
+        database.close()

@@ -8,8 +8,9 @@ import importlib
 import pytest
 
 MODULES = ["catalogus.errors", "catalogus.questions", "catalogus.norms", "catalogus.yamlio", "catalogus.rules",
-           "catalogus.words",
-           "catalogus.fielderrors"]
+           "catalogus.words", "catalogus.fielderrors", "catalogus.datadir", "catalogus.settings",
+           "catalogus.web.search_api", "catalogus.web.origins", "catalogus.web.csrf", "catalogus.wording",
+           "catalogus.messages"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -140,8 +140,11 @@ def test_a_case_manager_takes_and_finishes_a_referral_and_every_value_is_escaped
     token = csrf_token(client)
     taken = client.post(f"/medewerkers/aanmeldingen/{reference}/in-behandeling", data={"_csrf_token": token})
     assert taken.status_code == 200 and 'data-status="in_behandeling"' in taken.text and "Anna" in taken.text
-    finished = client.post(f"/medewerkers/aanmeldingen/{reference}/afronden", data={"_csrf_token": token})
-    assert 'data-status="afgerond"' in finished.text and "Afronden</button>" not in finished.text
+    asked = client.get(f"/medewerkers/aanmeldingen/{reference}/afronden")
+    assert asked.status_code == 200 and "Wat is er met de aanmelding gebeurd?" in asked.text
+    finished = client.post(f"/medewerkers/aanmeldingen/{reference}/afronden",
+                           data={"_csrf_token": token, "uitkomst": "opgepakt"})
+    assert 'data-status="afgerond"' in finished.text and ">Afronden</a>" not in finished.text
 
     log = client.get(f"/medewerkers/aanmeldingen/{reference}/log")
     assert log.status_code == 200
@@ -192,6 +195,7 @@ def test_a_case_manager_without_the_second_factor_cannot_open_the_queue(client, 
                                               "wachtwoord": "een lang wachtwoord 42"})
     response = client.get("/medewerkers/aanmeldingen", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/medewerkers/inloggen"
+    token = csrf_token(client)  # the half-logged-in session's own token
     wrong = client.post("/medewerkers/tweestaps/instellen", data={"_csrf_token": token, "code": "000000"})
     assert wrong.status_code == 422 and "De code klopt niet" in wrong.text
 
@@ -264,7 +268,8 @@ def test_the_logs_of_a_whole_referral_flow_hold_none_of_the_submitted_values(cli
     token = csrf_token(client)
     client.get(f"/medewerkers/aanmeldingen/{reference}")
     client.post(f"/medewerkers/aanmeldingen/{reference}/in-behandeling", data={"_csrf_token": token})
-    client.post(f"/medewerkers/aanmeldingen/{reference}/afronden", data={"_csrf_token": token})
+    client.post(f"/medewerkers/aanmeldingen/{reference}/afronden", data={"_csrf_token": token, "uitkomst": "opgepakt",
+                                                                      "reden": "Bartholomeus belde zelf"})
     client.post("/medewerkers/uitloggen", data={"_csrf_token": token})
     text = json_logs.text
     assert "referral_created" in text and "staff_login" in text

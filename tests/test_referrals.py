@@ -69,7 +69,9 @@ def test_a_referral_is_stored_with_everything_and_its_creation_is_logged(db, man
     assert stored.created_at == T0 and stored.status == "nieuw"
     assert stored.assigned_to is None and stored.finished_at is None
     created = _log(db, referral.reference)[0]
-    assert (created["action"], created["role"], created["address"]) == ("create", "inwoner", "192.0.2.7")
+    assert (created["action"], created["role"], created["address"]) == ("create", "inwoner", "")  # kept apart:
+    shown = referrals.access_log(db, referral.reference, manager)[0]
+    assert (shown.action, shown.role, shown.address) == ("create", "inwoner", "192.0.2.7")
 
 
 def test_without_consent_nothing_is_stored_and_the_resident_is_told_why(db):
@@ -247,7 +249,7 @@ def test_the_database_refuses_to_change_or_delete_access_log_rows(db):
 
 def test_purge_deletes_12_months_after_finishing_and_24_months_after_creation_leaving_a_count(db, manager):
     finished = _submit(db, now=T0)
-    referrals.finish(db, finished.reference, manager, now=T0 + dt.timedelta(days=30))
+    referrals.finish(db, finished.reference, manager, now=T0 + dt.timedelta(days=30), reason="dubbel")
     still_open = _submit(db, now=T0)
     recent = _submit(db, now=T0 + dt.timedelta(days=600))
 
@@ -269,7 +271,7 @@ def test_purge_deletes_12_months_after_finishing_and_24_months_after_creation_le
 
 def test_the_daily_purge_runs_once_per_interval_across_processes(db, db_settings, manager):
     finished = _submit(db, now=T0)
-    referrals.finish(db, finished.reference, manager, now=T0)
+    referrals.finish(db, finished.reference, manager, now=T0, reason="dubbel")
     later = T0 + dt.timedelta(days=400)
     assert jobs.run_purge_if_due(db, db_settings, now=later) is True
     assert jobs.run_purge_if_due(db, db_settings, now=later + dt.timedelta(hours=23)) is False
@@ -293,3 +295,37 @@ def test_the_logs_of_a_referral_flow_contain_none_of_the_submitted_values(db, ma
     for value in ("Marieke", "Geheim", "marieke.geheim", "0612345678", "12345678", "Piet", "buurman", "192.0.2.7",
                   "10.1.2.3", json.dumps(ANSWERS)[:20], "Anna de Wit"):
         assert value not in json_logs.text
+
+
+# ------------------------------------------------------------------ finishing with an outcome
+
+def test_finishing_records_an_outcome_needs_a_reason_when_nobody_took_it_and_can_be_undone_for_ten_minutes(
+        db, manager):
+    referral = _submit(db)
+    with pytest.raises(referrals.ReasonRequired):
+        referrals.finish(db, referral.reference, manager, outcome="dubbel", now=T0)
+    with pytest.raises(ValueError):
+        referrals.finish(db, referral.reference, manager, outcome="weg ermee", reason="x", now=T0)
+    done = referrals.finish(db, referral.reference, manager, outcome="dubbel", reason="Zie VBS-2222-3333-44", now=T0)
+    assert (done.status, done.outcome, done.closing_note) == ("afgerond", "dubbel", "Zie VBS-2222-3333-44")
+    assert done.undo_until() == T0 + dt.timedelta(minutes=10)
+    back = referrals.reopen(db, referral.reference, manager, now=T0 + dt.timedelta(minutes=9))
+    assert (back.status, back.outcome, back.closing_note, back.assigned_to, back.finished_at) == (
+        "nieuw", None, "", None, None)
+    referrals.assign(db, referral.reference, manager, now=T0 + dt.timedelta(minutes=10))
+    referrals.finish(db, referral.reference, manager, outcome="opgepakt", now=T0 + dt.timedelta(minutes=11))
+    with pytest.raises(referrals.WrongStatus, match="eerste 10 minuten"):
+        referrals.reopen(db, referral.reference, manager, now=T0 + dt.timedelta(minutes=22))
+    assert [e.action for e in referrals.access_log(db, referral.reference, manager)][1:5] == [
+        "finish", "reopen", "assign", "finish"]
+
+
+def test_a_second_referral_with_the_same_phone_or_email_within_30_days_is_marked_on_both(db, manager):
+    first = _submit(db, now=T0)
+    same_mail = _submit(db, phone="0201234567", now=T0 + dt.timedelta(days=29))
+    much_later = _submit(db, now=T0 + dt.timedelta(days=90))
+    other = _submit(db, phone="0611111111", email="iemand@example.nl", now=T0 + dt.timedelta(days=1))
+    queue = {q.reference: q.duplicates for q in referrals.list_queue(db, manager)}
+    assert queue[first.reference] == (same_mail.reference,) and queue[same_mail.reference] == (first.reference,)
+    assert queue[much_later.reference] == () and queue[other.reference] == ()
+    assert [r for r, _ in referrals.get_referral(db, same_mail.reference, manager).duplicates] == [first.reference]

@@ -14,9 +14,9 @@ import pytest
 from catalogus.search import dutch
 from catalogus.models import SynonymsFile
 from catalogus.search.index import (
-    INDEX_DIR, META_FILE, build_index, gap_text, index_builder, load_or_build, open_index, prune_indexes, write_index,
+    INDEX_DIR, META_FILE, build_index, index_builder, load_or_build, open_index, prune_indexes, write_index,
 )
-from catalogus.search.gaps import MemoryGaps
+from catalogus.search.gaps import MemoryGaps, gap_words
 
 
 @pytest.fixture(scope="module")
@@ -265,23 +265,34 @@ def test_an_unwritable_data_dir_falls_back_to_an_index_in_memory(catalog, tmp_pa
 
 # ---------------------------------------------------------------- zero-result queries
 
-def test_gap_text_keeps_no_numbers_or_email_addresses():
-    assert gap_text("Mijn BSN is 123456782, bel 06-12345678") == "mijn bsn is bel"
-    assert gap_text("jan@voorbeeld.nl wil HULP") == "wil hulp"
-    assert gap_text("12345") is None
-    assert len(gap_text("woord " * 100)) <= 100
+def test_gap_words_keep_no_numbers_addresses_names_or_stop_words():
+    assert gap_words("Mijn BSN is 123456782, bel 06-12345678") == ["bsn", "bel"]
+    assert gap_words("jan@voorbeeld.nl wil HULP") == ["hulp"]  # "wil": a stop word; capitals only are no name
+    assert gap_words("12345") == []
+    assert gap_words("Traplift voor mijn moeder Johanna") == ["traplift", "moeder"]
+    assert gap_words("qqzzxx zonnepanelenkwestie") == []  # no Dutch words
+    assert len(gap_words("woord " * 100)) == 1 and len(gap_words(" ".join(WORDS))) == 8
 
 
-def test_memory_gaps_count_and_rank_queries():
+WORDS = ["fiets", "traplift", "rolstoel", "boodschappen", "vervoer", "scootmobiel", "woning", "verhuizing",
+         "dakgoot", "zonnepanelen"]
+
+
+def test_memory_gaps_list_a_word_only_after_three_different_searches():
     gaps = MemoryGaps()
-    for query in ("Traplift", "traplift ", "fiets 2", "fiets"):
-        gaps.record(query)
-    gaps.record("0612345678")
-    assert gaps.top(5) == [("fiets", 2), ("traplift", 2)]
+    for query in ("Traplift", "traplift ", "TRAPLIFT"):  # the same search three times
+        gaps.record(query, gap_words(query))
+    assert gaps.top(5) == []
+    for query in ("traplift kopen", "traplift huren", "fiets"):
+        gaps.record(query, gap_words(query))
+    assert gaps.top(5) == [("traplift", 3)]
+    gaps.record("traplift", ["traplift"])
+    assert gaps.top(5) == [("traplift", 4)]
 
 
 @pytest.mark.parametrize("name", ["catalogus.search.dutch", "catalogus.search.index", "catalogus.search.query",
-                                  "catalogus.search.snippets", "catalogus.web.search"])
+                                  "catalogus.search.snippets", "catalogus.web.search",
+                                  "catalogus.search.gaps"])
 def test_docstring_examples(name):
     failures, _tried = doctest.testmod(importlib.import_module(name))
     assert failures == 0

@@ -30,7 +30,7 @@ def _token(client: httpx.Client, base: str) -> str:
 def test_log_in_through_one_process_continue_through_the_other_and_share_the_queue(schema, tmp_path):
     from catalogus.settings import Settings
 
-    add_staff(Settings(database_url=schema.url), "anna", "casemanager")
+    add_staff(Settings(data_dir=tmp_path, database_url=schema.url), "anna", "casemanager")
     env = server_env(tmp_path, schema.url)
     with Server(env, log_path=tmp_path / "a.log") as a, Server(env, log_path=tmp_path / "b.log") as b, \
             httpx.Client(timeout=30, follow_redirects=True) as client:  # cookies are per host, not per port: one browser
@@ -38,10 +38,12 @@ def test_log_in_through_one_process_continue_through_the_other_and_share_the_que
         step = client.post(a.url + "/medewerkers/inloggen", data={
             "_csrf_token": token, "gebruikersnaam": "anna", "wachtwoord": "een lang wachtwoord 42"})
         secret = re.search(r'class="totp-secret">([A-Z2-7 ]+)<', step.text).group(1).replace(" ", "")
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', step.text).group(1)  # the half session's
         # the second factor goes to the other process, which knows the half-finished session
         queue = client.post(b.url + "/medewerkers/tweestaps/instellen",
                             data={"_csrf_token": token, "code": current_code(secret)})
         assert queue.status_code == 200 and "Aanmeldingen voor het wijkteam" in queue.text
+        token = _token(client, a.url)  # the full session's, valid in every process
 
         done = client.post(b.url + "/aanmelden", data=referral_form(_token(client, b.url), naam="Twee Processen"))
         reference = re.search(r"data-reference>(VBS-[0-9A-Z-]+)<", done.text).group(1)

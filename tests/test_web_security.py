@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from litestar import get
@@ -24,7 +25,7 @@ def assert_secure(response):
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert headers["strict-transport-security"].startswith("max-age=")
     assert headers["x-content-type-options"] == "nosniff"
-    assert headers["referrer-policy"] in ("no-referrer", "strict-origin")
+    assert headers["referrer-policy"] == "same-origin"  # nothing to other sites; our own POSTs show their Origin
     assert "camera=()" in headers["permissions-policy"]
 
 
@@ -54,8 +55,7 @@ def test_a_post_without_a_csrf_token_is_refused(client):
 
 
 def test_the_csrf_header_works_for_htmx_requests(client):
-    client.get("/check")
-    token = client.cookies.get("csrftoken")
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)">', client.get("/check").text).group(1)
     response = client.post("/check", data={"antwoorden": "{}", "vraag": "onderwerpen", "onderwerpen": "geld"},
                            headers={"X-CSRFToken": token, "HX-Request": "true", "HX-Target": "main"})
     assert response.status_code == 200
@@ -92,17 +92,32 @@ def test_answers_never_appear_in_a_url_or_a_location_header(client, catalog):
     assert values  # the walk used real answers
 
 
-def test_the_csrf_cookie_is_http_only_and_same_site(client):
-    cookie = client.get("/check").headers["set-cookie"].lower()
-    assert "httponly" in cookie and "samesite=lax" in cookie
+def test_the_check_needs_no_cookie_and_sets_only_the_encrypted_answers(client):
+    response = client.get("/check")
+    cookies = response.headers.get_list("set-cookie")
+    # No CSRF cookie any more; only the answers for Back and reload, encrypted, for this browser session.
+    assert cookies and all(c.startswith("catalogus-check=") for c in cookies)
+    assert all("secure" not in c.lower() and "httponly" in c.lower() for c in cookies)  # kept over plain http
+    token = wizard_form(response.text).hidden()["_csrf_token"]
+    client.cookies.clear()
+    page = client.post("/check", data={"_csrf_token": token, "antwoorden": "{}", "scherm": "onderwerpen",
+                                       "onderwerpen": "geld"}, follow_redirects=False)
+    assert page.status_code == 200 and 'data-page="stap"' in page.text  # no cookie came back: the page itself
 
 
 def test_secure_cookies_by_default(tmp_path, web_content):
     from tests.conftest import make_web_settings
+    from tests.support.staff import add_staff, csrf_token
 
-    app = create_app(make_web_settings(tmp_path, secure_cookies=True), content=web_content)
-    with TestClient(app) as secure_client:
-        assert "secure" in secure_client.get("/check").headers["set-cookie"].lower()
+    settings = make_web_settings(tmp_path, secure_cookies=True)
+    add_staff(settings, "kees", "kcc")
+    with TestClient(create_app(settings, content=web_content), base_url="https://testserver.local") as secure_client:
+        login = secure_client.post("/medewerkers/inloggen", follow_redirects=False, data={
+            "_csrf_token": csrf_token(secure_client), "gebruikersnaam": "kees", "wachtwoord": "een lang wachtwoord 42"})
+        cookie = login.headers["set-cookie"].lower()
+    assert login.status_code == 303
+    assert cookie.startswith("__host-catalogus-sessie=") and "secure" in cookie and "httponly" in cookie
+    assert "samesite=strict" in cookie
 
 
 @get("/test-ontploft", sync_to_thread=False)
@@ -135,3 +150,12 @@ def test_the_csrf_token_travels_in_a_meta_tag_for_htmx(client):
     assert '"allowEval":false' in html and '"includeIndicatorStyles":false' in html
     assert '"historyCacheSize":0' in html
     assert 'hx-history="false"' in html
+
+
+@pytest.mark.parametrize("path", ["/static/css/site.css%00", "/static/%00", "/static/css/%00site.css", "/static/..%00",
+                                  "/static/" + "a" * 5000, "/static/css/site.css/meer", "/static/css/site.css%00.js"])
+def test_a_static_path_that_cannot_be_a_file_is_not_found_never_a_500(web_app, path):
+    with TestClient(web_app, raise_server_exceptions=False) as test_client:
+        response = test_client.get(path)
+    assert response.status_code == 404 and "Deze pagina bestaat niet" in response.text
+    assert_secure(response)

@@ -19,13 +19,16 @@ import pyotp
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from .crypto import Undecryptable
 from .db import Database, IntegrityError, to_utc, utcnow
+from .sealing import TOTP_SECRET, keyring_of
 from ..logs import get_logger
 from ..settings import Settings
 
 log = get_logger(__name__)
 
-ROLES = {"kcc": "KCC-medewerker", "casemanager": "Casemanager wijkteam"}
+#: Every staff role, once (the database does not list them; migration 0020). Add a role here.
+ROLES = {"kcc": "KCC-medewerker", "casemanager": "Casemanager wijkteam", "redacteur": "Redacteur"}
 # RFC 9106's second recommended option: 3 passes over 64 MiB, 4 lanes.
 HASHER = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4, hash_len=32, salt_len=16, type=Type.ID)
 PASSWORD_MIN_LENGTH = 12
@@ -57,6 +60,10 @@ class User:
     role: str
     disabled: bool
     totp_enrolled: bool
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
 
 
 @dataclass(frozen=True)
@@ -236,9 +243,10 @@ def record_failure(db: Database, user_id: int, settings: Settings, now: dt.datet
 def start_totp_enrolment(db: Database, user_id: int) -> str:
     """Give a user who has not enrolled yet a fresh secret; return it (for the QR code)."""
     secret = pyotp.random_base32()
+    sealed = keyring_of(db).encrypt(secret, TOTP_SECRET.context(user_id))  # never stored as plain text
     with db.transaction() as tx:
         changed = tx.execute("UPDATE users SET totp_secret = ?, totp_last_step = NULL WHERE id = ? AND "
-                             "totp_enrolled = ?", (secret, user_id, False))
+                             "totp_enrolled = ?", (sealed, user_id, False))
     if changed != 1:
         raise AccountError("Deze gebruiker heeft tweestapsverificatie al ingesteld.")
     return secret
@@ -260,7 +268,10 @@ def verify_totp(db: Database, user_id: int, code: str, settings: Settings, now: 
         row = tx.fetchone("SELECT totp_secret, totp_last_step, locked_until FROM users WHERE id = ?", (user_id,))
     if row is None or not row["totp_secret"] or (row["locked_until"] is not None and row["locked_until"] > now):
         return False
-    step = _matching_step(row["totp_secret"], code, now) if re.fullmatch(r"\d{6}", code) else None
+    secret = _open_secret(db, user_id, row["totp_secret"])
+    if secret is None:
+        return False
+    step = _matching_step(secret, code, now) if re.fullmatch(r"\d{6}", code) else None
     if step is not None:
         with db.transaction() as tx:
             fresh = tx.execute("UPDATE users SET totp_last_step = ?, totp_enrolled = ?, failed_logins = 0 "
@@ -284,7 +295,17 @@ def _matching_step(secret: str, code: str, now: dt.datetime) -> int | None:
 
 def totp_secret(db: Database, user_id: int) -> str | None:
     with db.transaction(write=False) as tx:
-        return tx.fetchvalue("SELECT totp_secret FROM users WHERE id = ?", (user_id,))
+        sealed = tx.fetchvalue("SELECT totp_secret FROM users WHERE id = ?", (user_id,))
+    return _open_secret(db, user_id, sealed) if sealed else None
+
+
+def _open_secret(db: Database, user_id: int, sealed: str) -> str | None:
+    """The TOTP secret in plain text, or None (logged) when the key ring cannot open it."""
+    try:
+        return keyring_of(db).decrypt(sealed, TOTP_SECRET.context(user_id))
+    except Undecryptable as exc:
+        log.error("totp_secret_unreadable", user_id=user_id, key_id=exc.key_id or "-")
+        return None
 
 
 # ------------------------------------------------------------------ sessions

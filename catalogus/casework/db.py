@@ -33,6 +33,7 @@ Conventions (read before adding a migration):
 from __future__ import annotations
 
 import datetime as dt
+import os
 import queue
 import re
 import sqlite3
@@ -44,6 +45,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+from ..datadir import make_private, make_private_dir
 from ..settings import Settings
 
 UTC = dt.timezone.utc
@@ -164,6 +166,7 @@ class Database:
         self._idle: queue.LifoQueue = queue.LifoQueue(maxsize=MAX_IDLE_CONNECTIONS)
         self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self._closed = False
+        self.keyring: Any = None  # set by open_database (catalogus.casework.sealing)
 
     def __repr__(self) -> str:
         where = self.path if self.engine == "sqlite" else "postgresql"
@@ -278,7 +281,7 @@ class Database:
         """Apply every pending migration; return the versions applied by this call."""
         applied: list[int] = []
         for migration in load_migrations(self.engine):
-            with self.transaction() as tx:
+            with self._migration_transaction() as tx:
                 if self.engine == "postgresql":
                     tx.fetchone("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK_KEY,))
                 tx.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -290,6 +293,37 @@ class Database:
                            (migration.version, migration.name, utcnow()))
                 applied.append(migration.version)
         return applied
+
+    @contextmanager
+    def _migration_transaction(self) -> Iterator[Transaction]:
+        """A write transaction; on SQLite with foreign keys off, and checked before commit.
+
+        SQLite cannot drop a constraint: a migration rebuilds the table (new table, copy,
+        drop, rename). With foreign keys on, dropping a parent table would cascade into or
+        refuse because of its children, and ``PRAGMA foreign_keys`` cannot change inside a
+        transaction, so the connection is set up before BEGIN and not reused afterwards.
+        """
+        if self.engine == "postgresql":
+            with self.transaction() as tx:
+                yield tx
+            return
+        connection = self._connect()
+        try:
+            connection.execute("PRAGMA foreign_keys = OFF")
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield Transaction(self, connection)
+                broken = connection.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise IntegrityError(f"migration breaks {len(broken)} foreign key(s)")
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise _translate(exc) from exc
+        finally:
+            _close_quietly(connection)
 
     def schema_version(self) -> int:
         with self.transaction(write=False) as tx:
@@ -307,13 +341,37 @@ class Database:
 
 
 def open_database(settings: Settings, *, migrate: bool = True) -> Database:
-    """The database of these settings, with every migration applied (creates the data dir for SQLite)."""
+    """The database of these settings, migrated, with its key ring (``db.keyring``) and no plain text left.
+
+    Creates the data directory for SQLite. Raises ``StartupError`` when the database holds
+    encrypted data and no key is there at all.
+    """
     database = Database(settings)
     if database.engine == "sqlite":
-        database.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(database.path.parent)
+        _create_private(database.path)
     if migrate:
         database.migrate()
+    if database.engine == "sqlite":  # SQLite gives -wal and -shm the database's mode; make sure of it
+        for suffix in ("", "-wal", "-shm"):
+            make_private(Path(f"{database.path}{suffix}"))
+    if migrate:
+        from .sealing import attach_keyring  # sealing uses this module
+
+        try:
+            attach_keyring(database, settings)
+        except BaseException:
+            database.close()
+            raise
     return database
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty database file as 0600 before SQLite does (it would use the umask, often 0644)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def _connect_sqlite(path: Path) -> sqlite3.Connection:
@@ -324,6 +382,7 @@ def _connect_sqlite(path: Path) -> sqlite3.Connection:
     _switch_to_wal(connection)
     connection.execute("PRAGMA synchronous = FULL")
     connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute("PRAGMA secure_delete = ON")  # a purged referral is overwritten, not left in free pages
     connection.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_SECONDS * 1000)}")
     return connection
 

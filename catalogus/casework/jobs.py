@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Callable
 
 from . import accounts, ratelimit, referrals
+from ..search import gaps
 from .db import Database, Transaction, to_utc, utcnow
 from ..logs import get_logger
 from ..settings import Settings
@@ -35,10 +36,14 @@ def run_if_due(db: Database, name: str, interval: dt.timedelta, work: Callable[[
 
 
 def maintenance_in(tx: Transaction, settings: Settings, now: dt.datetime) -> int:
-    """Retention purge plus housekeeping (expired sessions, old rate-limit windows); return referrals purged."""
+    """Retention purge plus housekeeping (expired sessions, old rate-limit windows, search-gap words past
+    90 days and pending hashes of past periods); return referrals purged."""
     count = referrals.purge_in(tx, now)
     accounts.cleanup_sessions_in(tx, settings, now)
     ratelimit.cleanup_in(tx, now)
+    words = gaps.purge_in(tx, now)
+    if words:
+        log.info("search_gap_words_purged", count=words)
     return count
 
 

@@ -1,9 +1,13 @@
-"""Referrals to the wijkteam: store, queue, assign, finish, the access log and retention.
+"""Referrals to the wijkteam: store, queue, assign, finish (with an outcome, undoable for a while) and retention.
 
 This is the only place catalogus keeps personal data. Every read or change of a
-referral writes an access-log row (NEN 7513 style) in the same transaction, so
-when the log cannot be written the read or change does not happen either. The
-access log is append-only: the database itself refuses UPDATE and DELETE.
+referral writes an access-log row (``accesslog``, NEN 7513 style) in the same
+transaction, so when the log cannot be written the read or change does not happen either.
+
+The personal fields (name, phone, e-mail, note, answers, products, reasons) are stored as one
+AES-GCM value (``sealing.REFERRAL``); a referral that cannot be decrypted comes back with
+``problem`` saying why, never as an empty referral. A resident's address for the access log
+is kept apart (``resident_addresses``, encrypted) and goes with the referral.
 """
 
 from __future__ import annotations
@@ -16,7 +20,11 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from .contact import ContactDetails, FieldProblem, ReferralError
+from .accesslog import (ACTIONS, SYSTEM, AccessEntry, Actor, NotAllowed, access_log, record_access,  # noqa: F401
+                        require_casemanager)
+from .crypto import Undecryptable
 from .db import Database, IntegrityError, Transaction, to_utc, utcnow
+from .sealing import CLOSING_NOTE, REFERRAL, keyring_of
 from ..logs import get_logger
 
 log = get_logger(__name__)
@@ -33,30 +41,20 @@ NO_CONSENT_MESSAGE = ("Zonder uw toestemming kunnen wij uw aanmelding niet naar 
                       "opgeslagen. Zet een vinkje als u toestemming geeft.")
 STATUSES = {"nieuw": "Nieuw", "in_behandeling": "In behandeling", "afgerond": "Afgerond"}
 CHANNELS = ("online", "kcc")
-ACTIONS = ("create", "list", "view", "assign", "finish", "view-log", "purge")
+#: what came of a referral, asked for at "Afronden"
+OUTCOMES = {"opgepakt": "Opgepakt: het wijkteam helpt", "doorverwezen": "Doorverwezen naar een andere organisatie",
+            "geen_contact": "Geen contact mogelijk", "geen_hulp": "De inwoner wil of hoeft geen hulp",
+            "dubbel": "Dubbele aanmelding"}
+UNDO_MINUTES = 10          # "Afronden" can be undone this long; then it is final
+DUPLICATE_DAYS = 30        # another referral with the same phone or e-mail this close is shown
+CLOSING_NOTE_MAX = 500
+REASON_REQUIRED = "Niemand heeft deze aanmelding in behandeling genomen. Schrijf op waarom u hem toch afrondt."
 RETENTION_MONTHS_FINISHED = 12
 RETENTION_MONTHS_OPEN = 24
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols: no 0/O, 1/I
 REFERENCE_GROUPS = (4, 4, 2)  # 10 symbols x 5 bits = 50 bits
 REFERENCE_PATTERN = re.compile(r"^VBS-[%s]{4}-[%s]{4}-[%s]{2}$" % ((REFERENCE_ALPHABET,) * 3))
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who does something, for the access log: a staff member, a resident or the system."""
-
-    user_id: int | None
-    username: str
-    role: str  # "casemanager", "kcc", "inwoner" or "systeem"
-    address: str = ""
-
-    @classmethod
-    def resident(cls, address: str = "") -> "Actor":
-        return cls(None, "inwoner", "inwoner", address)
-
-
-SYSTEM = Actor(None, "systeem", "systeem")
 
 
 @dataclass(frozen=True)
@@ -81,29 +79,28 @@ class Referral:
     assigned_name: str | None
     assigned_at: dt.datetime | None
     finished_at: dt.datetime | None
+    outcome: str | None = None
+    finished_from: str | None = None
+    closing_note: str = ""
+    problem: str = ""                 # why the personal fields cannot be decrypted ("" when they can)
+    duplicates: tuple[tuple[str, dt.datetime], ...] = ()   # (reference, created) with the same contact details
 
     @property
     def consent_text(self) -> str:
         return CONSENT_TEXTS.get(self.consent_version, "")
 
-
-@dataclass(frozen=True)
-class AccessEntry:
-    at: dt.datetime
-    username: str
-    role: str
-    action: str
-    reference: str | None
-    address: str
-    detail: str
-
-
-class NotAllowed(PermissionError):
-    """This actor may not do this (wrong role)."""
+    def undo_until(self) -> dt.datetime | None:
+        """Until when "Afronden" can be undone (None when it is not finished)."""
+        return self.finished_at + dt.timedelta(minutes=UNDO_MINUTES) if self.status == "afgerond" and \
+            self.finished_at else None
 
 
 class WrongStatus(ValueError):
     """The referral is not in a status that allows this step (e.g. finishing it twice)."""
+
+
+class ReasonRequired(ValueError):
+    """Finishing a referral nobody took needs a reason (the message says so to the case manager)."""
 
 
 def new_reference() -> str:
@@ -120,30 +117,6 @@ def normalise_reference(text: str) -> str | None:
     """
     candidate = text.strip().upper()
     return candidate if REFERENCE_PATTERN.match(candidate) else None
-
-
-# ------------------------------------------------------------------ access log
-
-def record_access(tx: Transaction, actor: Actor, action: str, reference: str | None, now: dt.datetime,
-                  detail: str = "") -> None:
-    """Write one access-log row inside the caller's transaction (raises if it cannot)."""
-    if action not in ACTIONS:
-        raise ValueError(f"unknown access-log action {action!r}")
-    tx.execute("INSERT INTO access_log (at, user_id, username, role, action, reference, address, detail) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-               (to_utc(now), actor.user_id, actor.username, actor.role, action, reference, actor.address[:100],
-                detail[:200]))
-
-
-def access_log(db: Database, reference: str, actor: Actor, now: dt.datetime | None = None) -> list[AccessEntry]:
-    """The access log of one referral, oldest first (reading it is logged too)."""
-    _require_casemanager(actor)
-    now = now or utcnow()
-    with db.transaction() as tx:
-        record_access(tx, actor, "view-log", reference, now)
-        rows = tx.fetchall("SELECT at, username, role, action, reference, address, detail FROM access_log "
-                           "WHERE reference = ? ORDER BY at, id", (reference,))
-    return [AccessEntry(**row) for row in rows]
 
 
 # ------------------------------------------------------------------ create
@@ -166,9 +139,11 @@ def create_referral(db: Database, contact: ContactDetails, *, consent: bool, ans
     if channel == "kcc" and actor.role != "kcc":
         raise NotAllowed("only KCC staff can refer on a caller's behalf")
     now = to_utc(now or utcnow())
-    values = (contact.name, contact.phone, contact.email, contact.contact_time, contact.note,
-              json.dumps(dict(answers), ensure_ascii=False, sort_keys=True),
-              json.dumps(list(products), ensure_ascii=False), json.dumps(list(reasons), ensure_ascii=False),
+    keyring = keyring_of(db)
+    personal = json.dumps({"name": contact.name, "phone": contact.phone, "email": contact.email,
+                           "note": contact.note, "answers": dict(answers), "products": list(products),
+                           "reasons": list(reasons)}, ensure_ascii=False)
+    values = (keyring.blind_index(contact.phone), keyring.blind_index(contact.email), contact.contact_time,
               bool(urgent), channel, consent_version, catalog_version, now, actor.user_id)
     try:
         with db.transaction() as tx:
@@ -177,12 +152,12 @@ def create_referral(db: Database, contact: ContactDetails, *, consent: bool, ans
                 return earlier
             for attempt in range(1, 6):
                 reference = new_reference()
+                sealed = keyring.encrypt(personal, REFERRAL.context(reference))
                 inserted = tx.execute(
-                    "INSERT INTO referrals (reference, name, phone, email, contact_time, note, answers, products, "
-                    "reasons, urgent, channel, consent_version, catalog_version, created_at, created_by, "
-                    "submission_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (reference) DO NOTHING",
-                    (reference, *values, submission_key))
+                    "INSERT INTO referrals (reference, sealed, phone_index, email_index, contact_time, urgent, "
+                    "channel, consent_version, catalog_version, created_at, created_by, submission_key) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (reference) DO NOTHING",
+                    (reference, sealed, *values, submission_key))
                 if inserted == 1:
                     break
                 log.warning("reference_collision", attempt=attempt)
@@ -219,6 +194,8 @@ class QueueItem:
     channel: str
     created_at: dt.datetime
     assigned_name: str | None
+    problem: str = ""
+    duplicates: tuple[str, ...] = ()
 
 
 def list_queue(db: Database, actor: Actor, *, status: str | None = None,
@@ -227,14 +204,40 @@ def list_queue(db: Database, actor: Actor, *, status: str | None = None,
     _require_casemanager(actor)
     if status is not None and status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
-    where, params = ("WHERE r.status = ?", (status,)) if status else ("", ())
+    keyring = keyring_of(db)
     with db.transaction() as tx:
         record_access(tx, actor, "list", None, to_utc(now or utcnow()), detail=status or "alle")
         rows = tx.fetchall(
-            "SELECT r.reference, r.name, r.urgent, r.status, r.channel, r.created_at, "
+            "SELECT r.reference, r.sealed, r.phone_index, r.email_index, r.urgent, r.status, r.channel, r.created_at, "
             "u.display_name AS assigned_name FROM referrals r LEFT JOIN users u ON u.id = r.assigned_to "
-            f"{where} ORDER BY r.urgent DESC, r.created_at, r.reference", params)
-    return [QueueItem(**{**row, "urgent": bool(row["urgent"])}) for row in rows]
+            "ORDER BY r.urgent DESC, r.created_at, r.reference")
+    twins = _same_contact(rows)
+    items = []
+    for row in rows:
+        if status and row["status"] != status:
+            continue
+        personal, problem = _open(keyring, row["reference"], row["sealed"])
+        items.append(QueueItem(row["reference"], personal.get("name", ""), bool(row["urgent"]), row["status"],
+                               row["channel"], row["created_at"], row["assigned_name"], problem,
+                               tuple(twins.get(row["reference"], ()))))
+    return items
+
+
+def _same_contact(rows: list[dict]) -> dict[str, list[str]]:
+    """For each referral, the others with the same phone or e-mail (blind index) within DUPLICATE_DAYS."""
+    by_index: dict[str, list[dict]] = {}
+    for row in rows:
+        for index in {row["phone_index"], row["email_index"]} - {None}:
+            by_index.setdefault(index, []).append(row)
+    twins: dict[str, list[str]] = {}
+    window = dt.timedelta(days=DUPLICATE_DAYS)
+    for group in by_index.values():
+        for row in group:
+            for other in group:
+                if other is not row and abs(other["created_at"] - row["created_at"]) <= window and \
+                        other["reference"] not in twins.get(row["reference"], []):
+                    twins.setdefault(row["reference"], []).append(other["reference"])
+    return twins
 
 
 def get_referral(db: Database, reference: str, actor: Actor, now: dt.datetime | None = None) -> Referral | None:
@@ -258,11 +261,62 @@ def assign(db: Database, reference: str, actor: Actor, now: dt.datetime | None =
                    "WHERE reference = ? AND status IN ('nieuw', 'in_behandeling')")
 
 
-def finish(db: Database, reference: str, actor: Actor, now: dt.datetime | None = None) -> Referral:
-    """"Afronden": mark as finished; the 12-month retention clock starts now."""
-    return _change(db, reference, actor, now, "finish",
-                   "UPDATE referrals SET status = 'afgerond', assigned_to = COALESCE(assigned_to, ?), "
-                   "finished_at = ? WHERE reference = ? AND status IN ('nieuw', 'in_behandeling')")
+def finish(db: Database, reference: str, actor: Actor, now: dt.datetime | None = None, *,
+           outcome: str = "opgepakt", reason: str = "") -> Referral:
+    """"Afronden" with an outcome; the 12-month retention clock starts now. Undo: ``reopen`` (UNDO_MINUTES).
+
+    A referral nobody took ("nieuw") needs a ``reason``: nobody should close a resident's
+    request unseen without saying why.
+    """
+    _require_casemanager(actor)
+    if outcome not in OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}")
+    now = to_utc(now or utcnow())
+    reference = normalise_reference(reference) or ""
+    reason = reason.strip()[:CLOSING_NOTE_MAX]
+    keyring = keyring_of(db)
+    with db.transaction() as tx:
+        before = tx.fetchvalue("SELECT status FROM referrals WHERE reference = ?", (reference,))
+        if before is None:
+            raise LookupError(reference)
+        if before == "afgerond":
+            raise WrongStatus("Deze aanmelding is al afgerond.")
+        if before == "nieuw" and not reason:
+            raise ReasonRequired(REASON_REQUIRED)
+        note = keyring.encrypt(reason, CLOSING_NOTE.context(reference)) if reason else None
+        if tx.execute("UPDATE referrals SET status = 'afgerond', assigned_to = COALESCE(assigned_to, ?), "
+                      "finished_at = ?, outcome = ?, finished_from = ?, closing_note = ? "
+                      "WHERE reference = ? AND status = ?",
+                      (actor.user_id, now, outcome, before, note, reference, before)) != 1:
+            raise WrongStatus("Deze aanmelding is net door iemand anders gewijzigd.")
+        record_access(tx, actor, "finish", reference, now, detail=outcome)
+        referral = _fetch(tx, reference)
+    log.info("referral_finish", reference=reference, user_id=actor.user_id, outcome=outcome)
+    return referral
+
+
+def reopen(db: Database, reference: str, actor: Actor, now: dt.datetime | None = None) -> Referral:
+    """Undo "Afronden" within UNDO_MINUTES: back to the status it had, outcome and reason gone."""
+    _require_casemanager(actor)
+    now = to_utc(now or utcnow())
+    reference = normalise_reference(reference) or ""
+    with db.transaction() as tx:
+        changed = tx.execute(
+            "UPDATE referrals SET status = COALESCE(finished_from, 'in_behandeling'), finished_at = NULL, "
+            "outcome = NULL, closing_note = NULL, "
+            "assigned_to = CASE WHEN finished_from = 'nieuw' THEN NULL ELSE assigned_to END, "
+            "assigned_at = CASE WHEN finished_from = 'nieuw' THEN NULL ELSE assigned_at END, finished_from = NULL "
+            "WHERE reference = ? AND status = 'afgerond' AND finished_at >= ?",
+            (reference, now - dt.timedelta(minutes=UNDO_MINUTES)))
+        if changed != 1:
+            if _fetch(tx, reference) is None:
+                raise LookupError(reference)
+            raise WrongStatus(f"Afronden kan alleen de eerste {UNDO_MINUTES} minuten ongedaan worden gemaakt. "
+                              "Daarna is het definitief.")
+        record_access(tx, actor, "reopen", reference, now)
+        referral = _fetch(tx, reference)
+    log.info("referral_reopen", reference=reference, user_id=actor.user_id)
+    return referral
 
 
 def _change(db: Database, reference: str, actor: Actor, now: dt.datetime | None, action: str, sql: str) -> Referral:
@@ -280,23 +334,59 @@ def _change(db: Database, reference: str, actor: Actor, now: dt.datetime | None,
     return referral
 
 
+def _open(keyring: Any, reference: str, sealed: str | None) -> tuple[dict[str, Any], str]:
+    """The personal fields of a referral, or ({}, why not) in Dutch."""
+    if sealed is None:
+        return {}, "deze aanmelding is nog niet versleuteld; start de server opnieuw"
+    try:
+        return json.loads(keyring.decrypt(sealed, REFERRAL.context(reference))), ""
+    except Undecryptable as exc:
+        log.error("referral_unreadable", reference=reference, key_id=exc.key_id or "-")
+        return {}, exc.reason
+
+
 def _fetch(tx: Transaction, reference: str) -> Referral | None:
-    row = tx.fetchone(f"SELECT {_COLUMNS}, u.display_name AS assigned_name FROM referrals r "
+    row = tx.fetchone(f"SELECT {_COLUMNS}, r.sealed, r.phone_index, r.email_index, r.closing_note AS closing_sealed, "
+                      "u.display_name AS assigned_name FROM referrals r "
                       "LEFT JOIN users u ON u.id = r.assigned_to WHERE r.reference = ?", (reference,))
     if row is None:
         return None
-    for key in ("answers", "products", "reasons"):
-        row[key] = json.loads(row[key])
-    row["urgent"] = bool(row["urgent"])
-    return Referral(**row)
+    keyring = keyring_of(tx.database)
+    personal, problem = _open(keyring, reference, row.pop("sealed"))
+    closing = row.pop("closing_sealed")
+    note = ""
+    if closing:
+        try:
+            note = keyring.decrypt(closing, CLOSING_NOTE.context(reference))
+        except Undecryptable as exc:
+            problem = problem or exc.reason
+    indexes = [i for i in (row.pop("phone_index"), row.pop("email_index")) if i]
+    twins: list[tuple[str, dt.datetime]] = []
+    if indexes:
+        marks = ", ".join("?" for _ in indexes)
+        for other in tx.fetchall(f"SELECT reference, created_at FROM referrals WHERE reference <> ? AND "
+                                 f"(phone_index IN ({marks}) OR email_index IN ({marks})) ORDER BY created_at",
+                                 (reference, *indexes, *indexes)):
+            if abs(other["created_at"] - row["created_at"]) <= dt.timedelta(days=DUPLICATE_DAYS):
+                twins.append((other["reference"], other["created_at"]))
+    return _referral(row, personal, note, problem, twins)
 
 
-_COLUMNS = ", ".join("r." + f for f in Referral.__dataclass_fields__ if f != "assigned_name")
+def _referral(row: dict, personal: dict, note: str, problem: str, twins: list) -> Referral:
+    return Referral(**{**row, "urgent": bool(row["urgent"])}, name=personal.get("name", ""),
+                    phone=personal.get("phone"), email=personal.get("email"), note=personal.get("note", ""),
+                    answers=personal.get("answers", {}), products=personal.get("products", []),
+                    reasons=personal.get("reasons", []), closing_note=note, problem=problem,
+                    duplicates=tuple(twins))
+
+
+_PERSONAL = {"name", "phone", "email", "note", "answers", "products", "reasons", "assigned_name", "closing_note",
+             "problem", "duplicates"}
+_COLUMNS = ", ".join("r." + f for f in Referral.__dataclass_fields__ if f not in _PERSONAL)
 
 
 def _require_casemanager(actor: Actor) -> None:
-    if actor.role != "casemanager":
-        raise NotAllowed("only case managers can see referrals")
+    require_casemanager(actor)
 
 
 # ------------------------------------------------------------------ retention
@@ -325,10 +415,14 @@ def purge(db: Database, now: dt.datetime | None = None) -> int:
 
 def purge_in(tx: Transaction, now: dt.datetime) -> int:
     """``purge`` inside an existing transaction (used by the scheduled job)."""
-    count = tx.execute(
-        "DELETE FROM referrals WHERE (status = 'afgerond' AND finished_at < ?) "
+    due = [row["reference"] for row in tx.fetchall(
+        "SELECT reference FROM referrals WHERE (status = 'afgerond' AND finished_at < ?) "
         "OR (status <> 'afgerond' AND created_at < ?)",
-        (months_before(now, RETENTION_MONTHS_FINISHED), months_before(now, RETENTION_MONTHS_OPEN)))
+        (months_before(now, RETENTION_MONTHS_FINISHED), months_before(now, RETENTION_MONTHS_OPEN)))]
+    count = 0
+    for reference in due:  # the resident's addresses go with it (the log rows stay, without an address)
+        tx.execute("DELETE FROM resident_addresses WHERE reference = ?", (reference,))
+        count += tx.execute("DELETE FROM referrals WHERE reference = ?", (reference,))
     record_access(tx, SYSTEM, "purge", None, now, detail=str(count))
     log.info("referrals_purged", count=count)
     return count

@@ -41,9 +41,11 @@ def check(root: Path | None) -> None:
 
 
 from .accounts import purge, users  # noqa: E402  (staff accounts and retention)
+from .keys import keys  # noqa: E402  (data keys)
 
 main.add_command(users)
 main.add_command(purge)
+main.add_command(keys)
 
 from .demo import demo  # noqa: E402  (demo accounts for a local try-out)
 
@@ -66,7 +68,22 @@ def serve(root: Path | None, host: str, port: int, workers: int) -> None:
 
     import uvicorn
 
+    from ..casework.db import DatabaseError, open_database
+    from ..datadir import PRIVATE_UMASK, check_data_dir
+    from ..errors import StartupError
+
+    os.umask(PRIVATE_UMASK)  # everything this server writes (database, keys, index) is for its own user only
     settings = settings_for(root)
+    try:
+        proxies = settings.proxy_addresses
+        check_data_dir(settings.data_dir)
+        open_database(settings).close()  # migrations, the data key and its checks, once, before any worker
+    except (StartupError, ValueError) as exc:
+        click.echo(f"De server start niet: {exc}", err=True)
+        sys.exit(1)
+    except DatabaseError as exc:
+        click.echo(f"De server start niet: de database is niet bereikbaar ({exc}).", err=True)
+        sys.exit(1)
     catalog, diagnostics = load_catalog(settings.content_dir, today=today_of(settings))
     if catalog is None:
         for diagnostic in diagnostics:
@@ -85,10 +102,14 @@ def serve(root: Path | None, host: str, port: int, workers: int) -> None:
         for line in serve_announcement(address, settings.secure_cookies, len(catalog.products)):
             click.echo(line, err=True)
     get_logger("catalogus.cli").info("server_starting", listen=address, secure_cookies=settings.secure_cookies,
-                                     port=port, workers=workers, products=len(catalog.products))
+                                     port=port, workers=workers, products=len(catalog.products),
+                                     proxies=len(proxies))
     # No access log: URLs (search queries) may hold personal data; structured logging lives in the app.
+    # Forwarded headers (X-Forwarded-For/-Proto) only from the proxies named in CATALOGUS_TRUSTED_PROXIES:
+    # uvicorn's default trusts 127.0.0.1, so anyone on this machine could pick their own client address.
     uvicorn.run("catalogus.web.app:app_from_env", factory=True, host=host, port=port, access_log=False,
-                server_header=False, log_level=settings.log_level.lower(), workers=workers, log_config=None)
+                server_header=False, log_level=settings.log_level.lower(), workers=workers, log_config=None,
+                proxy_headers=bool(proxies), forwarded_allow_ips=",".join(proxies) or "")
 
 
 from .search import COMMANDS as SEARCH_COMMANDS  # noqa: E402  (index, search, search-gaps)

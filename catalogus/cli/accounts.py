@@ -11,7 +11,7 @@ import sys
 import click
 
 from ..casework import accounts, referrals
-from ..casework.db import open_database
+
 from ..settings import Settings
 from ..words import count
 
@@ -20,7 +20,9 @@ PASSWORD_STDIN = click.option("--password-stdin", is_flag=True,
 
 
 def _database():
-    return open_database(Settings.from_env())
+    from .keys import open_or_exit
+
+    return open_or_exit(Settings.from_env())
 
 
 def _read_password(from_stdin: bool) -> str:

@@ -15,6 +15,7 @@ import click
 from .common import ROOT_OPTION, catalog_or_exit, settings_for
 from ..casework.db import DatabaseError, open_database
 from ..search.index import build_index, load_or_build, prune_indexes, write_index
+from ..datadir import secret_key
 from ..search.gaps import DatabaseGaps
 from ..settings import Settings
 from ..words import count
@@ -67,27 +68,30 @@ def search(query: tuple[str, ...], root: Path | None, data_dir: Path | None, lim
         click.echo(f"         {hit.snippet.text}")
 
 
-@click.command("search-gaps", help="Toon zoekvragen die niets vonden, de vaakst gestelde eerst. Voeg voor die "
-                                   "woorden zoekwoorden of synoniemen (rules/synoniemen.yaml) toe.")
+@click.command("search-gaps", help="Toon woorden waarop inwoners zochten zonder iets te vinden, de vaakst gezochte "
+                                   "eerst (alleen losse Nederlandse woorden na minstens 3 verschillende zoekvragen; "
+                                   "nooit zoekvragen zelf). Voeg ze toe als zoekwoord of synoniem "
+                                   "(rules/synoniemen.yaml).")
 @click.option("--limit", type=click.IntRange(1, 1000), default=30, show_default=True,
-              help="hoogstens zoveel zoekvragen")
+              help="hoogstens zoveel woorden")
 @click.option("--wis", "forget", is_flag=True, help="wis de lijst (bijvoorbeeld na het bijwerken van de synoniemen)")
 def search_gaps(limit: int, forget: bool) -> None:
+    settings = Settings.from_env()
     try:
-        gaps = DatabaseGaps(open_database(Settings.from_env()))
+        gaps = DatabaseGaps(open_database(settings), secret_key(settings))
         if forget:
-            click.echo(f"{count(gaps.forget(), 'zoekvraag', 'zoekvragen')} gewist.")
+            click.echo(f"{count(gaps.forget(), 'woord', 'woorden')} gewist.")
             return
         rows = gaps.top(limit)
     except DatabaseError as exc:
         click.echo(f"Fout: de database is niet bereikbaar: {exc}", err=True)
         sys.exit(1)
     if not rows:
-        click.echo("Geen zoekvragen zonder resultaat.")
+        click.echo("Geen woorden zonder resultaat.")
         return
-    click.echo(f"{'aantal':>6}  zoekvraag")
-    for text, times in rows:
-        click.echo(f"{times:>6}  {text}")
+    click.echo(f"{'zoekvragen':>10}  woord")
+    for word, times in rows:
+        click.echo(f"{times:>10}  {word}")
 
 
 COMMANDS = (index, search, search_gaps)

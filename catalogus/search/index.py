@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import shutil
 import tempfile
 import threading
@@ -27,6 +26,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage, copy_to_ram
 
 from . import dutch
+from ..datadir import make_private_dir, make_tree_private
 from ..catalog import Catalog
 from ..models import DOMAINS, KIND_ORDER
 from .query import PREFIX_FIELDS, Plan, Planner, Synonyms, rank_candidates
@@ -291,8 +291,8 @@ def index_dir(data_dir: Path, version: str) -> Path:
 
 def write_index(catalog: Catalog, data_dir: Path, *, force: bool = False) -> Path:
     """Write the index for ``catalog`` to ``<data_dir>/index/<version>/``, built aside and renamed into place."""
-    root = Path(data_dir) / INDEX_DIR
-    root.mkdir(parents=True, exist_ok=True)
+    make_private_dir(Path(data_dir))
+    root = make_private_dir(Path(data_dir) / INDEX_DIR)
     target = root / catalog.version
     if not force and _is_current(target, catalog.version):
         return target
@@ -304,7 +304,7 @@ def write_index(catalog: Catalog, data_dir: Path, *, force: bool = False) -> Pat
         meta = {"format": INDEX_FORMAT, "version": catalog.version, "products": len(catalog.products),
                 "built_at": dt.datetime.now(dt.timezone.utc).isoformat()}
         (temporary / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
-        temporary.chmod(0o755)  # mkdtemp makes it private; the server may run as another user
+        make_tree_private(temporary)  # only the server's user reads the data directory (build it as that user)
         if target.exists():
             if not force and _is_current(target, catalog.version):
                 return target  # another process was quicker
@@ -385,22 +385,8 @@ def prune_indexes(data_dir: Path, keep: str) -> list[Path]:
 # ---------------------------------------------------------------- zero-result queries
 
 class SearchGaps(Protocol):
-    """Where zero-result queries are counted, so editors can add keywords or synonyms."""
+    """Where the words of searches that found nothing are counted (``catalogus.search.gaps``)."""
 
-    def record(self, query: str) -> None: ...
+    def record(self, query: str, words: list[str]) -> list[str]: ...
 
     def top(self, n: int = 20) -> list[tuple[str, int]]: ...
-
-
-MAX_GAP_CHARS = 100
-
-
-def gap_text(query: str) -> str | None:
-    """The query as it may be stored: lower-case words only; no digits (phone numbers, BSNs), no e-mail addresses.
-
-    >>> gap_text("  Bel mij op 06-12345678 of jan@example.nl, AUB! ")
-    'bel mij op of aub'
-    """
-    kept = " ".join(w for w in query.lower().split() if "@" not in w)
-    text = " ".join(re.findall(r"[^\W\d_]+", kept))[:MAX_GAP_CHARS].strip()
-    return text or None

@@ -49,7 +49,8 @@ def _problem(status: int, errors: list[ApiError]) -> ApiProblem:
 
 
 def _page_url(request: Request, product_id: str) -> str:
-    return str(request.base_url).rstrip("/") + f"/producten/{product_id}"
+    """The public page of a product, from ``public_url`` (never the Host header, which the client chooses)."""
+    return request.app.state.settings.public_url.rstrip("/") + f"/producten/{product_id}"
 
 
 def _summary_fields(request: Request, product: Product) -> dict[str, Any]:

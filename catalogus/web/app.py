@@ -30,15 +30,18 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from ..casework import jobs
-from ..casework.db import Database, open_database
+from ..casework.db import Database, DatabaseError, open_database
 from ..content import ContentState, IndexBuilder
-from ..logs import configure_logging, get_logger
+from ..datadir import check_data_dir, secret_key
+from ..errors import StartupError
+from ..logs import configure_logging, get_logger, set_address_key
 from ..settings import Settings
 from ..watch import start_watcher
 from .api import publish_vocabulary
 from .content_admin import add_content_version, pin_content
-from .security import EXCEPTION_HANDLERS, add_security_headers, csrf_config, secret_key
+from .csrf import csrf_middleware
 from .deps import DEPENDENCIES
+from .security import EXCEPTION_HANDLERS, StaticFileSystem, add_security_headers
 from .staff import run
 from .templating import STATIC_DIR, template_config
 
@@ -76,10 +79,23 @@ def ping() -> dict[str, bool]:
 
 @contextlib.asynccontextmanager
 async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
-    """Logging without personal data, the database (migrated) and the hourly check for the daily purge."""
+    """Logging without personal data, the data directory checked, the database (migrated), the daily purge.
+
+    A start-up failure is logged as ``startup_failed`` with a safe reason and the exception type (the
+    libraries' own messages never reach the log: they may hold paths or input), then raised.
+    """
     settings: Settings = app.state.settings
-    configure_logging(settings.log_level, address_key=secret_key(settings))
-    app.state.db = await run(open_database, settings)
+    configure_logging(settings.log_level)
+    try:
+        check_data_dir(settings.data_dir)
+        set_address_key(secret_key(settings))
+        app.state.db = await run(open_database, settings)
+    except StartupError as exc:
+        log.error("startup_failed", reason=exc.code, error=type(exc).__name__)
+        raise
+    except Exception as exc:
+        log.error("startup_failed", reason=_startup_reason(exc), error=type(exc.__cause__ or exc).__name__)
+        raise
     log.info("database_ready", engine=app.state.db.engine)
     purge = asyncio.create_task(_purge_loop(app.state.db, settings), name="catalogus-purge")
     try:
@@ -100,6 +116,16 @@ async def content_lifespan(app: Litestar) -> AsyncIterator[None]:
     finally:
         if watcher is not None:
             await watcher.stop()
+
+
+def _startup_reason(exc: Exception) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission_denied"
+    if isinstance(exc, OSError):
+        return "file_system"
+    if isinstance(exc, DatabaseError):
+        return "database_unavailable"
+    return "unexpected"
 
 
 async def _purge_loop(db: Database, settings: Settings) -> None:
@@ -128,15 +154,14 @@ def create_app(settings: Settings, *, content: ContentState | None = None) -> Li
     html_modules, api_modules = _areas(HTML_AREAS), _areas(API_AREAS)
     pages = Router("/", route_handlers=[h for m in html_modules for h in m.ROUTES], include_in_schema=False)
     static = create_static_files_router("/static", directories=[STATIC_DIR], include_in_schema=False,
-                                        name="static")
+                                        name="static", file_system=StaticFileSystem())
     state: dict[str, Any] = {"content": content, "settings": settings, "sc_feed": None}
     return Litestar(
         route_handlers=[pages, *[h for m in api_modules for h in m.ROUTES], ping, static],
         dependencies=DEPENDENCIES,
         template_config=template_config(),
-        csrf_config=csrf_config(settings),
         before_send=[add_security_headers, add_content_version],
-        middleware=[pin_content],  # one content snapshot per request
+        middleware=[pin_content, csrf_middleware(settings)],  # one content snapshot per request; CSRF
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="Catalogus Voorbeeldstad", version="1.0.0", path="/schema",

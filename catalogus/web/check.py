@@ -27,7 +27,7 @@ from ..questions import Question, form_values
 from .deps import CatalogDep, SettingsDep, TodayDep
 from .forms import ANSWERS_FIELD, BadAnswers, FieldError, carried_answers, display_value, first_target, settle
 from .present import STATUS_BADGE, STATUS_WORDS, domain_titles, not_resident, results_page, step_questions
-from .security import secret_key
+from ..datadir import secret_key
 from .templating import page
 from .wizard_state import COOKIE, WizardState, cleared_cookie, seal, state_cookie, unseal
 

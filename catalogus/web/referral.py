@@ -20,9 +20,9 @@ from litestar.response import Redirect
 
 from ..casework import ratelimit, referrals
 from ..casework.contact import CONTACT_TIMES, NOTE_MAX, FieldProblem, ReferralError, format_phone, validate_contact
-from ..casework.db import DatabaseError, IntegrityError
+from ..casework.db import DatabaseError, IntegrityError, utcnow
 from ..logs import get_logger
-from ..casework.referrals import CONSENT_TEXTS, CURRENT_CONSENT_VERSION, NO_CONSENT_MESSAGE, STATUSES, Actor
+from ..casework.referrals import CONSENT_TEXTS, CURRENT_CONSENT_VERSION, NO_CONSENT_MESSAGE, OUTCOMES, STATUSES, Actor
 from ..check import Check
 from .forms import ANSWERS_FIELD, carried_answers, read_settled
 from .security import RETRY_AFTER_SECONDS
@@ -171,12 +171,20 @@ async def detail(request: Request, reference: FromPath[str]) -> Any:
     if found is None:
         raise NotFoundException("onbekende aanmelding")
     catalog = _snapshot(request).catalog
+    undo_until = found.undo_until()
     return page(request, "staff_referral.html", {
         "referral": found, "session": session, "statuses": STATUSES, "contact_times": CONTACT_TIMES, "when": when,
-        "answers": _answer_rows(catalog, found.answers), "phone": format_phone(found.phone) if found.phone else "",
+        "answers": answer_rows(catalog, found.answers), "phone": format_phone(found.phone) if found.phone else "",
         "products": [(pid, catalog.products[pid].title if pid in catalog.products else pid)
                      for pid in found.products],
+        "outcomes": OUTCOMES, "undo_until": undo_until if undo_until and undo_until > utcnow() else None,
+        "notice": NOTICES.get(request.query_params.get("klaar", ""), ""),
     }, no_store=True)
+
+
+NOTICES = {"afgerond": "De aanmelding is afgerond.", "heropend": "Afronden is ongedaan gemaakt.",
+           "te-laat": f"Afronden kan alleen de eerste {referrals.UNDO_MINUTES} minuten ongedaan worden gemaakt. "
+                      "Daarna is het definitief."}
 
 
 @get("/medewerkers/aanmeldingen/{reference:str}/log", name="referral-log", **CASEMANAGER)
@@ -192,41 +200,101 @@ async def access_log(request: Request, reference: FromPath[str]) -> Any:
                 no_store=True)
 
 
-async def _change(request: Request, reference: str, change: Any) -> Any:
-    session = await staff_session(request)
-    try:
-        done = await run(change, database(request), reference, actor_of(session, request))
-    except LookupError:
-        raise NotFoundException("onbekende aanmelding") from None
-    except referrals.WrongStatus:
-        done = None
-    target = done.reference if done else (referrals.normalise_reference(reference) or "")
-    return Redirect(f"/medewerkers/aanmeldingen/{target}", status_code=303, headers={"cache-control": "no-store"})
+def _to_detail(reference: str, notice: str = "") -> Redirect:
+    target = referrals.normalise_reference(reference) or ""
+    return Redirect(f"/medewerkers/aanmeldingen/{target}" + (f"?klaar={notice}" if notice else ""), status_code=303,
+                    headers={"cache-control": "no-store"})
 
 
 @post("/medewerkers/aanmeldingen/{reference:str}/in-behandeling", name="referral-assign", **CASEMANAGER)
 async def assign(request: Request, reference: FromPath[str]) -> Any:
-    return await _change(request, reference, referrals.assign)
+    session = await staff_session(request)
+    try:
+        await run(referrals.assign, database(request), reference, actor_of(session, request))
+    except LookupError:
+        raise NotFoundException("onbekende aanmelding") from None
+    except referrals.WrongStatus:
+        pass  # finished meanwhile: the page shows it
+    return _to_detail(reference)
+
+
+@get("/medewerkers/aanmeldingen/{reference:str}/afronden", name="referral-finish-form", **CASEMANAGER)
+async def finish_form(request: Request, reference: FromPath[str]) -> Any:
+    """"Afronden" asks first: what came of it, and why when nobody took it."""
+    session = await staff_session(request)
+    found = await run(referrals.get_referral, database(request), reference, actor_of(session, request))
+    if found is None:
+        raise NotFoundException("onbekende aanmelding")
+    if found.status == "afgerond":
+        return _to_detail(found.reference)
+    return _finish_page(request, session, found, {})
+
+
+def _finish_page(request: Request, session: Any, found: Any, values: dict, errors: list | None = None,
+                 status: int = 200) -> Any:
+    return page(request, "staff_finish.html", {
+        "referral": found, "session": session, "outcomes": OUTCOMES, "values": values, "errors": errors or [],
+        "field_errors": {("uitkomst" if e["target"].startswith("uitkomst") else e["target"]): e["message"]
+                         for e in errors or []},
+        "reason_needed": found.status == "nieuw", "note_max": referrals.CLOSING_NOTE_MAX,
+        "undo_minutes": referrals.UNDO_MINUTES}, status=status, no_store=True)
 
 
 @post("/medewerkers/aanmeldingen/{reference:str}/afronden", name="referral-finish", **CASEMANAGER)
 async def finish(request: Request, reference: FromPath[str]) -> Any:
-    return await _change(request, reference, referrals.finish)
+    form = await request.form()
+    session = await staff_session(request)
+    db, actor = database(request), actor_of(session, request)
+    values = {"uitkomst": str(form.get("uitkomst") or ""), "reden": str(form.get("reden") or "")[:2000]}
+    errors = []
+    if values["uitkomst"] not in OUTCOMES:
+        errors.append({"target": "uitkomst-opgepakt", "message": "Kies wat er met de aanmelding is gebeurd."})
+    if len(values["reden"].strip()) > referrals.CLOSING_NOTE_MAX:
+        errors.append({"target": "reden", "message": f"Schrijf de reden in hoogstens {referrals.CLOSING_NOTE_MAX} "
+                                                     "tekens."})
+    if not errors:
+        try:
+            await run(referrals.finish, db, reference, actor, outcome=values["uitkomst"], reason=values["reden"])
+            return _to_detail(reference, "afgerond")
+        except LookupError:
+            raise NotFoundException("onbekende aanmelding") from None
+        except referrals.WrongStatus:
+            return _to_detail(reference)
+        except referrals.ReasonRequired as exc:
+            errors.append({"target": "reden", "message": str(exc)})
+    found = await run(referrals.get_referral, db, reference, actor)
+    if found is None:
+        raise NotFoundException("onbekende aanmelding")
+    if found.status == "nieuw" and not values["reden"].strip() and all(e["target"] != "reden" for e in errors):
+        errors.append({"target": "reden", "message": referrals.REASON_REQUIRED})
+    return _finish_page(request, session, found, values, errors, status=422)
 
 
-def _answer_rows(catalog: Any, answers: dict[str, Any]) -> list[tuple[str, str]]:
-    """(question text, formatted answer) in the order given; answers to retired questions shown as stored."""
+@post("/medewerkers/aanmeldingen/{reference:str}/heropenen", name="referral-reopen", **CASEMANAGER)
+async def reopen(request: Request, reference: FromPath[str]) -> Any:
+    session = await staff_session(request)
+    try:
+        await run(referrals.reopen, database(request), reference, actor_of(session, request))
+    except LookupError:
+        raise NotFoundException("onbekende aanmelding") from None
+    except referrals.WrongStatus:
+        return _to_detail(reference, "te-laat")
+    return _to_detail(reference, "heropend")
+
+
+def answer_rows(catalog: Any, answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """(question text, formatted answer) in the order of the questionnaire; retired questions last, as stored."""
     rows = []
-    for qid, value in answers.items():
-        question = catalog.vocabulary.questions.get(qid)
-        if question is None:
-            rows.append((qid, str(value)))
+    for question in catalog.vocabulary:
+        if question.id not in answers:
             continue
+        value = answers[question.id]
         try:
             rows.append((question.text, question.format(question.parse(value))))
         except ValueError:
             rows.append((question.text, str(value)))
+    rows += [(qid, str(value)) for qid, value in answers.items() if qid not in catalog.vocabulary]
     return rows
 
 
-ROUTES = [referral_start, referral, queue, detail, access_log, assign, finish]
+ROUTES = [referral_start, referral, queue, detail, access_log, assign, finish_form, finish, reopen]

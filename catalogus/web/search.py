@@ -1,4 +1,4 @@
-"""Search pages: ``/zoeken`` and the staff list of queries that found nothing.
+"""Search pages: ``/zoeken`` and, for editors, the words residents searched for that found nothing.
 
 ``/zoeken?q=`` is a plain GET form and works without JavaScript. With htmx the
 search box asks for ``/zoeken`` while the resident types; a request whose
@@ -18,9 +18,10 @@ from litestar.response import Template
 
 from ..content import Snapshot
 from ..casework.db import DatabaseError
+from ..datadir import secret_key
 from ..logs import get_logger
 from ..search.index import SearchGaps, SearchIndex, SearchResults, build_index
-from ..search.gaps import DatabaseGaps
+from ..search.gaps import MIN_SEARCHES, RETENTION_DAYS, DatabaseGaps, gap_words
 from .present import KIND_BY_SLUG, KINDS, domain_titles
 from .staff import STAFF_ERRORS, requires, staff_session
 from .templating import page
@@ -48,12 +49,17 @@ def search_index(request: Any) -> SearchIndex:
 
 
 def search_gaps(app: Any) -> SearchGaps | None:
-    """Where zero-result queries go: the database when the staff area opened one."""
+    """Where the words of searches that found nothing go: the database when the staff area opened one."""
     gaps = getattr(app.state, "search_gaps", None)
     if gaps is None and getattr(app.state, "db", None) is not None:
-        gaps = DatabaseGaps(app.state.db)
+        gaps = DatabaseGaps(app.state.db, secret_key(app.state.settings))
         app.state.search_gaps = gaps
     return gaps
+
+
+def words_to_count(index: SearchIndex, text: str) -> list[str]:
+    """The words of a failed search an editor may see: known Dutch words that alone find nothing either."""
+    return [word for word in gap_words(text) if index.search(word, limit=1).total == 0]
 
 
 async def run_search(request: Any, text: str, *, limit: int, domain: str | None = None, kind: str | None = None,
@@ -66,7 +72,7 @@ async def run_search(request: Any, text: str, *, limit: int, domain: str | None 
         gaps = search_gaps(request.app)
         if gaps is not None:
             try:
-                await anyio.to_thread.run_sync(gaps.record, text)
+                await anyio.to_thread.run_sync(lambda: gaps.record(text, words_to_count(index, text)))
             except DatabaseError as exc:  # counting is a nicety: the resident still gets the (empty) results
                 log.warning("search_gap_not_recorded", error=type(exc.__cause__ or exc).__name__)
     return results
@@ -108,17 +114,20 @@ async def search_page(request: Request, q: FromQuery[str] = "", onderwerp: FromQ
         "domain_titles": titles, "kinds": KINDS, "search_url": search_url,
         "target": target or "zoekresultaten", "compact": target not in (None, "zoekresultaten"),
     }
+    # A query can be personal ("schulden na scheiding"): no browser or proxy cache keeps it.
     if target:
-        return Template("_zoekresultaten.html", context={**context, "live": True}, headers={"vary": "HX-Request"})
-    return page(request, "zoeken.html", {**context, "live": False})
+        return Template("_zoekresultaten.html", context={**context, "live": True},
+                        headers={"vary": "HX-Request", "cache-control": "no-store"})
+    return page(request, "zoeken.html", {**context, "live": False}, no_store=True)
 
 
-@get(GAPS_PATH, name="staff-search-gaps", guards=[requires()], exception_handlers=STAFF_ERRORS)
+@get(GAPS_PATH, name="staff-search-gaps", guards=[requires("redacteur")], exception_handlers=STAFF_ERRORS)
 async def gaps_page(request: Request) -> Any:
     gaps = search_gaps(request.app)
     rows = await anyio.to_thread.run_sync(gaps.top, 100) if gaps is not None else []
     session = await staff_session(request)
-    return page(request, "staff_zoekvragen.html", {"session": session, "rows": rows}, no_store=True)
+    return page(request, "staff_zoekvragen.html", {"session": session, "rows": rows, "min_searches": MIN_SEARCHES,
+                                                   "retention_days": RETENTION_DAYS}, no_store=True)
 
 
 ROUTES = [search_page, gaps_page]

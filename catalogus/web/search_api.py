@@ -8,6 +8,7 @@ The query is plain words, never query syntax. Empty or whitespace-only ``q`` -> 
 from __future__ import annotations
 
 from litestar import Request, get
+from litestar.datastructures import CacheControlHeader
 from litestar.openapi.spec import OpenAPIType
 from litestar.params import Parameter
 from msgspec import Struct
@@ -18,9 +19,31 @@ from .api_schema import ApiError, Domain, Kind
 from .search import run_search
 
 MAX_LIMIT = 50
+#: every character Python calls white space (``str.isspace``, what ``strip`` removes); all lie below U+3001
+WHITESPACE = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
+
+
+def not_whitespace_pattern() -> str:
+    """An ECMA-262 character class for "one character that is not white space" in Python's sense.
+
+    JSON Schema's ``\S`` means JavaScript white space, which differs: U+0085 and U+001C are
+    white space to Python (the handler calls them blank) but not to JavaScript; U+FEFF is the reverse.
+
+    >>> import re; pattern = not_whitespace_pattern()
+    >>> [bool(re.search(pattern, text)) for text in ("\x85", "\x1c", " \u3000", "\ufeff", " a ")]
+    [False, False, False, True, True]
+    """
+    return "[^" + "".join(f"\\u{ord(c):04x}" for c in WHITESPACE) + "]"
+
+
+def is_blank(text: str | None) -> bool:
+    """No character that is not white space (the same test the OpenAPI pattern describes)."""
+    return text is None or not text.strip()
+
+
 # The document says what the handler demands (a missing or blank q is the handler's own Dutch 422):
-# q is required and holds at least one character that is not white space.
-QUERY_SCHEMA = {"oneOf": None, "type": OpenAPIType.STRING, "pattern": r"\S"}
+# q is required and holds at least one character that is not white space, in Python's sense.
+QUERY_SCHEMA = {"oneOf": None, "type": OpenAPIType.STRING, "pattern": not_whitespace_pattern()}
 
 
 class SearchHit(Struct, kw_only=True):
@@ -48,6 +71,7 @@ class SearchResponse(Struct, kw_only=True):
 
 
 @get(f"{PREFIX}/search", name="api-search", tags=TAGS, responses=BAD_REQUEST,
+     cache_control=CacheControlHeader(no_store=True),  # the query may be personal
      summary="Zoek producten met de woorden van de inwoner; beste eerst, met 'Bedoelde u'")
 async def search(
     request: Request,
@@ -57,7 +81,7 @@ async def search(
     kind: Annotated[Kind | None, Parameter(description="alleen deze soort")] = None,
     domain: Annotated[Domain | None, Parameter(description="alleen dit domein")] = None,
 ) -> SearchResponse:
-    if q is None or not q.strip():
+    if is_blank(q):
         raise _problem(422, [ApiError("typ een of meer woorden om te zoeken", field="q")])
     found = await run_search(request, q, limit=limit, domain=domain, kind=kind)
     return SearchResponse(

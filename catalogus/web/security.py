@@ -1,4 +1,4 @@
-"""Security on every response: headers, CSRF, the secret key, and friendly error pages.
+"""Security on every response: headers, the secret key, static files and friendly error pages (CSRF: csrf.py).
 
 Headers are added in a ``before_send`` hook rather than a middleware: Litestar runs
 middleware only for matched routes, and 404/405 responses must carry them too.
@@ -7,21 +7,17 @@ middleware only for matched routes, and 404/405 responses must carry them too.
 from __future__ import annotations
 
 import logging
-import os
-import secrets
-from pathlib import Path
 from typing import Any
 
 from litestar import Request, Response
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import MediaType
+from litestar.file_system import BaseLocalFileSystem
 from litestar.exceptions import HTTPException, ServiceUnavailableException, ValidationException
 from litestar.response import Template
 from litestar.types import Message, Scope
 
 from ..casework.db import DatabaseError, IntegrityError
-from ..settings import Settings
 from .templating import is_fragment_request
 
 log = logging.getLogger("catalogus.web")
@@ -33,15 +29,15 @@ SECURITY_HEADERS = {
     "content-security-policy": CSP,
     "strict-transport-security": "max-age=63072000; includeSubDomains",
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    # same-origin, not no-referrer: under no-referrer the Fetch standard sends "Origin: null" on our own POSTs
+    # (Firefox does), which the CSRF origin check must refuse. Other sites still get no referrer at all.
+    "referrer-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), fullscreen=(self)",
     "x-frame-options": "DENY",
     "cross-origin-opener-policy": "same-origin",
 }
 
 NO_STORE = "no-store"
-CSRF_COOKIE = "csrftoken"
-CSRF_HEADER = "x-csrftoken"
 API_PREFIX = "/api/"
 
 
@@ -56,38 +52,22 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
         headers["cache-control"] = NO_STORE
 
 
-def secret_key(settings: Settings) -> str:
-    """The key that signs CSRF tokens and cookies: the setting, or one kept in the data directory.
+# ---------------------------------------------------------------- static files
 
-    Every process of one deployment reads the same file, so tokens signed by one worker are
-    accepted by another.
+class StaticFileSystem(BaseLocalFileSystem):
+    """The static files, where a path that cannot be a file is "not found" (404), never a 500.
+
+    A NUL byte (``ValueError``), a name longer than the file system allows or a path through
+    a file (``OSError``) only mean that there is no such file.
     """
-    if settings.secret_key:
-        return settings.secret_key
-    path = Path(settings.data_dir) / "secret_key"
-    try:
-        return path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process was first
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key)
-    return key
 
-
-def csrf_config(settings: Settings) -> CSRFConfig:
-    """CSRF for every form: cookie plus hidden field ``_csrf_token`` (or the header for htmx).
-
-    The JSON API is excluded: it uses no cookies, so a forged cross-site request gains nothing.
-    """
-    return CSRFConfig(secret=secret_key(settings), cookie_name=CSRF_COOKIE, header_name=CSRF_HEADER,
-                      cookie_secure=settings.secure_cookies, cookie_httponly=True, cookie_samesite="lax",
-                      exclude=["^/api/"])
+    async def info(self, path: Any, **kwargs: Any) -> Any:
+        if "\x00" in str(path):
+            raise FileNotFoundError(path)
+        try:
+            return await super().info(path, **kwargs)
+        except (ValueError, OSError) as exc:
+            raise FileNotFoundError(path) from exc
 
 
 # ---------------------------------------------------------------- errors
@@ -96,8 +76,8 @@ ERROR_PAGES: dict[int, tuple[str, str]] = {
     400: ("Dit verzoek klopt niet", "De gegevens die we kregen, kunnen we niet lezen. Ga terug en probeer het "
                                     "opnieuw, of begin opnieuw met de check."),
     403: ("Het formulier is verlopen", "Uw gegevens zijn niet verstuurd. Dat gebeurt als een pagina lang open "
-                                       "stond, of als cookies uitstaan. Ga terug, laad de pagina opnieuw en "
-                                       "probeer het nog een keer."),
+                                       "stond, als u intussen bent uitgelogd, of als het formulier van een andere "
+                                       "website kwam. Ga terug, laad de pagina opnieuw en probeer het nog een keer."),
     404: ("Deze pagina bestaat niet", "Misschien is het adres verkeerd getypt, of is de pagina verhuisd. "
                                       "Zoek wat u nodig heeft, of ga naar de startpagina."),
     405: ("Dit kan zo niet", "Deze pagina werkt niet op deze manier. Ga naar de startpagina en probeer "

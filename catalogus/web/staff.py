@@ -28,6 +28,7 @@ from ..casework.db import Database
 from ..logs import get_logger, hash_address
 from ..casework.referrals import Actor
 from ..settings import Settings
+from .origins import host_header, is_local, origin_of
 from .templating import page
 
 log = get_logger(__name__)
@@ -131,13 +132,44 @@ def landing(session: Session) -> str:
 
 # ---------------------------------------------------------------- login
 
+COOKIE_PROBLEM = ("Inloggen werkt op dit adres niet. Uw browser bewaart beveiligde cookies alleen via https of "
+                  "via http://localhost, en de server staat ingesteld op beveiligde cookies: "
+                  "CATALOGUS_SECURE_COOKIES=true. Open de site via https. Test u op uw eigen computer of in een "
+                  "virtuele machine? Start de server dan met CATALOGUS_SECURE_COOKIES=false.")
+_WARNED = {"cookie_problem": False}
+
+
+def cookies_cannot_work(request: Any, settings: Settings) -> bool:
+    """The session cookie is ``Secure`` but this browser talks plain http to a host that is not localhost.
+
+    Behind a proxy that ends TLS the scheme looks like http too: an https ``Origin``/``Referer``
+    or the host of an https ``public_url`` means the browser itself is on https.
+    """
+    if not settings.secure_cookies or request.scope.get("scheme") == "https" or is_local(request):
+        return False
+    said = request.headers.get("origin") or request.headers.get("referer") or ""
+    if (origin_of(said) or "").startswith("https://"):
+        return False
+    public = origin_of(settings.public_url) or ""
+    return not (public.startswith("https://") and public == origin_of(f"https://{host_header(request)}/"))
+
+
+def _login_page(request: Request, *, error: str = "", username: str = "", notice: str = "", status: int = 200) -> Any:
+    problem = cookies_cannot_work(request, settings_of(request))
+    if problem and not _WARNED["cookie_problem"]:
+        _WARNED["cookie_problem"] = True  # once per process is enough to point the operator at the setting
+        log.warning("login_needs_https", reason="secure_cookies_over_http")
+    return page(request, "staff_login.html", {"error": error, "username": username, "notice": notice,
+                                              "cookie_problem": COOKIE_PROBLEM if problem else ""},
+                status=status, no_store=True)
+
+
 @get(LOGIN_PATH, name="staff-login")
 async def login_form(request: Request) -> Any:
     session = await staff_session(request)
     if session is not None and session.complete:
         return Redirect(landing(session), status_code=303)
-    notice = "U bent uitgelogd." if request.query_params.get("uit") == "1" else ""
-    return page(request, "staff_login.html", {"error": "", "username": "", "notice": notice}, no_store=True)
+    return _login_page(request, notice="U bent uitgelogd." if request.query_params.get("uit") == "1" else "")
 
 
 @post(LOGIN_PATH, name="staff-login-post")
@@ -145,16 +177,16 @@ async def login(request: Request) -> Any:
     form = await request.form()
     settings, db = settings_of(request), database(request)
     username = str(form.get("gebruikersnaam") or "")[:100]
+    if cookies_cannot_work(request, settings):  # the browser would drop the session cookie: say why instead
+        return _login_page(request, username=username, status=400)
     if not await run(ratelimit.allow, db, "login", client_address(request), settings.rate_limit_per_minute):
-        return page(request, "staff_login.html", {
-            "error": "U heeft te vaak geprobeerd in te loggen. Wacht een minuut en probeer het opnieuw.",
-            "username": username, "notice": ""}, status=429, no_store=True)
+        return _login_page(request, error="U heeft te vaak geprobeerd in te loggen. Wacht een minuut en probeer "
+                                          "het opnieuw.", username=username, status=429)
     try:
         user = await run(accounts.authenticate, db, username, str(form.get("wachtwoord") or ""), settings)
     except accounts.LoginFailed as exc:
         log.info("staff_login_failed", client=hash_address(client_address(request)))
-        return page(request, "staff_login.html", {"error": str(exc), "username": username, "notice": ""},
-                    status=401, no_store=True)
+        return _login_page(request, error=str(exc), username=username, status=401)
     old = request.cookies.get(cookie_name(settings))
     if old:
         await run(accounts.end_session, db, old)  # never carry a session across a login (fixation)

@@ -52,6 +52,7 @@ def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("xss-browser")
     add_staff(Settings(data_dir=data), "anna", "casemanager")
     add_staff(Settings(data_dir=data), "kees", "kcc")
+    add_staff(Settings(data_dir=data), "rita", "redacteur")
     env = server_env(data, CATALOGUS_CONTENT_DIR=str(root), CATALOGUS_RATE_LIMIT_PER_MINUTE="1000")
     with Server(env, log_path=data / "server.log") as running:
         running.root = root
@@ -192,8 +193,14 @@ def test_staff_pages_show_every_payload_as_text(server, page):
     for path in ("/medewerkers/inhoud", "/medewerkers/voorbeeld/voorbeeldpas", "/kcc"):
         page.goto(server.url + path)
         assert_clean(page)
+
+    page.get_by_role("button", name="Uitloggen").first.click()
+    for query in ("zonnepanelen", "zonnepanelen dak", "zonnepanelen?"):  # a Dutch word no product has
+        page.goto(server.url + "/zoeken?" + urlencode({"q": '"><qqzzxx onmouseover=qqyy> ' + query}))
+    log_in(page, server.url, "rita")
     page.goto(server.url + "/medewerkers/zoekvragen")
-    assert_clean(page, shows="qqzzxx")
+    assert_clean(page, shows="zonnepanelen")
+    assert "qqzzxx" not in page.locator("main").inner_text()  # the payload around it is never kept
 
 
 def test_the_kcc_screen_updates_never_run_a_payload(server, page):
@@ -213,3 +220,27 @@ def test_the_kcc_screen_updates_never_run_a_payload(server, page):
     page.locator("#schulden-ja").check()
     page.locator("#schulden-relevantie.kcc-mark--answered").wait_for(state="attached")  # the panel was updated
     assert_clean(page)
+
+
+def test_a_form_on_another_site_that_posts_to_ours_is_refused_and_ours_shows_its_origin(server, page):
+    """The browser sends our own origin with our forms; a page on another origin cannot post, even with a token."""
+    page.goto(server.url + "/check")
+    token = page.locator('meta[name="csrf-token"]').get_attribute("content")  # even a valid token is not enough
+    seen = []
+    page.on("request", lambda request: seen.append(request) if request.method == "POST" else None)
+    page.locator("#onderwerpen-geld").check()
+    page.get_by_role("button", name="Volgende").click()
+    page.wait_for_selector('[data-question]:not([data-question="onderwerpen"])')
+    assert seen and {request.all_headers().get("origin") for request in seen} == {server.url}
+
+    attack = (f'<form id="f" method="post" action="{server.url}/check">'
+              f'<input name="_csrf_token" value="{token}"><input name="antwoorden" value="{{}}">'
+              '<input name="vraag" value="onderwerpen"><input name="onderwerpen" value="geld"></form>'
+              '<button form="f">Win een prijs</button>')
+    page.route("http://aanvaller.test/**", lambda route: route.fulfill(status=200, content_type="text/html",
+                                                                      body=attack))
+    page.goto("http://aanvaller.test/prijs")
+    with page.expect_response(f"{server.url}/check") as answer:
+        page.get_by_role("button", name="Win een prijs").click()
+    assert answer.value.status == 403
+    assert "Het formulier is verlopen" in page.locator("body").inner_text()

@@ -102,7 +102,9 @@ def test_resident_refers_herself_and_a_case_manager_takes_and_finishes_it(server
     assert XSS in page.locator("main").inner_text()  # shown as text, never run
     page.get_by_role("button", name="In behandeling nemen").click()
     page.wait_for_selector("[data-status=in_behandeling]")
-    page.get_by_role("button", name="Afronden").click()
+    page.get_by_role("link", name="Afronden").click()
+    page.get_by_label("Opgepakt: het wijkteam helpt").check()
+    page.get_by_role("button", name="Ja, afronden").click()
     page.wait_for_selector("[data-status=afgerond]")
     page.screenshot(path=str(tmp_path / SHOTS.format("detail")), full_page=True)
     page.get_by_role("link", name=re.compile("toegangslog")).click()

@@ -134,11 +134,14 @@ def case_manager_flow(page, url: str, reference: str, secrets: Secrets) -> None:
     page.get_by_role("link", name=reference).click()
     page.get_by_role("button", name="In behandeling nemen").click()
     page.wait_for_selector("[data-status=in_behandeling]")
-    page.get_by_role("button", name="Afronden").click()
+    page.get_by_role("link", name="Afronden").click()
+    page.get_by_label("Opgepakt: het wijkteam helpt").check()
+    page.get_by_role("button", name="Ja, afronden").click()
     page.wait_for_selector("[data-status=afgerond]")
     assert NOTE in page.locator("main").inner_text()
     page.goto(url + "/medewerkers/zoekvragen")
-    assert "zonnepanelenkwestie" in page.locator("main").inner_text()
+    assert "U heeft geen toegang tot deze pagina" in page.locator("main").inner_text()  # for editors only
+    page.goto(url + "/medewerkers/aanmeldingen")
     page.get_by_role("button", name="Uitloggen").first.click()
     page.wait_for_selector("text=U bent uitgelogd")
 

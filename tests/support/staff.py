@@ -36,7 +36,11 @@ XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 def csrf_token(client) -> str:
-    """A CSRF token for the client's cookie jar (from a page that has a form)."""
+    """A CSRF token for the client's session, or a form token when it has none (from a page with a form).
+
+    Tokens of logged-in staff belong to their session: after logging in (or the second
+    factor) ask again.
+    """
     page = client.get("/medewerkers/inloggen")
     return re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
 
@@ -71,6 +75,7 @@ def log_in(client, username: str, *, password: str = PASSWORD) -> str | None:
         return None
     setup = client.get(response.headers["location"])
     secret = re.search(r'class="totp-secret">([A-Z2-7 ]+)<', setup.text).group(1).replace(" ", "")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', setup.text).group(1)  # the half session's own
     done = client.post(response.headers["location"], data={"_csrf_token": token, "code": current_code(secret)},
                        follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == "/medewerkers/aanmeldingen", done.text
