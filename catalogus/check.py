@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Mapping
 
+from .amounts import AmountResult, AmountsTotal, total
 from .catalog import Catalog, Product
 from .errors import AnswerError
 from .models import DOMAINS, KIND_ORDER, Status, UrgentContact
@@ -43,6 +44,7 @@ class ProductResult:
     missing: frozenset[str]  # what the rule itself still needs
     deciding: tuple[str, ...]  # questions that may be asked now and would decide it, in vocabulary order
     in_topics: bool = True
+    amount: AmountResult | None = None  # None: this product has no amount (services, referrals)
 
     @property
     def id(self) -> str:
@@ -91,6 +93,7 @@ class CheckResult:
     estimated_remaining: int
     relevant: frozenset[str]  # products in the chosen topics
     open_in_topics: int
+    amounts_total: AmountsTotal = AmountsTotal(0, (), True)
     _scores: Mapping[str, int] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------ reading
@@ -120,6 +123,14 @@ class CheckResult:
     def texts(self, reasons) -> list[str]:
         """Reasons as B1 sentences (rendered only where they are shown)."""
         return self.catalog.wording.reasons(reasons)
+
+    def amount_text(self, amount: AmountResult) -> str:
+        """An amount's B1 explanation with its figures and who sets the real amount."""
+        return self.catalog.wording.amount_text(amount)
+
+    def shown_amounts(self) -> list[ProductResult]:
+        """Results whose amount a page shows: determined, for eligible and unknown products (never not_eligible)."""
+        return [r for r in self.results if r.amount is not None and r.amount.cents is not None]
 
     # ------------------------------------------------------------ the KCC markers
 
@@ -229,7 +240,7 @@ class _Evaluation:
             status = STATUS_OF[outcome.value]
             deciding = self.askable.expand(outcome.missing) if outcome.value is None else ()
             item = ProductResult(product, status, outcome.reasons, outcome.missing, deciding,
-                                 not chosen.isdisjoint(product.domain_set))
+                                 not chosen.isdisjoint(product.domain_set), self.amount(product, status))
             buckets.setdefault((product.kind, status), []).append(item)
         statuses = sorted(Status, key=lambda s: s.rank)
         results = tuple(r for kind in KIND_ORDER for s in statuses for r in buckets.get((kind, s), ()))
@@ -249,7 +260,17 @@ class _Evaluation:
         return CheckResult(catalog, self.check.date, self.answers, self.dropped, topics, results, case_manager,
                            next_question, answered, estimated_remaining=len(scores),
                            relevant=frozenset(r.id for r in results if r.in_topics),
-                           open_in_topics=sum(1 for d in open_items if d), _scores=scores)
+                           open_in_topics=sum(1 for d in open_items if d), amounts_total=total(results),
+                           _scores=scores)
+
+    # ------------------------------------------------------------ amounts: a step of its own
+
+    def amount(self, product: Product, status: Status) -> AmountResult | None:
+        """What this household gets of the product (memoised by the answers the amount reads)."""
+        amount = product.amount
+        if amount is None:
+            return None
+        return amount.result_for(status, self.answers, self.env.day)
 
     def case_manager(self) -> CaseManager:
         routing, env = self.catalog.routing, self.env

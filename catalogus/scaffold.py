@@ -81,12 +81,25 @@ zoekwoorden: []
 #     - regel: meerderjarig
 #     - {{vraag: netto_inkomen, "<=": {{norm: bijstandsnorm, factor: minima_grens}}}}
 voorwaarden:
+# Niet verplicht, alleen bij soort provision: hoeveel een huishouden ongeveer krijgt. Een formule met normen uit
+# rules/normen.yaml, vragen uit rules/vragen.yaml, getallen, +, - en ×. Zet × 12 bij een maandbedrag in een jaarbedrag.
+# bedrag:
+#   per: maand                      # maand of jaar
+#   formule: bijstandsnorm - netto_inkomen
+#   zin: U krijgt dus ongeveer {{bedrag}} aanvulling.
+bedrag:
+# Niet verplicht, bij een verwijzing: de link naar de eigen berekening van de organisatie, zoals:
+# proefberekening:
+#   tekst: Reken uit hoeveel u krijgt bij de SVB
+#   url: https://www.svb.nl/nl/aio
+proefberekening:
 # Uitgewerkte voorbeelden: antwoorden en de uitkomst die de regel moet geven (elk voorbeeld is een test):
 # voorbeelden:
 #   - naam: Laag inkomen
 #     datum: {today}
 #     antwoorden: {{woont_in_gemeente: true, leeftijd: 30, leefsituatie: alleenstaand, netto_inkomen: 1200}}
 #     verwacht: eligible      # eligible, not_eligible of unknown
+#     verwacht_bedrag: 501.50  # niet verplicht: het bedrag in euro's, of open
 voorbeelden: []
 # Het team dat deze tekst bijhoudt
 eigenaar:

@@ -43,6 +43,14 @@ EXPECTED = [
     ("E501-example", "products/minimapas.yaml", 31, 15, "E501", ["Laag inkomen", "geeft eligible", "verwacht not_eligible"]),
     ("E502-example-answer", "products/minimapas.yaml", 30, 43, "E502", ["Laag inkomen", "0 tot en met 120"]),
     ("W601-review-date", "products/minimapas.yaml", 33, 15, "W601", ["2026-01-01", "Team Inkomen"]),
+    ("E503-example-amount", "products/minimapas.yaml", 35, 22, "E503",
+     ["Laag inkomen", "€ 501,50 per maand", "verwacht € 400 per maand", "De bijstandsnorm voor u is € 1.401,50"]),
+    ("E801-amount-unknown-name", "products/minimapas.yaml", 29, 12, "E801",
+     ["onbekende norm of vraag", "bijstandsnrm", "bedoelde u 'bijstandsnorm'"]),
+    ("E802-amount-syntax", "products/minimapas.yaml", 29, 29, "E802", ["'-'", "norm, vraag of getal"]),
+    ("E803-amount-units", "products/minimapas.yaml", 29, 12, "E803", ["per maand", "per jaar", "× 12"]),
+    ("E804-amount-kind", "products/minimapas.yaml", 27, 1, "E804", ["verwijzing", "andere organisatie", "proefberekening"]),
+    ("E805-amount-instead-of", "products/minimapas.yaml", 30, 18, "E805", ["onbekend product", "minimapass"]),
 ]
 
 
