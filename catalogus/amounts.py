@@ -274,6 +274,7 @@ class AmountsTotal:
     products: tuple[str, ...]  # ids counted, in result order
     complete: bool  # False when an eligible product's amount is still open (left out: the total may be higher)
     left_out: tuple[str, ...] = ()  # eligible products whose amount is open
+    replaced: tuple[tuple[str, str], ...] = ()  # (not counted, counted instead): alternatives counted once
 
     @property
     def per_year_euros(self) -> float:
@@ -290,6 +291,7 @@ def total(results: Iterable[Any]) -> AmountsTotal:
     counted: dict[str, tuple[int, bool, str]] = {}  # group -> (per year, comes instead, product id)
     order: list[str] = []
     left_out: list[str] = []
+    groups: dict[str, str] = {}  # product id -> its group (itself, or the product it comes instead of)
     for r in results:
         amount = r.amount
         if amount is None or r.status != "eligible":
@@ -298,14 +300,15 @@ def total(results: Iterable[Any]) -> AmountsTotal:
         if amount.cents is None:
             left_out.append(r.id)
             continue
-        group = amount.instead_of or r.id
+        group = groups[r.id] = amount.instead_of or r.id
         candidate = (amount.per_year, amount.instead_of is not None, r.id)
         best = counted.get(group)
         if best is None or candidate[:2] > best[:2]:
             counted[group] = candidate
     chosen = {pid for _value, _instead, pid in counted.values()}
+    replaced = tuple((pid, counted[group][2]) for pid, group in groups.items() if pid not in chosen)
     return AmountsTotal(sum(value for value, _instead, _pid in counted.values()),
-                        tuple(pid for pid in order if pid in chosen), not left_out, tuple(left_out))
+                        tuple(pid for pid in order if pid in chosen), not left_out, tuple(left_out), replaced)
 
 
 # ---------------------------------------------------------------- the product page: figures per leefsituatie

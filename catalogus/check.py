@@ -128,6 +128,14 @@ class CheckResult:
         """An amount's B1 explanation with its figures and who sets the real amount."""
         return self.catalog.wording.amount_text(amount)
 
+    def amount_decides(self, amount: AmountResult) -> str:
+        """Who sets the real amount, as a sentence (every place that shows an amount says it)."""
+        return self.catalog.wording.decides(amount.reason.decider)
+
+    def titles(self, product_ids) -> list[str]:
+        """The products' titles, in the order given."""
+        return [self.catalog.products[pid].title for pid in product_ids]
+
     def shown_amounts(self) -> list[ProductResult]:
         """Results whose amount a page shows: determined, for eligible and unknown products (never not_eligible)."""
         return [r for r in self.results if r.amount is not None and r.amount.cents is not None]

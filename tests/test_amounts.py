@@ -136,6 +136,7 @@ def test_the_total_counts_eligible_determined_amounts_per_year_and_alternatives_
     total = result.amounts_total
     # aanvulling and oudere give the same: oudere comes instead of aanvulling and wins the tie
     assert set(total.products) == {"oudere", "pas", "premie", "helft"}
+    assert total.replaced == (("aanvulling", "oudere"),)
     assert total.per_year == 50150 * 12 + 10000 + 2005 * 12 + 1003 * 12
     assert total.complete is True
 

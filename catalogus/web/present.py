@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..catalog import Catalog
+from ..amounts import amount_table
+from ..catalog import Catalog, Product
 from ..check import TOPICS_QUESTION, CheckResult, ProductResult
+from ..norms import SITUATION_QUESTION, DayNorms
 from ..models import DOMAINS, KIND_ORDER
 from ..wording import Description
 
@@ -79,3 +81,34 @@ def other_results(result: CheckResult) -> list[tuple[KindInfo, list[ProductResul
         if rest:
             found.append((KINDS[kind], rest))
     return found
+
+
+@dataclass(frozen=True)
+class AmountView:
+    """A product page's "Hoeveel krijgt u?": the amount per leefsituatie (rows) and age band (columns)."""
+
+    period: str
+    columns: list[str]  # empty: one figure for everyone
+    rows: list[tuple[str, list[str]]]
+    decides: str  # who sets the real amount
+
+    @property
+    def single(self) -> str | None:
+        """The one figure when the amount is the same for every household."""
+        return self.rows[0][1][0] if not self.columns and len(self.rows) == 1 else None
+
+
+def amount_view(catalog: Catalog, product: Product, day: DayNorms) -> AmountView | None:
+    """What the product page shows of a product's amount on ``day`` (None when it has none)."""
+    amount = product.amount
+    if amount is None:
+        return None
+    wording = catalog.wording
+    situations = catalog.vocabulary[SITUATION_QUESTION] if SITUATION_QUESTION in catalog.vocabulary else None
+    table = amount_table(amount, day, situations.options if situations else ())
+    columns = [wording.age_band(b) for b in table.bands] if table.bands != (None,) else []
+    rows = []
+    for situation, cells in zip(table.situations, table.cells):
+        label = situations.label(situation) if situation is not None and situations else ""
+        rows.append((label[:1].upper() + label[1:], [wording.calculation(c) if c is not None else "–" for c in cells]))
+    return AmountView(amount.period, columns, rows, wording.decides(amount.decider))
