@@ -274,3 +274,23 @@ def test_the_logs_of_a_whole_referral_flow_hold_none_of_the_submitted_values(cli
         assert value not in text, value
     for line in text.splitlines():
         json.loads(line)  # one JSON object per line
+
+
+def test_the_referral_keeps_the_amounts_the_household_was_told_and_the_case_manager_sees_them(client, settings):
+    reference = reference_in(client.post("/aanmelden", data=referral_form(csrf_token(client))).text)
+    database = open_database(settings)
+    with database.transaction(write=False) as tx:
+        row = tx.fetchone("SELECT amounts, amounts_total FROM referrals WHERE reference = ?", (reference,))
+    database.close()
+    told = {a["product"]: (a["value"], a["period"]) for a in json.loads(row["amounts"])}
+    assert told == {"voorbeeldpas": (525, "jaar"), "kindpakket": (550, "jaar"),
+                    "collectieve-zorgverzekering": (22.5, "maand")}
+    assert json.loads(row["amounts_total"]) == {"per_year": 1345.0, "complete": True, "products": [
+        "collectieve-zorgverzekering", "kindpakket", "voorbeeldpas"]}
+    add_staff(settings, "anna", "casemanager")
+    log_in(client, "anna")
+    page = client.get(f"/medewerkers/aanmeldingen/{reference}").text
+    section = page[page.index('id="bedragen"'):page.index("Antwoorden uit de check")]
+    assert "Voorbeeldpas: ongeveer € 525 per jaar." in section
+    assert "Bij elkaar ongeveer € 1.345 per jaar." in section
+    assert "Team Inkomen beslist over het echte bedrag." in section

@@ -81,6 +81,10 @@ class Referral:
     assigned_name: str | None
     assigned_at: dt.datetime | None
     finished_at: dt.datetime | None
+    # what the household was told (issue 13): [{product, title, status, value, period, text}] and
+    # {per_year, products, complete}; None for referrals made before amounts existed
+    amounts: list[dict[str, Any]] | None = None
+    amounts_total: dict[str, Any] | None = None
 
     @property
     def consent_text(self) -> str:
@@ -151,11 +155,14 @@ def access_log(db: Database, reference: str, actor: Actor, now: dt.datetime | No
 def create_referral(db: Database, contact: ContactDetails, *, consent: bool, answers: Mapping[str, Any],
                     products: Iterable[str], reasons: Iterable[str], urgent: bool, channel: str, actor: Actor,
                     consent_version: str = CURRENT_CONSENT_VERSION, catalog_version: str = "",
-                    submission_key: str | None = None, now: dt.datetime | None = None) -> Referral:
+                    submission_key: str | None = None, now: dt.datetime | None = None,
+                    amounts: Iterable[Mapping[str, Any]] = (), amounts_total: Mapping[str, Any] | None = None
+                    ) -> Referral:
     """Store a referral and its access-log row in one transaction; without consent nothing is stored.
 
     A form sent twice with the same ``submission_key`` (a double click, a resend after a
-    lost answer) gives back the referral it already made.
+    lost answer) gives back the referral it already made. ``amounts`` and ``amounts_total`` are the
+    indicative figures the household saw, stored as they were told.
     """
     if not consent:
         raise ReferralError([FieldProblem("consent", NO_CONSENT_MESSAGE)])
@@ -169,7 +176,9 @@ def create_referral(db: Database, contact: ContactDetails, *, consent: bool, ans
     values = (contact.name, contact.phone, contact.email, contact.contact_time, contact.note,
               json.dumps(dict(answers), ensure_ascii=False, sort_keys=True),
               json.dumps(list(products), ensure_ascii=False), json.dumps(list(reasons), ensure_ascii=False),
-              bool(urgent), channel, consent_version, catalog_version, now, actor.user_id)
+              bool(urgent), channel, consent_version, catalog_version, now, actor.user_id,
+              json.dumps([dict(a) for a in amounts], ensure_ascii=False),
+              None if amounts_total is None else json.dumps(dict(amounts_total), ensure_ascii=False))
     try:
         with db.transaction() as tx:
             earlier = _by_submission(tx, submission_key)
@@ -180,7 +189,8 @@ def create_referral(db: Database, contact: ContactDetails, *, consent: bool, ans
                 inserted = tx.execute(
                     "INSERT INTO referrals (reference, name, phone, email, contact_time, note, answers, products, "
                     "reasons, urgent, channel, consent_version, catalog_version, created_at, created_by, "
-                    "submission_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "amounts, amounts_total, submission_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    "?, ?, ?) "
                     "ON CONFLICT (reference) DO NOTHING",
                     (reference, *values, submission_key))
                 if inserted == 1:
@@ -287,6 +297,8 @@ def _fetch(tx: Transaction, reference: str) -> Referral | None:
         return None
     for key in ("answers", "products", "reasons"):
         row[key] = json.loads(row[key])
+    for key in ("amounts", "amounts_total"):
+        row[key] = json.loads(row[key]) if row[key] is not None else None
     row["urgent"] = bool(row["urgent"])
     return Referral(**row)
 
