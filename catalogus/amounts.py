@@ -241,7 +241,7 @@ class Amount:
 
     def evaluate(self, answers: Mapping[str, Any], day: DayNorms) -> AmountResult:
         """The amount for these (internal) answers on this day, memoised by the answers it reads."""
-        key = (day.date, *[answers.get(q) for q in self.inputs])
+        key = (day.date, *map(answers.get, self.inputs))
         found = self._memo.get(key)
         if found is None:
             if len(self._memo) > MEMO_LIMIT:

@@ -248,10 +248,11 @@ class _Evaluation:
             status = STATUS_OF[outcome.value]
             deciding = self.askable.expand(outcome.missing) if outcome.value is None else ()
             item = ProductResult(product, status, outcome.reasons, outcome.missing, deciding,
-                                 not chosen.isdisjoint(product.domain_set), self.amount(product, status))
+                                 not chosen.isdisjoint(product.domain_set))
             buckets.setdefault((product.kind, status), []).append(item)
         statuses = sorted(Status, key=lambda s: s.rank)
         results = tuple(r for kind in KIND_ORDER for s in statuses for r in buckets.get((kind, s), ()))
+        amounts_total = self.amounts(results)
         case_manager = self.case_manager()
         scores: Counter[str] = Counter()
         open_items = [r.deciding for r in results if r.in_topics and r.status == Status.UNKNOWN]
@@ -268,17 +269,21 @@ class _Evaluation:
         return CheckResult(catalog, self.check.date, self.answers, self.dropped, topics, results, case_manager,
                            next_question, answered, estimated_remaining=len(scores),
                            relevant=frozenset(r.id for r in results if r.in_topics),
-                           open_in_topics=sum(1 for d in open_items if d), amounts_total=total(results),
+                           open_in_topics=sum(1 for d in open_items if d), amounts_total=amounts_total,
                            _scores=scores)
 
     # ------------------------------------------------------------ amounts: a step of its own
 
-    def amount(self, product: Product, status: Status) -> AmountResult | None:
-        """What this household gets of the product (memoised by the answers the amount reads)."""
-        amount = product.amount
-        if amount is None:
-            return None
-        return amount.result_for(status, self.answers, self.env.day)
+    def amounts(self, results: tuple[ProductResult, ...]) -> AmountsTotal:
+        """Give each result with a ``bedrag`` its amount (memoised by the answers it reads), then the total."""
+        answers, day = self.answers, self.env.day
+        with_amount = []
+        for r in results:
+            amount = r.product.amount
+            if amount is not None:
+                r.amount = amount.result_for(r.status, answers, day)
+                with_amount.append(r)
+        return total(with_amount)
 
     def case_manager(self) -> CaseManager:
         routing, env = self.catalog.routing, self.env
