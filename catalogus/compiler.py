@@ -13,7 +13,7 @@ from typing import Any
 
 from . import models
 from .errors import Diagnostic, did_you_mean
-from .messages import diagnostic, either, rule_label
+from .messages import WHAT, diagnostic, either, rule_label
 from .norms import NormBook, decimal
 from .questions import Vocabulary
 from .rules import AllOf, AnyOf, AtLeast, Comparison, Named, Node, Not, Origin, ProductIs, Reference
@@ -177,7 +177,7 @@ class Compiler:
             return None
         if (question.type == "money") != norm.is_money:
             self.report(source, here + ("norm",), "money_norm_mismatch", question=question.id, norm=norm.id,
-                        unit=norm.unit, what="een bedrag" if question.type == "money" else "geen bedrag")
+                        unit=norm.unit, what=WHAT["money" if question.type == "money" else "number"])
             return None
         if norm.unit == "jaren" and not question.definition.hele_jaren:
             self.report(source, here + ("norm",), "age_norm", norm=norm.id)
