@@ -1,14 +1,17 @@
-"""Time the rule engine against hand-written Python for the same rules.
+"""Time the rule engine against hand-written Python for the same rules, and what amounts add.
 
 Run: .venv/bin/python bench/bench_rules.py [--households 10000] [--write]
 Evaluates all products for random complete and partial households
-(status only, and with reasons), and a fixed subset of products both with the
-engine and with a hand-written if/else version, in the same run.
+(status only, status with amounts, and the whole check with and without amounts), and a
+fixed subset of products both with the engine and with a hand-written if/else version,
+in the same run. "Without amounts" is the same catalogue with every product's compiled
+``bedrag`` removed, so both checks run the same code apart from the amount step.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import platform
 import random
@@ -145,7 +148,16 @@ def main() -> None:
     for answers in complete[:2000] + partial_sets[:2000]:  # the baseline must agree before we time it
         assert engine_subset(answers) == hand_written(answers), answers
 
-    rows = []
+    without_amounts = dataclasses.replace(catalog, products={
+        pid: dataclasses.replace(p, amount=None) for pid, p in catalog.products.items()})
+    with_amount = [(pid, p.amount) for pid, p in catalog.products.items() if p.amount is not None]
+
+    def status_and_amounts(answers):
+        env = Env(answers, day, rules)
+        found = {pid: env.product(pid) for pid in rules}
+        return {pid: amount.evaluate(answers, day) for pid, amount in with_amount if found[pid] is not False}
+
+    rows, amount_rows = [], []
     for label, items in (("volledig", complete), ("gedeeltelijk", partial_sets)):
         n = len(items)
         t_all_status = timed(lambda a: catalog.statuses(a, DATE), items)
@@ -155,6 +167,10 @@ def main() -> None:
         t_hand = timed(hand_written, items)
         t_engine_reasons = timed(lambda a: [rules[p].evaluate(Env(a, day, rules)) for p in SUBSET], items)
         rows.append((label, n, t_all_status, t_all_reasons, t_engine, t_hand, t_engine_reasons))
+        t_status_amounts = timed(status_and_amounts, items)
+        plain = Check(without_amounts, DATE)
+        t_without = timed(lambda a: plain.settle(a, validated=True), items)
+        amount_rows.append((label, n, t_all_status, t_status_amounts, t_without, t_all_reasons))
 
     lines = [
         f"Machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
@@ -171,6 +187,20 @@ def main() -> None:
             f"{t_reasons_subset / n * 1e6:.2f} µs | {t_reasons_subset / t_hand:.2f}× |")
     lines += ["", f"Subset: {', '.join(SUBSET)}. Doel: status binnen 3×, met redenen binnen 10× van de handgeschreven "
               "versie. Opnieuw meten: `.venv/bin/python bench/bench_rules.py --write`."]
+    lines += [
+        "",
+        f"Bedragen ({len(with_amount)} producten met een `bedrag`): wat de bedragen toevoegen, in dezelfde run. "
+        "'Hele check' is `Check.settle` (statussen, redenen, routering, volgende vraag); 'zonder bedragen' is "
+        "dezelfde catalogus zonder de gecompileerde bedragen. Doel: bedragen maken de hele check hoogstens 50% trager.",
+        "",
+        "| huishoudens | aantal | alleen status | status + bedragen | hele check zonder bedragen "
+        "| hele check met bedragen | erbij door bedragen |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for label, n, t_status, t_status_amounts, t_without, t_with in amount_rows:
+        lines.append(
+            f"| {label} | {n} | {t_status / n * 1e6:.1f} µs | {t_status_amounts / n * 1e6:.1f} µs | "
+            f"{t_without / n * 1e6:.1f} µs | {t_with / n * 1e6:.1f} µs | {(t_with / t_without - 1) * 100:+.0f}% |")
     report = "\n".join(lines)
     print(report)
     if args.write:
