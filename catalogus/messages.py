@@ -77,7 +77,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                              "geef '{product}' een bedrag of haal in_plaats_van weg"),
     "instead_of_chain": ("E805", "product '{product}' komt zelf al in plaats van '{other}'",
                          "laat dit product in plaats van '{other}' komen"),
-    "example_amount": ("E503", "voorbeeld '{name}' geeft bedrag {got}, verwacht {expected}", "{why}"),
+    "example_amount": ("E503", "voorbeeld '{name}' toont als bedrag: {got}; verwacht: {expected}", "{why}"),
     "example_amount_none": ("E503", "voorbeeld '{name}' verwacht een bedrag, maar dit product heeft geen bedrag",
                             "haal verwacht_bedrag weg of geef het product een bedrag"),
 }
