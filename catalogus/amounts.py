@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable, Mapping
 
 from .norms import AGE_QUESTION, SITUATION_QUESTION, DayNorms, Norm
-from .reasons import AmountFigures, AmountOpen, AmountReason, Calculation, Figure, NoAmount
+from .reasons import AmountFigures, AmountOpen, AmountReason, Calculation, Figure, NoAmount, Subtotal, Unanswered
 from .rules import Origin
 
 MEMO_LIMIT = 20_000
@@ -37,21 +37,6 @@ class NotAvailable:
 
 
 NOT_AVAILABLE = NotAvailable()
-
-
-@dataclass(frozen=True, slots=True)
-class Unanswered:
-    """A question the product page cannot fill in (the household's own answer): shown as words."""
-
-    question: str
-
-
-@dataclass(frozen=True, slots=True)
-class Subtotal:
-    """Part of a formula whose figures are all known on the product page, as one value."""
-
-    value: Decimal  # cents for money
-    money: bool
 
 
 # ---------------------------------------------------------------- terms

@@ -133,6 +133,21 @@ class NoAmount:
 
 
 AmountReason = Union[AmountFigures, AmountOpen, NoAmount]
+
+
+@dataclass(frozen=True, slots=True)
+class Unanswered:
+    """A question a product page cannot fill in (the household's own answer): said in words."""
+
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
+class Subtotal:
+    """Part of a formula whose figures are all known on a product page, as one value."""
+
+    value: Decimal  # cents for money
+    money: bool
 Reason = Union[AnswerStated, NumberCompared, Counted, ProductDecided, ContentWording, NotRouted, AmountFigures,
                AmountOpen, NoAmount]
 

@@ -18,7 +18,7 @@ from .questions import Question, Vocabulary, format_money, join_dutch
 from .reasons import (
     AmountFigures, AmountOpen, AnswerStated, AtLeastView, Calculation, CompareView, ContentWording, Counted, Figure,
     JunctionView, NamedView, NoAmount, NotRouted, NotView, NumberCompared, ProductDecided, ProductView, Reason,
-    RuleView, WordedView,
+    RuleView, Subtotal, Unanswered, WordedView,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -268,9 +268,9 @@ class Wording:
             return f"{left} {OPERATOR_SIGNS[part.op]} {right}"
         if isinstance(part, Figure):
             return format_money(int(part.value)) if part.money else _number(part.value)
-        if hasattr(part, "question"):  # an answer the page cannot know
+        if isinstance(part, Unanswered):
             return _clause(self.vocabulary[part.question].definition.onderwerp or part.question)
-        if hasattr(part, "money"):  # a subtotal
+        if isinstance(part, Subtotal):
             return format_money(int(part.value)) if part.money else _number(part.value)
         return _number(part)
 
