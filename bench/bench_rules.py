@@ -1,15 +1,19 @@
-"""Time the rule engine against hand-written Python for the same rules.
+"""Time the rule engine against hand-written Python for the same rules, and what amounts add.
 
 Run: .venv/bin/python bench/bench_rules.py [--households 10000] [--write]
 Evaluates all products for random complete and partial households
-(status only, and with reasons), and a fixed subset of products both with the
-engine and with a hand-written if/else version, in the same run.
+(status only, status with amounts, and the whole check with and without amounts), and a
+fixed subset of products both with the engine and with a hand-written if/else version,
+in the same run. "Without amounts" is the same catalogue with every product's compiled
+``bedrag`` removed, so both checks run the same code apart from the amount step.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import os
 import platform
 import random
 import sys
@@ -125,6 +129,27 @@ def timed(fn, items, repeat=3):
     return best
 
 
+def timed_together(functions, items, repeat=5, chunk=100):
+    """Time of each function, measured in turns per chunk of households (best of ``repeat`` per chunk).
+
+    The machine is shared: a busy moment then hits every function alike instead of one column.
+    """
+    totals = [0.0] * len(functions)
+    for offset in range(0, len(items), chunk):
+        part = items[offset:offset + chunk]
+        best = [float("inf")] * len(functions)
+        for _ in range(repeat):
+            for i, fn in enumerate(functions):
+                if hasattr(fn, "reset"):
+                    fn.reset()
+                start = time.perf_counter()
+                for item in part:
+                    fn(item)
+                best[i] = min(best[i], time.perf_counter() - start)
+        totals = [t + b for t, b in zip(totals, best)]
+    return totals
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--households", type=int, default=10_000)
@@ -145,7 +170,29 @@ def main() -> None:
     for answers in complete[:2000] + partial_sets[:2000]:  # the baseline must agree before we time it
         assert engine_subset(answers) == hand_written(answers), answers
 
-    rows = []
+    without_amounts = dataclasses.replace(catalog, products={
+        pid: dataclasses.replace(p, amount=None) for pid, p in catalog.products.items()})
+    with_amount = [(pid, p.amount) for pid, p in catalog.products.items() if p.amount is not None]
+
+    def status_and_amounts(answers):
+        """catalog.statuses plus the amount of every product with one, as Check.settle gives them."""
+        found = catalog.statuses(answers, DATE)
+        return found, {pid: amount.result_for(found[pid], answers, day) for pid, amount in with_amount}
+
+    class Cold:
+        """The whole check with every amount memo emptied first: what amounts cost the first time."""
+
+        def __init__(self, check):
+            self.check = check
+
+        def reset(self):
+            for _pid, amount in with_amount:
+                amount._memo.clear()
+
+        def __call__(self, answers):
+            return self.check.settle(answers, validated=True)
+
+    rows, amount_rows = [], []
     for label, items in (("volledig", complete), ("gedeeltelijk", partial_sets)):
         n = len(items)
         t_all_status = timed(lambda a: catalog.statuses(a, DATE), items)
@@ -155,6 +202,11 @@ def main() -> None:
         t_hand = timed(hand_written, items)
         t_engine_reasons = timed(lambda a: [rules[p].evaluate(Env(a, day, rules)) for p in SUBSET], items)
         rows.append((label, n, t_all_status, t_all_reasons, t_engine, t_hand, t_engine_reasons))
+        plain = Check(without_amounts, DATE)
+        t_status, t_status_amounts, t_without, t_with, t_cold = timed_together(
+            [lambda a: catalog.statuses(a, DATE), status_and_amounts, lambda a: plain.settle(a, validated=True),
+             lambda a: check.settle(a, validated=True), Cold(check)], items)
+        amount_rows.append((label, n, t_status, t_status_amounts, t_without, t_with, t_cold))
 
     lines = [
         f"Machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
@@ -171,6 +223,25 @@ def main() -> None:
             f"{t_reasons_subset / n * 1e6:.2f} µs | {t_reasons_subset / t_hand:.2f}× |")
     lines += ["", f"Subset: {', '.join(SUBSET)}. Doel: status binnen 3×, met redenen binnen 10× van de handgeschreven "
               "versie. Opnieuw meten: `.venv/bin/python bench/bench_rules.py --write`."]
+    lines += [
+        "",
+        f"Bedragen ({len(with_amount)} producten met een `bedrag`): wat de bedragen toevoegen, in dezelfde run. "
+        "'Hele check' is `Check.settle` (statussen, redenen, routering, volgende vraag); 'zonder bedragen' is "
+        "dezelfde catalogus zonder de gecompileerde bedragen; de vier kolommen zijn om de beurt gemeten, per 100 huishoudens de beste van 5. "
+        "Doel: bedragen maken de hele check hoogstens 50% trager.",
+        "",
+        "| huishoudens | aantal | alleen status | status + bedragen | hele check zonder bedragen "
+        "| hele check met bedragen | erbij | met bedragen, geheugen van de bedragen leeg | erbij |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for label, n, t_status, t_status_amounts, t_without, t_with, t_cold in amount_rows:
+        lines.append(
+            f"| {label} | {n} | {t_status / n * 1e6:.1f} µs | {t_status_amounts / n * 1e6:.1f} µs | "
+            f"{t_without / n * 1e6:.1f} µs | {t_with / n * 1e6:.1f} µs | {(t_with / t_without - 1) * 100:+.0f}% | "
+            f"{t_cold / n * 1e6:.1f} µs | {(t_cold / t_without - 1) * 100:+.0f}% |")
+    lines += ["", "'Geheugen leeg': elke bedragformule rekent opnieuw (geen eerder antwoord met dezelfde invoer); "
+              "zo kost een bedrag het de eerste keer. Belasting van de machine bij de start: "
+              f"load average {os.getloadavg()[0]:.1f}."]
     report = "\n".join(lines)
     print(report)
     if args.write:

@@ -24,10 +24,13 @@ from .norms import DatedValue, Norm, NormBook, Variant, decimal
 from .questions import Question, Vocabulary
 from .compiler import Compiler, NamedSource
 from .conversation import Step, build_steps, representatives
+from .amounts import Amount
+from .formula import compile_amounts
 from .rules import Env, Named, Node, Origin, Outcome
 from .wording import Description, Wording
 from .search.synonyms import CatalogueTerms
 from .search.synonyms import check_synonyms as synonym_diagnostics
+from .messages import diagnostic
 from .yamlio import SourceMap
 
 RULES_DIR = "rules"
@@ -49,6 +52,7 @@ class Product:
     rule: Node
     path: str
     example_origins: tuple[Origin, ...] = ()  # where each worked example (voorbeelden[i]) is written
+    amount: Amount | None = None  # what a household gets (``bedrag``), compiled
 
     @property
     def title(self) -> str:
@@ -314,6 +318,11 @@ class _Builder:
                                 for i, example in enumerate(pf.voorbeelden))
                 products[pid] = Product(pid, pf, rule, source.path, origins)
         self.check_product_cycles(compiler.product_refs, product_files)
+        amounts, amount_problems = compile_amounts(product_files, vocabulary, norms, broken)
+        self.diagnostics.extend(amount_problems)
+        for pid, amount in amounts.items():
+            if pid in products:
+                products[pid].amount = amount
         routing = None
         if routing_file is not None:
             routing = self.build_routing(routing_file, r_source, compiler, shared)
@@ -400,7 +409,7 @@ class _Builder:
                 values.append(DatedValue(value.geldig_vanaf, value.bron,
                                          decimal(value.waarde) if value.waarde is not None else None, variants))
             norms[norm_id] = Norm(norm_id, definition.titel, definition.eenheid,
-                                  tuple(sorted(values, key=lambda v: v.start)))
+                                  tuple(sorted(values, key=lambda v: v.start)), definition.lidwoord)
         return NormBook(norms, situations, age_max)
 
     def build_routing(self, routing_file: models.RoutingFile, source: SourceMap, compiler: Compiler,
@@ -474,6 +483,23 @@ class _Builder:
                            or ("nog open: " + ", ".join(sorted(outcome.missing))))
                     self.diagnostics.append(source.diagnostic(here + ("verwacht",), "E501",
                         f"voorbeeld '{example.naam}' geeft {status}, verwacht {example.verwacht}", why[:300]))
+                elif example.verwacht_bedrag is not None:
+                    self.check_example_amount(catalog, catalog.products[pid], example, env, source, here)
+
+    def check_example_amount(self, catalog: Catalog, product: Product, example: models.Example, env: Env,
+                             source: SourceMap, here: tuple) -> None:
+        """E503 when an example's ``verwacht_bedrag`` is not what the check shows."""
+        place = here + ("verwacht_bedrag",)
+        if product.amount is None:
+            self.diagnostics.append(diagnostic(source, place, "example_amount_none", name=example.naam))
+            return
+        amount = product.amount.result_for(example.verwacht, env.answers, env.day)
+        got = catalog.wording.amount_value(amount)
+        expected = catalog.wording.expected_amount(example.verwacht_bedrag, product.amount.period)
+        if got != expected:
+            why = catalog.wording.reason(amount.reason)
+            self.diagnostics.append(diagnostic(source, place, "example_amount", name=example.naam, got=got,
+                                               expected=expected, why=why[:300]))
 
     def check_synonyms(self, synonyms: models.SynonymsFile, source: SourceMap, product_files) -> None:
         """Empty or duplicate synonyms are errors; words that match nothing in the products are warnings."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Mapping
 
+from .amounts import AmountResult, AmountsTotal, total
 from .catalog import Catalog, Product
 from .conversation import NextStep, Ranking
 from .errors import AnswerError
@@ -44,6 +45,7 @@ class ProductResult:
     missing: frozenset[str]  # what the rule itself still needs
     deciding: tuple[str, ...]  # questions that may be asked now and would decide it, in vocabulary order
     in_topics: bool = True
+    amount: AmountResult | None = None  # None: this product has no amount (services, referrals)
 
     @property
     def id(self) -> str:
@@ -92,6 +94,7 @@ class CheckResult:
     estimated_remaining: int
     relevant: frozenset[str]  # products in the chosen topics
     open_in_topics: int
+    amounts_total: AmountsTotal = AmountsTotal(0, (), True)
     _scores: Mapping[str, int] = field(default_factory=dict, repr=False)
     next_step: NextStep | None = None  # the screen to show now (next_question is its first question)
     remaining_steps: int = 0  # screens that can still change something
@@ -133,6 +136,22 @@ class CheckResult:
     def texts(self, reasons) -> list[str]:
         """Reasons as B1 sentences (rendered only where they are shown)."""
         return self.catalog.wording.reasons(reasons)
+
+    def amount_text(self, amount: AmountResult) -> str:
+        """An amount's B1 explanation with its figures and who sets the real amount."""
+        return self.catalog.wording.amount_text(amount)
+
+    def amount_decides(self, amount: AmountResult) -> str:
+        """Who sets the real amount, as a sentence (every place that shows an amount says it)."""
+        return self.catalog.wording.decides(amount.reason.decider)
+
+    def titles(self, product_ids) -> list[str]:
+        """The products' titles, in the order given."""
+        return [self.catalog.products[pid].title for pid in product_ids]
+
+    def shown_amounts(self) -> list[ProductResult]:
+        """Results whose amount a page shows: determined, for eligible and unknown products (never not_eligible)."""
+        return [r for r in self.results if r.amount is not None and r.amount.cents is not None]
 
     # ------------------------------------------------------------ the KCC markers
 
@@ -248,6 +267,7 @@ class _Evaluation:
                                  not chosen.isdisjoint(product.domain_set))
             buckets[kind_rank * 3 + status.rank].append(item)
         results = tuple(r for bucket in buckets for r in bucket)
+        amounts_total = self.amounts(results)
         case_manager = self.case_manager()
         open_items = [(r.product.rule, r.deciding) for r in results if r.in_topics and r.status == Status.UNKNOWN]
         # The wijkteam serves residents: for someone who lives elsewhere we do not ask what only routing needs.
@@ -263,8 +283,21 @@ class _Evaluation:
                            next_step.questions[0] if next_step else None, answered,
                            estimated_remaining=len(ranking.scores),
                            relevant=frozenset(r.id for r in results if r.in_topics),
-                           open_in_topics=sum(1 for _rule, d in open_items if d), _scores=ranking.scores,
-                           next_step=next_step, remaining_steps=ranking.remaining_steps())
+                           open_in_topics=sum(1 for _rule, d in open_items if d), amounts_total=amounts_total,
+                           _scores=ranking.scores, next_step=next_step, remaining_steps=ranking.remaining_steps())
+
+    # ------------------------------------------------------------ amounts: a step of its own
+
+    def amounts(self, results: tuple[ProductResult, ...]) -> AmountsTotal:
+        """Give each result with a ``bedrag`` its amount (memoised by the answers it reads), then the total."""
+        answers, day = self.answers, self.env.day
+        with_amount = []
+        for r in results:
+            amount = r.product.amount
+            if amount is not None:
+                r.amount = amount.result_for(r.status, answers, day)
+                with_amount.append(r)
+        return total(with_amount)
 
     def case_manager(self) -> CaseManager:
         routing, env = self.catalog.routing, self.env

@@ -180,10 +180,13 @@ def unused_questions(catalog: Catalog) -> list[str]:
 
 
 def unused_norms(catalog: Catalog) -> list[str]:
-    """Norms that no rule compares with, directly, as a factor or as an age band of a used norm."""
+    """Norms that no rule or amount uses, directly, as a factor or as an age band of a used norm."""
     used: set[str] = set()
     for node in _all_rules(catalog):
         used |= node.norm_ids()
+    for product in catalog.products.values():
+        if product.amount is not None:
+            used |= product.amount.norm_ids()
     pending = list(used)
     while pending:
         norm = catalog.norms.norms[pending.pop()]
@@ -212,7 +215,7 @@ def format_report(report: CoverageReport, *, verbose: bool = False) -> str:
         section("Niet volledig onderzocht (te veel combinaties):",
                 [f"{c.where}: {c.label} ({c.owner})" for c in report.not_examined])
     section("Vragen die geen regel gebruikt:", report.unused_questions)
-    section("Normen die geen regel gebruikt (alleen nodig als teksten ze noemen):", report.unused_norms)
+    section("Normen die geen regel of bedrag gebruikt (alleen nodig als teksten ze noemen):", report.unused_norms)
     complete = [p for p in report.products if not p.gaps]
     lines.extend(["", "Voorwaarden die de voorbeelden niet allebei laten zien (waar en onwaar):"])
     for coverage in report.products:

@@ -1,4 +1,4 @@
-"""Run the worked examples of every product: answers in, expected status out.
+"""Run the worked examples of every product: answers in, expected status (and amount) out.
 
 ``catalogus test`` prints the report; ``tests/test_product_examples.py`` turns
 each example into a pytest test, so an editor's example is a test.
@@ -31,10 +31,12 @@ class ExampleResult:
     missing: tuple[str, ...] = ()
     problem: str | None = None
     where: str = ""  # path:line of the example
+    expected_amount: str | None = None  # the example's verwacht_bedrag, worded ("€ 525 per jaar", "nog open")
+    got_amount: str | None = None  # what the check shows, worded the same way
 
     @property
     def passed(self) -> bool:
-        return self.problem is None and self.got == self.expected
+        return self.problem is None and self.got == self.expected and self.got_amount == self.expected_amount
 
     @property
     def test_id(self) -> str:
@@ -45,6 +47,8 @@ class ExampleResult:
         if self.problem:
             return f"kan niet worden uitgevoerd: {self.problem}"
         lines = [f"verwacht: {self.expected}, uitkomst: {self.got}"]
+        if self.expected_amount is not None:
+            lines.append(f"verwacht bedrag: {self.expected_amount}, bedrag: {self.got_amount}")
         if self.reasons:
             lines.append("redenen: " + " ".join(self.reasons))
         if self.missing:
@@ -106,8 +110,15 @@ def _run(catalog: Catalog, pid: str, example, where: str) -> ExampleResult:
     except NormDateError as exc:
         return ExampleResult(got=None, problem=str(exc), **base)
     item = result.result(pid)
+    expected_amount = got_amount = None
+    if example.verwacht_bedrag is not None:
+        wording = catalog.wording
+        period = item.amount.period if item.amount is not None else "jaar"
+        expected_amount = wording.expected_amount(example.verwacht_bedrag, period)
+        got_amount = wording.amount_value(item.amount) if item.amount is not None else "geen bedrag"
     return ExampleResult(got=item.status, reasons=tuple(result.texts(item.reasons)),
-                         missing=tuple(sorted(item.missing)), **base)
+                         missing=tuple(sorted(item.missing)), expected_amount=expected_amount,
+                         got_amount=got_amount, **base)
 
 
 def format_report(results: list[ExampleResult], *, only_failures: bool = False) -> str:
@@ -121,7 +132,8 @@ def format_report(results: list[ExampleResult], *, only_failures: bool = False) 
             current = result.product_id
             lines.append(("" if not lines else "\n") + current)
         if result.passed:
-            lines.append(f"  ✓ {result.name} ({result.got})")
+            amount = f", {result.got_amount}" if result.got_amount is not None else ""
+            lines.append(f"  ✓ {result.name} ({result.got}{amount})")
             continue
         lines.append(f"  ✗ {result.name}  [{result.where}]")
         lines.extend("      " + line for line in result.explain().splitlines())

@@ -61,7 +61,12 @@ DUTCH_DEFS: dict[str, tuple[str, str]] = {
     "Contact": ("Contact", "Met wie neemt de inwoner contact op? Minstens een telefoon, e-mail, website of adres."),
     "LegalBasis": ("Wettelijke basis", "De wet en het artikel, met een link naar de wettekst."),
     "UplEntry": ("UPL", "Uniforme productnaam: naam en URI uit de UPL-lijst."),
-    "Example": ("Voorbeeld", "Een uitgewerkt voorbeeld: antwoorden en de status die de regel moet geven."),
+    "Example": ("Voorbeeld", "Een uitgewerkt voorbeeld: antwoorden en de status (en eventueel het bedrag) die de "
+                             "check moet geven."),
+    "AmountDef": ("Bedrag", "Wat een huishouden ongeveer krijgt: een formule met normen, vragen, getallen, + - × "
+                            "en haakjes. Alleen bij soort provision. Zie docs/content-format.md."),
+    "OwnCalculation": ("Proefberekening", "Link naar de eigen berekening van de organisatie die beslist (bij een "
+                                          "verwijzing); de check noemt dan geen bedrag."),
     "Option": ("Keuze", "Een keuze bij een vraag."),
     "ReasonWords": ("Reden", "Zinnen die een antwoord noemen, voor de gegenereerde redenen."),
     "QuestionDef": ("Vraag", "Eén vraag van de vragenlijst."),
@@ -161,6 +166,8 @@ def product_detail(catalog: Catalog, product: Product, *, base_url: str = DEFAUL
             "rule": c.voorwaarden.model_dump(by_alias=True, exclude_none=True),
             "description": description_to_json(catalog.describe(product.rule, day)),
         },
+        "amount": c.bedrag.model_dump(exclude_none=True) if c.bedrag else None,
+        "own_calculation": c.proefberekening.model_dump() if c.proefberekening else None,
         "owner": c.eigenaar,
         "review_by": c.herzien_voor.isoformat(),
     }

@@ -38,16 +38,63 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "not_a_factor": ("E202", "norm '{norm}' is geen factor (eenheid {unit})", ""),
     "factor_variants": ("E202", "factor-norm '{norm}' mag geen varianten hebben", ""),
     "norm_bound_unknown": ("E204", "norm '{norm}' gebruikt onbekende norm '{bound}'", ""),
+    # amounts (bedrag: formule)
+    "formula_unknown_name": ("E801", "onbekende norm of vraag '{name}' in de formule",
+                             "gebruik een norm uit rules/normen.yaml of een vraag uit rules/vragen.yaml"),
+    "formula_character": ("E802", "teken '{char}' kan niet in een formule",
+                          "gebruik namen, getallen met een punt (0.5), +, -, × en haakjes"),
+    "formula_empty": ("E802", "de formule is leeg", "bijvoorbeeld: bijstandsnorm - netto_inkomen"),
+    "formula_ends": ("E802", "de formule houdt op na '{after}'", "zet er een norm, vraag of getal achter"),
+    "formula_unexpected": ("E802", "'{token}' staat op een plek waar een norm, vraag of getal hoort",
+                           "tussen twee namen of getallen hoort +, - of ×"),
+    "formula_unclosed": ("E802", "haakje '(' wordt niet gesloten", "zet er een ')' achter"),
+    "formula_unmatched_close": ("E802", "haakje ')' zonder '(' ervoor", "haal het haakje weg"),
+    "unit_norm": ("E803", "norm '{norm}' (eenheid {unit}) kan niet in een bedrag",
+                  "gebruik een norm in euro_per_maand of euro_per_jaar, een factor of een aantal"),
+    "unit_money_no_period": ("E803", "vraag '{question}' is een bedrag zonder periode (per maand of per jaar)",
+                             "alleen bedragen met 'per:' in rules/vragen.yaml passen in een formule"),
+    "unit_question": ("E803", "vraag '{question}' ({type}) is geen bedrag of aantal",
+                      "gebruik een vraag van type money of integer (geen leeftijd)"),
+    "unit_add_number": ("E803", "'{op}' telt een bedrag en een getal bij elkaar op",
+                        "een getal zonder eenheid kan alleen vermenigvuldigen, bijvoorbeeld 2 × norm"),
+    "unit_add_periods": ("E803", "'{op}' telt een bedrag per maand en een bedrag per jaar bij elkaar op",
+                         "zet × 12 bij het maandbedrag"),
+    "unit_money_times_money": ("E803", "twee bedragen met elkaar vermenigvuldigen kan niet",
+                               "vermenigvuldig een bedrag met een getal of een aantal"),
+    "unit_not_money": ("E803", "de formule geeft geen bedrag",
+                       "gebruik een norm in euro's uit rules/normen.yaml: een bedrag heeft altijd een bron"),
+    "unit_period_jaar": ("E803", "de formule geeft een bedrag per {got}, maar het bedrag is per {per}",
+                         "zet × 12 in de formule, of maak er 'per: maand' van"),
+    "unit_period_maand": ("E803", "de formule geeft een bedrag per {got}, maar het bedrag is per {per}",
+                          "maak er 'per: jaar' van"),
+    "amount_kind_referral": ("E804", "een verwijzing heeft geen bedrag: een andere organisatie rekent het uit",
+                             "haal 'bedrag' weg en link met 'proefberekening' naar hun eigen berekening"),
+    "amount_kind_collective": ("E804", "een collectieve voorziening heeft geen bedrag: die is gratis of hulp",
+                               "haal 'bedrag' weg, of maak er soort: provision van als de gemeente geld geeft"),
+    "instead_of_itself": ("E805", "een product kan niet in plaats van zichzelf komen", "noem een ander product"),
+    "instead_of_unknown": ("E805", "onbekend product '{product}' bij in_plaats_van", "zie de map products/"),
+    "instead_of_no_amount": ("E805", "product '{product}' heeft geen bedrag, dus niets om te vervangen",
+                             "geef '{product}' een bedrag of haal in_plaats_van weg"),
+    "instead_of_chain": ("E805", "product '{product}' komt zelf al in plaats van '{other}'",
+                         "laat dit product in plaats van '{other}' komen"),
+    "example_amount": ("E503", "voorbeeld '{name}' toont als bedrag: {got}; verwacht: {expected}", "{why}"),
+    "example_amount_none": ("E503", "voorbeeld '{name}' verwacht een bedrag, maar dit product heeft geen bedrag",
+                            "haal verwacht_bedrag weg of geef het product een bedrag"),
 }
 
 #: words used inside messages
 WHAT = {"money": "een bedrag", "number": "geen bedrag"}
 
 
-def diagnostic(source: SourceMap, path: tuple, key: str, *, hint: str | None = None, **details) -> Diagnostic:
-    """The diagnostic for problem ``key`` at ``path``; ``hint`` replaces the default hint when given."""
+def diagnostic(source: SourceMap, path: tuple, key: str, *, hint: str | None = None, prefer_key: bool = False,
+               at: tuple[int, int] | None = None, **details) -> Diagnostic:
+    """The diagnostic for problem ``key`` at ``path`` (or at ``at``: line and column inside a value)."""
     code, message, default_hint = MESSAGES[key]
-    return source.diagnostic(path, code, message.format(**details), hint or default_hint.format(**details))
+    found = source.diagnostic(path, code, message.format(**details), hint or default_hint.format(**details),
+                              prefer_key=prefer_key)
+    if at is not None:
+        return Diagnostic(found.path, at[0], at[1], found.code, found.message, found.hint, found.severity)
+    return found
 
 
 def either(options) -> str:

@@ -233,6 +233,40 @@ class Example(Strict):
     datum: dt.date
     antwoorden: dict[str, Any]
     verwacht: Status
+    verwacht_bedrag: float | Literal["open"] | None = Field(
+        default=None, description="het bedrag dat de check moet tonen (euro's), of 'open' als het nog niet vastligt")
+
+
+#: only individual provisions carry an amount: collective services are free or help in kind, and for a
+#: referral another organisation computes it (it links to that organisation's own calculation instead)
+AMOUNT_KINDS: tuple[Kind, ...] = ("provision",)
+AMOUNT_PLACEHOLDER = "{bedrag}"
+
+
+class AmountDef(Strict):
+    """What a household gets, indicatively: a formula over norms and answers (``bedrag`` of a product)."""
+
+    per: Literal["maand", "jaar"] = Field(description="het bedrag is per maand of per jaar")
+    formule: str = Field(min_length=1, max_length=500,
+                         description="bijvoorbeeld: bijstandsnorm - netto_inkomen (normen, vragen, getallen, + - ×)")
+    zin: str = Field(default="U krijgt dus ongeveer {bedrag}.", min_length=10, max_length=300,
+                     description="B1-zin na de cijfers, met {bedrag}")
+    in_plaats_van: str | None = Field(default=None, pattern=PRODUCT_ID.pattern,
+                                      description="id van een product dat dit product vervangt (telt één keer mee)")
+
+    @field_validator("zin")
+    @classmethod
+    def _has_placeholder(cls, value: str) -> str:
+        if value.count(AMOUNT_PLACEHOLDER) != 1:
+            raise ValueError("'zin' moet precies één keer {bedrag} bevatten, bijvoorbeeld: U krijgt dus ongeveer {bedrag}.")
+        return value
+
+
+class OwnCalculation(Strict):
+    """A link to the organisation's own calculation, for a referral (we show no figure of ours)."""
+
+    tekst: str = Field(min_length=10, description="linktekst in B1, bijvoorbeeld: Reken uit hoeveel u krijgt bij de SVB")
+    url: str = Field(pattern=r"^https://", description="de proefberekening van de organisatie zelf")
 
 
 class ProductFile(Strict):
@@ -253,6 +287,9 @@ class ProductFile(Strict):
     upl: UplEntry | None = None
     zoekwoorden: list[str] = Field(default_factory=list)
     voorwaarden: RuleNode
+    bedrag: AmountDef | None = Field(default=None, description="indicatief bedrag (alleen bij soort provision)")
+    proefberekening: OwnCalculation | None = Field(
+        default=None, description="link naar de berekening van een andere organisatie (bij een verwijzing)")
     voorbeelden: list[Example] = Field(default_factory=list)
     eigenaar: str
     herzien_voor: dt.date
@@ -371,11 +408,12 @@ class NormValue(Strict):
         return self
 
 
-NormUnit = Literal["euro", "euro_per_maand", "euro_per_jaar", "factor", "uren_per_week", "jaren"]
+NormUnit = Literal["euro", "euro_per_maand", "euro_per_jaar", "factor", "aantal", "uren_per_week", "jaren"]
 
 
 class NormDef(Strict):
     titel: str
+    lidwoord: Literal["de", "het"] = Field(default="de", description="lidwoord voor de titel in een zin")
     eenheid: NormUnit
     waarden: list[NormValue] = Field(min_length=1)
 

@@ -45,6 +45,7 @@ class Norm:
     title: str
     unit: str
     values: tuple[DatedValue, ...]
+    article: str = "de"  # for the title in a sentence ("het meedoenbudget")
 
     @property
     def is_money(self) -> bool:
@@ -85,6 +86,19 @@ class Limits:
     exact: bool
 
 
+@dataclass(frozen=True)
+class Possible:
+    """The values a norm can still take, and whether some allowed household has none (``gap``)."""
+
+    values: tuple[Decimal, ...]
+    gap: bool
+
+    @property
+    def exact(self) -> Decimal | None:
+        """The one value, when the answers fix it."""
+        return self.values[0] if len(self.values) == 1 and not self.gap else None
+
+
 class DayNorms:
     """Every norm resolved for one evaluation date, with memoised limits."""
 
@@ -93,6 +107,7 @@ class DayNorms:
         self.date = date
         self.values = {norm_id: norm.on(date) for norm_id, norm in book.norms.items()}
         self._limits: dict[tuple, Limits] = {}
+        self._possible: dict[tuple, Possible] = {}
 
     def scalar(self, norm_id: str) -> Decimal:
         """A norm without variants (a factor, hours, an age) on this date."""
@@ -117,29 +132,41 @@ class DayNorms:
             found = self._limits[key] = self._compute(norm_id, factor, situation, age)
         return found
 
+    def possible(self, norm_id: str, situation: str | None, age: int | None) -> "Possible":
+        """The values a norm can have (in euros, unrounded) for the given (possibly unknown) answers."""
+        key = (norm_id, situation, age)
+        found = self._possible.get(key)
+        if found is None:
+            values, gap = self._candidates(norm_id, situation, age)
+            found = self._possible[key] = Possible(tuple(sorted(set(values))), gap)
+        return found
+
+    def _candidates(self, norm_id: str, situation: str | None, age: int | None) -> tuple[list[Decimal], bool]:
+        dated = self.values[norm_id]
+        if dated.variants is None:
+            return [dated.value], False
+        situations = [situation] if situation is not None else list(self.book.situations)
+        low_age, high_age = (Decimal(age), Decimal(age) + 1) if age is not None else self.book.age_range
+        candidates, gap = [], False
+        for sit in situations:
+            covered: list[tuple[Decimal, Decimal]] = []
+            for variant in dated.variants:
+                if variant.situations is not None and sit not in variant.situations:
+                    continue
+                start = self._age(variant.age_from, Decimal(0))
+                end = self._age(variant.age_to, Decimal(1000))
+                if start < high_age and low_age < end:
+                    candidates.append(variant.value)
+                    covered.append((max(start, low_age), min(end, high_age)))
+            if not _covers(covered, low_age, high_age):
+                gap = True
+        return candidates, gap
+
     def _compute(self, norm_id: str, factor: Decimal | str | None, situation: str | None,
                  age: int | None) -> Limits:
         norm = self.book.norms[norm_id]
-        dated = self.values[norm_id]
         multiplier = self.scalar(factor) if isinstance(factor, str) else factor
-        if dated.variants is None:
-            candidates, gap = [dated.value], False
-        else:
-            situations = [situation] if situation is not None else list(self.book.situations)
-            low_age, high_age = (Decimal(age), Decimal(age) + 1) if age is not None else self.book.age_range
-            candidates, gap = [], False
-            for sit in situations:
-                covered: list[tuple[Decimal, Decimal]] = []
-                for variant in dated.variants:
-                    if variant.situations is not None and sit not in variant.situations:
-                        continue
-                    start = self._age(variant.age_from, Decimal(0))
-                    end = self._age(variant.age_to, Decimal(1000))
-                    if start < high_age and low_age < end:
-                        candidates.append(variant.value)
-                        covered.append((max(start, low_age), min(end, high_age)))
-                if not _covers(covered, low_age, high_age):
-                    gap = True
+        candidates, gap = self._candidates(norm_id, situation, age)
         if norm.is_money:
             results = [_to_cents(v, multiplier) for v in candidates]
         else:

@@ -535,7 +535,8 @@ class Vocabulary:
             question = self.questions.get(key)
             if question is None:
                 hint = did_you_mean(key, self.questions)
-                problems.append(AnswerProblem(str(key)[:100], "onbekende vraag" + (f" ({hint})" if hint else "")))
+                problems.append(AnswerProblem(str(key)[:100], f"onbekende vraag '{str(key)[:40]}'"
+                                              + (f" ({hint})" if hint else "")))
                 continue
             if value is None:
                 continue

@@ -82,7 +82,74 @@ class NotRouted:
     rule: "RuleView"
 
 
-Reason = Union[AnswerStated, NumberCompared, Counted, ProductDecided, ContentWording, NotRouted]
+# ---------------------------------------------------------------- amounts (what a household gets)
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One value an amount used: a norm or an answer, with what it was for this household."""
+
+    source: Literal["norm", "vraag"]
+    name: str  # norm id or question id
+    value: int | Decimal  # cents for money, otherwise the number
+    money: bool
+    period: str | None  # "maand" or "jaar" for money
+    personal: bool  # a norm that depends on the answers ("voor u")
+
+
+@dataclass(frozen=True, slots=True)
+class Calculation:
+    """``left op right`` of an amount formula, with the figures filled in (op: "+", "-" or "×")."""
+
+    op: str
+    left: "Calculation | Figure | Decimal"
+    right: "Calculation | Figure | Decimal"
+
+
+@dataclass(frozen=True, slots=True)
+class AmountFigures:
+    """A determined amount: how it was computed, the content's closing sentence and who sets the real amount."""
+
+    cents: int
+    period: str
+    calculation: Calculation | Figure
+    sentence: str  # the product's ``bedrag.zin``, with {bedrag}
+    decider: str  # the product's contact: they decide the real amount
+
+
+@dataclass(frozen=True, slots=True)
+class AmountOpen:
+    """An amount the answers do not fix yet, and the questions it still depends on."""
+
+    period: str
+    depends_on: tuple[str, ...]
+    decider: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoAmount:
+    """No amount for this household: the product does not fit, or no norm applies (under 18)."""
+
+    not_eligible: bool
+
+
+AmountReason = Union[AmountFigures, AmountOpen, NoAmount]
+
+
+@dataclass(frozen=True, slots=True)
+class Unanswered:
+    """A question a product page cannot fill in (the household's own answer): said in words."""
+
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
+class Subtotal:
+    """Part of a formula whose figures are all known on a product page, as one value."""
+
+    value: Decimal  # cents for money
+    money: bool
+Reason = Union[AnswerStated, NumberCompared, Counted, ProductDecided, ContentWording, NotRouted, AmountFigures,
+               AmountOpen, NoAmount]
 
 
 # ---------------------------------------------------------------- what a rule says (for pages)

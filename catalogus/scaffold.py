@@ -91,8 +91,21 @@ zoekwoorden: []
 #     - regel: meerderjarig
 #     - {{vraag: netto_inkomen, "<=": {{norm: bijstandsnorm, factor: minima_grens}}}}
 voorwaarden:
+# Niet verplicht, alleen bij soort provision: hoeveel een huishouden ongeveer krijgt. Een formule met normen uit
+# rules/normen.yaml, vragen uit rules/vragen.yaml, getallen, +, - en ×. Zet × 12 bij een maandbedrag in een jaarbedrag.
+# bedrag:
+#   per: maand                      # maand of jaar
+#   formule: bijstandsnorm - netto_inkomen
+#   zin: U krijgt dus ongeveer {{bedrag}} aanvulling.
+bedrag:
+# Niet verplicht, bij een verwijzing: de link naar de eigen berekening van de organisatie, zoals:
+# proefberekening:
+#   tekst: Reken uit hoeveel u krijgt bij de SVB
+#   url: https://www.svb.nl/nl/aio
+proefberekening:
 # Uitgewerkte voorbeelden: antwoorden en de uitkomst die de regel moet geven (elk voorbeeld is een test).
-# verwacht is eligible (past bij u), not_eligible (past niet) of unknown (nog niet bekend). Bijvoorbeeld:
+# verwacht is eligible (past bij u), not_eligible (past niet) of unknown (nog niet bekend).
+# Heeft het product een bedrag, zet dan ook verwacht_bedrag: het bedrag in euro's (501.50), of open. Bijvoorbeeld:
 # voorbeelden:
 #   - naam: Laag inkomen
 #     datum: {today}

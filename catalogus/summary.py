@@ -35,8 +35,33 @@ def summary_text(catalog: Catalog, result: CheckResult) -> str:
         if not eligible and not open_:
             continue
         lines += ["", f"{heading}:"]
-        lines += [f"- past: {r.product.title}" for r in eligible]
+        lines += [f"- past: {r.product.title}{_amount(catalog, r)}" for r in eligible]
         for r in open_:
             deciding = ", ".join(catalog.vocabulary[q].short for q in r.deciding) or "niet te bepalen"
-            lines.append(f"- nog open: {r.product.title} (nodig: {deciding})")
+            lines.append(f"- nog open: {r.product.title} (nodig: {deciding}){_amount(catalog, r)}")
+    lines += _total(catalog, result)
     return "\n".join(lines) + "\n"
+
+
+def _amount(catalog: Catalog, r) -> str:
+    """' — ongeveer € 525 per jaar' for a determined amount, ' — bedrag nog open (...)' for an open one."""
+    amount = r.amount
+    own = r.product.content.proefberekening
+    if amount is None and own is not None and r.status != "not_eligible":
+        return f" — bedrag: {r.product.content.contact.naam} beslist ({own.url})"
+    if amount is None or r.status == "not_eligible":
+        return ""
+    if amount.cents is not None:
+        return f" — ongeveer {catalog.wording.amount_phrase(amount.cents, amount.period)}"
+    if amount.open:
+        return " — bedrag nog open (nodig: " + ", ".join(catalog.vocabulary[q].short for q in amount.depends_on) + ")"
+    return ""
+
+
+def _total(catalog: Catalog, result: CheckResult) -> list[str]:
+    total = result.amounts_total
+    if not total.products and not total.left_out:
+        return []
+    more = "" if total.complete else " of meer (nog open: " + ", ".join(result.titles(total.left_out)) + ")"
+    return ["", f"Bedragen bij elkaar: ongeveer {catalog.wording.amount_phrase(total.per_year, 'jaar')}{more}. "
+            "Indicatie: de organisatie die beslist, bepaalt het echte bedrag."]

@@ -16,15 +16,18 @@ from typing import TYPE_CHECKING, Mapping
 from .norms import MONEY_UNITS, DayNorms, NormBook
 from .questions import Question, Vocabulary, format_money, join_dutch
 from .reasons import (
-    AnswerStated, AtLeastView, CompareView, ContentWording, Counted, JunctionView, NamedView, NotRouted, NotView,
-    NumberCompared, ProductDecided, ProductView, Reason, RuleView, WordedView,
+    AmountFigures, AmountOpen, AnswerStated, AtLeastView, Calculation, CompareView, ContentWording, Counted, Figure,
+    JunctionView, NamedView, NoAmount, NotRouted, NotView, NumberCompared, ProductDecided, ProductView, Reason,
+    RuleView, Subtotal, Unanswered, WordedView,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .amounts import AgeBand, AmountResult
     from .rules import Node
 
 UNIT_WORDS = {"euro": "", "euro_per_maand": " per maand", "euro_per_jaar": " per jaar",
-              "uren_per_week": " uur per week", "jaren": " jaar", "factor": ""}
+              "uren_per_week": " uur per week", "jaren": " jaar", "factor": "", "aantal": ""}
+OPERATOR_SIGNS = {"+": "+", "-": "−", "×": "×"}
 CACHE_LIMIT = 50_000
 
 
@@ -72,6 +75,28 @@ def _relation(value, threshold) -> str:
     if value < threshold:
         return "is lager dan"
     return "is gelijk aan"
+
+
+def _number(value) -> str:
+    """A plain number the Dutch way: 0,5 and 12.
+
+    >>> _number(Decimal("0.50")), _number(12)
+    ('0,5', '12')
+    """
+    return f"{Decimal(value).normalize():f}".replace(".", ",")
+
+
+def _figures(part) -> list[Figure]:
+    """The figures of a calculation, in the order they appear."""
+    if isinstance(part, Figure):
+        return [part]
+    if isinstance(part, Calculation):
+        return _figures(part.left) + _figures(part.right)
+    return []
+
+
+def _multiplies(part) -> bool:
+    return isinstance(part, Calculation) and (part.op == "×" or _multiplies(part.left) or _multiplies(part.right))
 
 
 def _clause(text: str) -> str:
@@ -171,6 +196,24 @@ class Wording:
         lead, ways = self.not_routed(reason)
         return f"{lead} " + "; ".join(ways[:-1]) + ("; of " if len(ways) > 1 else "") + ways[-1] + "."
 
+    @_say.register
+    def _(self, reason: AmountFigures) -> str:
+        parts = [self._figure(f, reason.period) for f in dict.fromkeys(_figures(reason.calculation))]
+        if _multiplies(reason.calculation):
+            parts.append(f"Zo rekenen we: {self.calculation(reason.calculation)} = {format_money(reason.cents)}.")
+        parts.append(reason.sentence.replace("{bedrag}", self.amount_phrase(reason.cents, reason.period)))
+        return " ".join(parts)
+
+    @_say.register
+    def _(self, reason: AmountOpen) -> str:
+        return f"Het bedrag weten we nog niet: het hangt nog af van {join_dutch(self._subjects(reason.depends_on))}."
+
+    @_say.register
+    def _(self, reason: NoAmount) -> str:
+        if reason.not_eligible:
+            return "Dit past niet bij u, dus er is geen bedrag."
+        return "Voor uw situatie rekenen we geen bedrag uit."
+
     def not_routed(self, reason: NotRouted) -> tuple[str, list[str]]:
         """The 'no case manager' reason as a lead sentence and every way to be routed (from the routing rule)."""
         count = reason.problem_domains
@@ -180,6 +223,81 @@ class Wording:
         rule = reason.rule
         ways = rule.parts if isinstance(rule, JunctionView) and not rule.every else (rule,)
         return lead, [self.clause(way) for way in ways]
+
+    # ------------------------------------------------------------ amounts
+
+    @staticmethod
+    def amount_phrase(cents: int, period: str) -> str:
+        """'€ 501,50 per maand'."""
+        return f"{format_money(cents)} per {period}"
+
+    def amount_value(self, amount: "AmountResult") -> str:
+        """A short form of an amount for reports: '€ 525 per jaar', 'nog open' or 'geen bedrag'."""
+        if amount.cents is not None:
+            return self.amount_phrase(amount.cents, amount.period)
+        return "nog open" if amount.open else "geen bedrag"
+
+    def expected_amount(self, expected: float | str, period: str) -> str:
+        """An example's ``verwacht_bedrag`` in the same form as ``amount_value``."""
+        if expected == "open":
+            return "nog open"
+        cents = int((Decimal(str(expected)) * 100).to_integral_value())
+        return self.amount_phrase(cents, period)
+
+    def amount_text(self, amount: "AmountResult") -> str:
+        """The whole explanation of an amount, with who sets the real amount (API, CRM summary, referral)."""
+        text = self.reason(amount.reason)
+        if isinstance(amount.reason, (AmountFigures, AmountOpen)):
+            text += " " + self.decides(amount.reason.decider)
+        return text
+
+    @staticmethod
+    def decides(decider: str) -> str:
+        """Who sets the real amount: every place that shows an amount says so."""
+        return f"Dit is een indicatie. {decider} beslist over het echte bedrag."
+
+    def calculation(self, part) -> str:
+        """A calculation with its figures: '€ 125 × 1 + € 200 × 2'; open answers as words (product page)."""
+        if isinstance(part, Calculation):
+            left, right = self.calculation(part.left), self.calculation(part.right)
+            if part.op == "×":
+                left, right = (f"({text})" if isinstance(side, Calculation) and side.op != "×" else text
+                               for side, text in ((part.left, left), (part.right, right)))
+            elif part.op == "-" and isinstance(part.right, Calculation) and part.right.op != "×":
+                right = f"({right})"
+            return f"{left} {OPERATOR_SIGNS[part.op]} {right}"
+        if isinstance(part, Figure):
+            return format_money(int(part.value)) if part.money else _number(part.value)
+        if isinstance(part, Unanswered):
+            return _clause(self.vocabulary[part.question].definition.onderwerp or part.question)
+        if isinstance(part, Subtotal):
+            return format_money(int(part.value)) if part.money else _number(part.value)
+        return _number(part)
+
+    def age_band(self, band: "AgeBand") -> str:
+        """'18 tot 21 jaar', '21 jaar tot de AOW-leeftijd', 'vanaf de AOW-leeftijd'."""
+        def bound(value, norm_id):
+            return f"de {self.norms.norms[norm_id].title}" if norm_id else f"{_number(value)} jaar"
+        low = bound(band.low, band.low_norm)
+        if band.high is None:
+            return f"vanaf {low}"
+        if not band.low_norm and not band.high_norm:
+            return f"{_number(band.low)} tot {_number(band.high)} jaar"
+        return f"{low} tot {bound(band.high, band.high_norm)}"
+
+    def _figure(self, figure: Figure, period: str) -> str:
+        suffix = f" per {figure.period}" if figure.money and figure.period != period else ""
+        shown = (format_money(int(figure.value)) if figure.money else _number(figure.value)) + suffix
+        if figure.source == "vraag":
+            return f"{self.vocabulary[figure.name].definition.onderwerp} is {shown}."
+        norm = self.norms.norms[figure.name]
+        if norm.unit == "factor":
+            shown = format_norm_value(figure.value, "factor", in_cents=False)
+        where = " voor u" if figure.personal and figure.money else ""
+        return f"{norm.article.capitalize()} {norm.title}{where} is {shown}."
+
+    def _subjects(self, questions) -> list[str]:
+        return [_clause(self.vocabulary[q].definition.onderwerp or self.vocabulary[q].short) for q in questions]
 
     # ------------------------------------------------------------ figures
 

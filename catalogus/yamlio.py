@@ -39,6 +39,7 @@ class SourceMap:
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     raw: dict[Path_, str] = field(default_factory=dict)  # the text of numbers, dates and booleans, as typed
+    styles: dict[Path_, str | None] = field(default_factory=dict)  # how each text value is written (quotes, block)
 
     def position(self, key_path: Path_, *, prefer_key: bool = False) -> tuple[int, int]:
         """Return (line, column), 1-based, of the nearest known place on the path."""
@@ -53,6 +54,15 @@ class SourceMap:
             if not key_path:
                 return (1, 1)
             key_path = key_path[:-1]
+
+    def position_in(self, key_path: Path_, offset: int) -> tuple[int, int]:
+        """(line, column) of the character at ``offset`` inside a one-line text value (a formula)."""
+        key_path = tuple(key_path)
+        line, column = self.position(key_path)
+        style = self.styles.get(key_path, "|")
+        if key_path not in self.values or style not in (None, "", "'", '"'):
+            return line, column  # a block scalar (| or >): its lines do not start at the key
+        return line, column + offset + (1 if style in ("'", '"') else 0)
 
     def diagnostic(self, key_path: Path_, code: str, message: str, hint: str = "", *,
                    prefer_key: bool = False, severity: str = "error") -> Diagnostic:
@@ -212,6 +222,7 @@ class _Converter:
             return [self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         if node.tag != _TAG + "str":
             self.source.raw[path] = node.value  # "0201234567" before it became the number 201234567
+        self.source.styles[path] = node.style
         return self._scalar(node)
 
     def _scalar(self, node: ScalarNode) -> Any:

@@ -57,6 +57,15 @@ EXPECTED = [
     ("E502-example-answer", "products/minimapas.yaml", 30, 43, "E502", ["Laag inkomen", "0 tot en met 120"]),
     ("E502-unknown-answer", "products/minimapas.yaml", 30, 43, "E502", ["Laag inkomen", "'leeftijdd'", "bedoelde u 'leeftijd'?"]),
     ("W601-review-date", "products/minimapas.yaml", 33, 15, "W601", ["2026-01-01", "Team Inkomen"]),
+    ("E503-example-amount", "products/minimapas.yaml", 35, 22, "E503",
+     ["Laag inkomen", "als bedrag: € 501,50 per maand", "verwacht: € 400 per maand",
+      "De bijstandsnorm voor u is € 1.401,50"]),
+    ("E801-amount-unknown-name", "products/minimapas.yaml", 29, 12, "E801",
+     ["onbekende norm of vraag", "bijstandsnrm", "bedoelde u 'bijstandsnorm'"]),
+    ("E802-amount-syntax", "products/minimapas.yaml", 29, 29, "E802", ["'-'", "norm, vraag of getal"]),
+    ("E803-amount-units", "products/minimapas.yaml", 29, 12, "E803", ["per maand", "per jaar", "× 12"]),
+    ("E804-amount-kind", "products/minimapas.yaml", 27, 1, "E804", ["verwijzing", "andere organisatie", "proefberekening"]),
+    ("E805-amount-instead-of", "products/minimapas.yaml", 30, 18, "E805", ["onbekend product", "minimapass"]),
 ]
 
 
@@ -89,17 +98,8 @@ def test_every_fixture_folder_has_an_expectation():
     assert folders == {row[0] for row in EXPECTED}
 
 
-# Cases whose message is built where the issue-17 branch may not change it (the engine is being rewritten).
-WAITING = {
-    "E502-unknown-answer": "the unknown answer key is named by questions.py (Vocabulary.validate), outside issue 17's "
-                           "files: its message is 'onbekende vraag' without the key",
-}
-
-
 @pytest.mark.parametrize("case, path, line, column, code, words", EXPECTED, ids=[row[0] for row in EXPECTED])
-def test_each_mistake_is_reported_at_its_place(request, tmp_path, case, path, line, column, code, words):
-    if case in WAITING:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=WAITING[case]))
+def test_each_mistake_is_reported_at_its_place(tmp_path, case, path, line, column, code, words):
     root = build_tree(tmp_path, case)
     catalog, diagnostics = load_catalog(root, today=TODAY)
     matching = [d for d in diagnostics if d.code == code]

@@ -64,6 +64,7 @@ def tiny(tmp_path_factory):
 def _instances(tiny) -> list:
     limit = reasons.NormLimit("bijstandsnorm", Decimal("1.30"), "minima_grens", "exact", True)
     route_rule = tiny.routing.route.view()
+    norm = reasons.Figure("norm", "bijstandsnorm", 140149, True, "maand", True)
     return [
         reasons.AnswerStated("schulden", True, "=", True, True),
         reasons.AnswerStated("leefsituatie", "samenwonend", "=", "samenwonend", True),
@@ -75,6 +76,11 @@ def _instances(tiny) -> list:
         reasons.ProductDecided("pas", True),
         reasons.ContentWording("Zo zegt de inhoud het.", True),
         reasons.NotRouted(1, route_rule),
+        reasons.AmountFigures(280298, "maand", reasons.Calculation("×", norm, Decimal("2")),
+                              "U krijgt ongeveer {bedrag}.", "Het Sociaal Loket"),
+        reasons.AmountOpen("jaar", ("netto_inkomen", "leefsituatie"), "De gemeente"),
+        reasons.NoAmount(True),
+        reasons.NoAmount(False),
     ]
 
 
@@ -97,6 +103,11 @@ def test_the_renderer_says_every_reason_in_a_sentence(tiny):
         "Zo zegt de inhoud het.",
         "Er spelen problemen op 1 levensgebied. Een casemanager van het wijkteam helpt als een van deze dingen bij u "
         "past: er spelen problemen op 2 of meer levensgebieden; of u wilt contact.",
+        "De bijstandsnorm voor u is € 1.401,49. Zo rekenen we: € 1.401,49 × 2 = € 2.802,98. "
+        "U krijgt ongeveer € 2.802,98 per maand.",
+        "Het bedrag weten we nog niet: het hangt nog af van uw inkomen en uw leefsituatie.",
+        "Dit past niet bij u, dus er is geen bedrag.",
+        "Voor uw situatie rekenen we geen bedrag uit.",
     ]
 
 

@@ -110,3 +110,21 @@ def test_broken_content_stops_with_the_checker_messages(tmp_path):
     result = invoke("test", "--root", str(root))
     assert result.exit_code == 1
     assert "E100" in result.output
+
+
+def test_an_example_with_the_wrong_amount_fails_and_says_both_amounts(tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(BASE, root)
+    file = root / "products/minimapas.yaml"
+    text = file.read_text(encoding="utf-8").replace("netto_inkomen: 1821.95}", "netto_inkomen: 900}")
+    amount = "bedrag:\n  per: maand\n  formule: bijstandsnorm - netto_inkomen\nvoorbeelden:\n"
+    file.write_text(text.replace("voorbeelden:\n", amount).replace(
+        "    verwacht: eligible\n", "    verwacht: eligible\n    verwacht_bedrag: 500\n"), encoding="utf-8")
+    catalog, _ = load_for_examples(root, today=TODAY)
+    (result,) = run_examples(catalog)
+    assert not result.passed and result.got == "eligible"
+    assert "verwacht bedrag: € 500 per maand, bedrag: € 501,50 per maand" in result.explain()
+    file.write_text(file.read_text(encoding="utf-8").replace("verwacht_bedrag: 500", "verwacht_bedrag: 501.50"),
+                    encoding="utf-8")
+    catalog, _ = load_for_examples(root, today=TODAY)
+    assert "✓ Laag inkomen (eligible, € 501,50 per maand)" in format_report(run_examples(catalog))

@@ -8,7 +8,9 @@ import re
 import pytest
 from litestar.testing import TestClient
 
+from catalogus.casework.accesslog import Actor
 from catalogus.casework.db import open_database
+from catalogus.casework.referrals import get_referral
 from catalogus.web.app import create_app
 from tests.support.databases import db_settings, json_logs  # noqa: F401  (fixtures)
 from tests.support.staff import (NOT_ROUTED, ROOT, ROUTED, TODAY, XSS, add_staff, csrf_token, log_in, reference_in,
@@ -279,3 +281,28 @@ def test_the_logs_of_a_whole_referral_flow_hold_none_of_the_submitted_values(cli
         assert value not in text, value
     for line in text.splitlines():
         json.loads(line)  # one JSON object per line
+
+
+def test_the_referral_keeps_the_amounts_the_household_was_told_and_the_case_manager_sees_them(client, settings):
+    reference = reference_in(client.post("/aanmelden", data=referral_form(csrf_token(client))).text)
+    database = open_database(settings)
+    try:
+        with database.transaction(write=False) as tx:
+            row = tx.fetchone("SELECT * FROM referrals WHERE reference = ?", (reference,))
+        referral = get_referral(database, reference, Actor(1, "anna", "casemanager"))
+    finally:
+        database.close()
+    # The amounts say something about the household's income: they are sealed with the other personal fields.
+    assert not any("voorbeeldpas" in str(value) or "1345" in str(value) for value in row.values())
+    told = {a["product"]: (a["value"], a["period"]) for a in referral.amounts}
+    assert told == {"voorbeeldpas": (525, "jaar"), "kindpakket": (550, "jaar"),
+                    "collectieve-zorgverzekering": (22.5, "maand")}
+    assert referral.amounts_total == {"per_year": 1345.0, "complete": True, "products": [
+        "collectieve-zorgverzekering", "kindpakket", "voorbeeldpas"]}
+    add_staff(settings, "anna", "casemanager")
+    log_in(client, "anna")
+    page = client.get(f"/medewerkers/aanmeldingen/{reference}").text
+    section = page[page.index('id="bedragen"'):page.index("Antwoorden uit de check")]
+    assert "Voorbeeldpas: ongeveer € 525 per jaar." in section
+    assert "Bij elkaar ongeveer € 1.345 per jaar." in section
+    assert "Team Inkomen beslist over het echte bedrag." in section

@@ -84,6 +84,10 @@ class Referral:
     closing_note: str = ""
     problem: str = ""                 # why the personal fields cannot be decrypted ("" when they can)
     duplicates: tuple[tuple[str, dt.datetime], ...] = ()   # (reference, created) with the same contact details
+    # what the household was told: [{product, title, status, value, period, text}] and {per_year, products,
+    # complete}; sealed with the other personal fields; None for referrals made before amounts existed
+    amounts: list[dict[str, Any]] | None = None
+    amounts_total: dict[str, Any] | None = None
 
     @property
     def consent_text(self) -> str:
@@ -124,11 +128,14 @@ def normalise_reference(text: str) -> str | None:
 def create_referral(db: Database, contact: ContactDetails, *, consent: bool, answers: Mapping[str, Any],
                     products: Iterable[str], reasons: Iterable[str], urgent: bool, channel: str, actor: Actor,
                     consent_version: str = CURRENT_CONSENT_VERSION, catalog_version: str = "",
-                    submission_key: str | None = None, now: dt.datetime | None = None) -> Referral:
+                    submission_key: str | None = None, now: dt.datetime | None = None,
+                    amounts: Iterable[Mapping[str, Any]] = (), amounts_total: Mapping[str, Any] | None = None
+                    ) -> Referral:
     """Store a referral and its access-log row in one transaction; without consent nothing is stored.
 
     A form sent twice with the same ``submission_key`` (a double click, a resend after a
-    lost answer) gives back the referral it already made.
+    lost answer) gives back the referral it already made. ``amounts`` and ``amounts_total`` are the
+    indicative figures the household saw, stored as they were told.
     """
     if not consent:
         raise ReferralError([FieldProblem("consent", NO_CONSENT_MESSAGE)])
@@ -142,7 +149,9 @@ def create_referral(db: Database, contact: ContactDetails, *, consent: bool, ans
     keyring = keyring_of(db)
     personal = json.dumps({"name": contact.name, "phone": contact.phone, "email": contact.email,
                            "note": contact.note, "answers": dict(answers), "products": list(products),
-                           "reasons": list(reasons)}, ensure_ascii=False)
+                           "reasons": list(reasons), "amounts": [dict(a) for a in amounts],
+                           "amounts_total": None if amounts_total is None else dict(amounts_total)},
+                          ensure_ascii=False)
     values = (keyring.blind_index(contact.phone), keyring.blind_index(contact.email), contact.contact_time,
               bool(urgent), channel, consent_version, catalog_version, now, actor.user_id)
     try:
@@ -377,11 +386,12 @@ def _referral(row: dict, personal: dict, note: str, problem: str, twins: list) -
                     phone=personal.get("phone"), email=personal.get("email"), note=personal.get("note", ""),
                     answers=personal.get("answers", {}), products=personal.get("products", []),
                     reasons=personal.get("reasons", []), closing_note=note, problem=problem,
-                    duplicates=tuple(twins))
+                    duplicates=tuple(twins), amounts=personal.get("amounts"),
+                    amounts_total=personal.get("amounts_total"))
 
 
 _PERSONAL = {"name", "phone", "email", "note", "answers", "products", "reasons", "assigned_name", "closing_note",
-             "problem", "duplicates"}
+             "problem", "duplicates", "amounts", "amounts_total"}
 _COLUMNS = ", ".join("r." + f for f in Referral.__dataclass_fields__ if f not in _PERSONAL)
 
 

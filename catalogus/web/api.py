@@ -14,6 +14,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromPath, FromQuery
 
+from ..amounts import AmountResult
 from ..catalog import Catalog, Product
 from ..check import Check, CheckResult
 from ..errors import AnswerError, NormDateError
@@ -22,9 +23,9 @@ from ..rules import Comparison
 from .deps import CatalogDep, TodayDep
 from .security import ApiProblem
 from .api_schema import (
-    ApiError, CaseManagerOut, CheckRequest, CheckResponse, CheckResultItem, ContactInfo, Domain, ErrorBody,
-    AskedWhen, HowToApply, Kind, LegalBasis, NextQuestion, NextStep, Option, ProductDetail, ProductList,
-    ProductSummary, Progress, StepQuestion,
+    AmountOut, AmountsTotalOut, ApiError, AskedWhen, CaseManagerOut, CheckRequest, CheckResponse, CheckResultItem,
+    ContactInfo, Domain, ErrorBody, HowToApply, Kind, LegalBasis, NextQuestion, NextStep, Option, ProductDetail,
+    ProductList, ProductSummary, Progress, StepQuestion,
     Upl, UrgentContact, describe_check_request,
 )
 
@@ -93,7 +94,7 @@ async def product_detail(request: Request, product_id: FromPath[str], catalog: C
 
 @post(f"{PREFIX}/check", name="api-check", tags=TAGS, status_code=200, responses=BAD_REQUEST,
       cache_control=CacheControlHeader(no_store=True),
-      summary="Statussen, redenen, casemanager en de volgende vraag voor een set antwoorden")
+      summary="Statussen, redenen, bedragen, casemanager en de volgende vraag voor een set antwoorden")
 async def check(request: Request, data: CheckBody, catalog: CatalogDep, today: TodayDep) -> CheckResponse:
     if len(data.answers) > len(catalog.vocabulary):  # then some are unknown; don't spend seconds on 60,000 of them
         raise _problem(422, [ApiError(f"te veel antwoorden: er zijn {len(catalog.vocabulary)} vragen",
@@ -138,16 +139,23 @@ def next_step_out(result: CheckResult) -> NextStep | None:
             extra["only_if"] = AskedWhen(condition.question.id, condition.op, value)
         questions.append(next_question_out(question, StepQuestion, **extra))
     return NextStep(step.id, step.step.title, questions)
+def amount_out(result: CheckResult, amount: AmountResult | None) -> AmountOut | None:
+    if amount is None:
+        return None
+    value = None if amount.cents is None else amount.cents / 100
+    return AmountOut(value, amount.period, list(amount.depends_on), result.amount_text(amount))
 
 
 def check_response(request: Request, result: CheckResult) -> CheckResponse:
     cm = result.case_manager
     texts = result.texts
+    total = result.amounts_total
     return CheckResponse(
         date=result.date,
         topics=list(result.topics),
         results=[CheckResultItem(r.id, r.product.title, r.product.kind, r.product.domains, r.status,
-                                 texts(r.reasons), list(r.deciding), r.in_topics, _page_url(request, r.id))
+                                 texts(r.reasons), list(r.deciding), r.in_topics, _page_url(request, r.id),
+                                 amount_out(result, r.amount))
                  for r in result.results],
         case_manager=CaseManagerOut(cm.route, cm.urgent, texts(cm.reasons),
                                     [UrgentContact(u.titel, u.telefoon, u.tekst) for u in cm.urgent_contacts],
@@ -155,6 +163,7 @@ def check_response(request: Request, result: CheckResult) -> CheckResponse:
         next_question=next_question_out(result.next_question),
         next_step=next_step_out(result),
         progress=Progress(result.answered, result.estimated_remaining, result.remaining_steps),
+        amounts_total=AmountsTotalOut(total.per_year / 100, list(total.products), total.complete),
     )
 
 

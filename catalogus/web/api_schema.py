@@ -92,6 +92,23 @@ class CheckRequest(Struct, forbid_unknown_fields=True):
     date: dt.date | None = None
 
 
+class AmountOut(Struct):
+    """An indicative amount (amounts.md): ``value`` in euros, null while open or when the product does not fit."""
+
+    value: float | None
+    period: Literal["maand", "jaar"]
+    depends_on: list[str]  # question ids the amount still depends on; empty when determined
+    text: str  # B1 sentence with the figures used and who decides the real amount
+
+
+class AmountsTotalOut(Struct):
+    """The yearly total of the determined amounts of the eligible products (alternatives counted once)."""
+
+    per_year: float
+    products: list[str]  # ids counted
+    complete: bool  # false when an eligible product with an amount still has an open amount
+
+
 class CheckResultItem(Struct):
     id: str
     title: str
@@ -102,6 +119,7 @@ class CheckResultItem(Struct):
     deciding: list[str]
     in_topics: bool
     url: str
+    amount: AmountOut | None  # null for products without an amount
 
 
 class UrgentContact(Struct):
@@ -168,6 +186,7 @@ class CheckResponse(Struct):
     next_question: NextQuestion | None
     next_step: NextStep | None
     progress: Progress
+    amounts_total: AmountsTotalOut
 
 
 # ---------------------------------------------------------------- the answers, from the vocabulary

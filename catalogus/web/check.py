@@ -11,6 +11,7 @@ choose the page.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,9 +115,9 @@ def _topics_page(request: Request, visit: Visit, *, errors=(), shown=None, statu
 
 
 def _step_page(request: Request, visit: Visit, step: Step, *, mode: str = "next", errors=(), shown=None,
-               status: int = 200) -> Any:
+               status: int = 200, asked_for: Collection[str] = ()) -> Any:
     result = visit.settle()
-    fields = step_questions(result, step, mode)
+    fields = step_questions(result, step, mode, asked_for)
     if not fields.questions:
         return Redirect(_next_target(visit, result), status_code=303, headers={"cache-control": "no-store"})
     back = visit.state.back_from(step.id) if mode != "wijzig" else None
@@ -229,7 +230,7 @@ async def change(request: Request, question_id: FromPath[str], catalog: CatalogD
     if step is None:
         raise NotFoundException("deze vraag bestaat niet")
     mode = "wijzig" if question_id in visit.state.answers else "vraag"
-    return _step_page(request, visit, step, mode=mode)
+    return _step_page(request, visit, step, mode=mode, asked_for=(question_id,))
 
 
 @get("/check/controleer", name="check-overview", cache_control=NO_STORE)
@@ -275,7 +276,8 @@ def _submit_step(request: Request, visit: Visit, step: Step, form: Any) -> Any:
     answers, errors, shown = (_read_ticks if step.checkboxes else _read_fields)(visit, questions, form)
     if errors:
         mode = str(form.get("modus") or "next")
-        return _step_page(request, visit, step, mode=mode, errors=errors, shown=shown, status=422)
+        return _step_page(request, visit, step, mode=mode, errors=errors, shown=shown, status=422,
+                          asked_for=on_screen)
     forward = step.id not in visit.state.history
     _set(visit.state, answers, forget=[q.id for q in questions if q.id not in answers])
     visit.state.answered(step.id)

@@ -11,7 +11,7 @@ from litestar.params import FromPath
 
 from ..catalog import Catalog, Product
 from ..models import DOMAINS
-from .present import KIND_BY_SLUG, KINDS, description_tree, domain_titles
+from .present import KIND_BY_SLUG, KINDS, amount_view, description_tree, domain_titles
 from .templating import page
 
 
@@ -45,6 +45,7 @@ def product_context(catalog: Catalog, found: Product, today: dt.date) -> dict[st
         "content": found.content,
         "kind": KINDS[found.kind],
         "rule": description_tree(catalog.describe(found.rule, catalog.norms.on(today))),
+        "amount": amount_view(catalog, found, catalog.norms.on(today)),
         "domain_titles": domain_titles(catalog),
         "today": today,
     }

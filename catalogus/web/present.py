@@ -6,14 +6,17 @@ No logic about eligibility lives here; this only arranges what the core decided.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from ..catalog import Catalog
+from ..amounts import amount_table
+from ..catalog import Catalog, Product
 from ..check import RESIDENCE_QUESTION, TOPICS_QUESTION, CheckResult, ProductResult
 from ..conversation import Step
+from ..models import DOMAINS, KIND_ORDER, Status
+from ..norms import SITUATION_QUESTION, DayNorms
 from ..questions import Question
 from ..rules import Comparison
-from ..models import DOMAINS, KIND_ORDER, Status
 from ..wording import Description
 
 
@@ -99,8 +102,7 @@ KIND_VALUE = {"provision": 0, "referral": 1, "collective": 2}
 
 def value_of(item: ProductResult) -> tuple:
     """Most valuable first: the yearly amount when the check knows it, then the kind, then the title."""
-    amount = getattr(item, "amount", None)
-    per_year = getattr(amount, "per_year", None) if amount is not None else None
+    per_year = item.amount.per_year if item.amount is not None else None
     return (-(per_year or 0), KIND_VALUE.get(item.kind, 3), item.product.title.lower())
 
 
@@ -174,17 +176,20 @@ class StepFields:
         return ",".join(q.id for q in self.questions)
 
 
-def step_questions(result: CheckResult, step: Step, mode: str) -> StepFields:
+def step_questions(result: CheckResult, step: Step, mode: str, asked_for: Collection[str] = ()) -> StepFields:
     """The questions a screen shows: the ranked ones when it is the next step; coming back to it, also what was
-    answered there (filled in), so nothing given is lost."""
+    answered there (filled in), so nothing given is lost. ``asked_for`` are questions the resident chose to
+    answer (an open amount waits for one) or just submitted: shown even when no result depends on them."""
     catalog = result.catalog
     vocabulary = catalog.vocabulary
     next_step = result.next_step
     if mode == "next" and next_step is not None and next_step.id == step.id:
         questions = next_step.all_questions
     else:
-        wanted = {q for q in step.questions if q in result.answers or q in result.mattering}
-        if next_step is not None and next_step.id == step.id:
+        # Come to answer one question: the answers given here stay visible, nothing new is asked besides it.
+        extra = set(asked_for) if asked_for else result.mattering
+        wanted = {q for q in step.questions if q in result.answers or q in extra}
+        if next_step is not None and next_step.id == step.id and not asked_for:
             wanted |= {q.id for q in next_step.all_questions}
         questions = tuple(vocabulary[q] for q in step.questions if q in wanted)
     on_screen = {q.id for q in questions}
@@ -203,3 +208,34 @@ def step_questions(result: CheckResult, step: Step, mode: str) -> StepFields:
             reveals[question.id] = Reveal(condition.question.id, condition.op, json.dumps(
                 sorted(condition.operand) if isinstance(condition.operand, (tuple, frozenset)) else condition.operand))
     return StepFields(questions, reveals, depends)
+
+
+@dataclass(frozen=True)
+class AmountView:
+    """A product page's "Hoeveel krijgt u?": the amount per leefsituatie (rows) and age band (columns)."""
+
+    period: str
+    columns: list[str]  # empty: one figure for everyone
+    rows: list[tuple[str, list[str]]]
+    decides: str  # who sets the real amount
+
+    @property
+    def single(self) -> str | None:
+        """The one figure when the amount is the same for every household."""
+        return self.rows[0][1][0] if not self.columns and len(self.rows) == 1 else None
+
+
+def amount_view(catalog: Catalog, product: Product, day: DayNorms) -> AmountView | None:
+    """What the product page shows of a product's amount on ``day`` (None when it has none)."""
+    amount = product.amount
+    if amount is None:
+        return None
+    wording = catalog.wording
+    situations = catalog.vocabulary[SITUATION_QUESTION] if SITUATION_QUESTION in catalog.vocabulary else None
+    table = amount_table(amount, day, situations.options if situations else ())
+    columns = [wording.age_band(b) for b in table.bands] if table.bands != (None,) else []
+    rows = []
+    for situation, cells in zip(table.situations, table.cells):
+        label = situations.label(situation) if situation is not None and situations else ""
+        rows.append((label[:1].upper() + label[1:], [wording.calculation(c) if c is not None else "–" for c in cells]))
+    return AmountView(amount.period, columns, rows, wording.decides(amount.decider))

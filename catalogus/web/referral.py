@@ -23,7 +23,7 @@ from ..casework.contact import CONTACT_TIMES, NOTE_MAX, FieldProblem, ReferralEr
 from ..casework.db import DatabaseError, IntegrityError, utcnow
 from ..logs import get_logger
 from ..casework.referrals import CONSENT_TEXTS, CURRENT_CONSENT_VERSION, NO_CONSENT_MESSAGE, OUTCOMES, STATUSES, Actor
-from ..check import Check
+from ..check import Check, CheckResult
 from .forms import ANSWERS_FIELD, carried_answers, read_settled
 from .security import RETRY_AFTER_SECONDS
 from .staff import STAFF_ERRORS, actor_of, client_address, database, requires, run, settings_of, staff_session
@@ -118,7 +118,7 @@ async def referral(request: Request) -> Any:
             products=[r.id for r in result.results if r.status == "eligible"],
             reasons=result.texts(result.case_manager.reasons), urgent=result.case_manager.urgent,
             channel="kcc" if on_behalf else "online", actor=actor, catalog_version=catalog.version,
-            submission_key=context["submission_key"])
+            submission_key=context["submission_key"], **amounts_told(result))
     except ReferralError as exc:  # pragma: no cover - validated above
         return _form_with_errors(request, context, exc.problems)
     except DatabaseError as exc:
@@ -129,6 +129,19 @@ async def referral(request: Request) -> Any:
                                                 "urgent": result.case_manager.urgent,
                                                 "urgent_contacts": result.case_manager.urgent_contacts,
                                                 "on_behalf": on_behalf}, no_store=True)
+
+
+def amounts_told(result: CheckResult) -> dict[str, Any]:
+    """The amounts the results page showed (determined or open; never for not_eligible) and the yearly total,
+    as the referral stores them: what the household was told."""
+    shown = [{"product": r.id, "title": r.product.title, "status": str(r.status),
+              "value": None if r.amount.cents is None else r.amount.cents / 100, "period": r.amount.period,
+              "text": result.amount_text(r.amount)}
+             for r in result.results if r.amount is not None and r.status != "not_eligible"
+             and (r.amount.cents is not None or r.amount.open)]
+    total = result.amounts_total
+    return {"amounts": shown, "amounts_total": {"per_year": total.per_year / 100, "products": list(total.products),
+                                                "complete": total.complete}}
 
 
 def _form_unavailable(request: Request, context: dict, exc: DatabaseError) -> Any:

@@ -20,6 +20,7 @@ def violations(page) -> list[str]:
 
 @pytest.mark.parametrize("width", [1280, 375])
 @pytest.mark.parametrize("path", ["/", "/producten/bijzondere-bijstand", "/producten/veilig-thuis",
+                                  "/producten/bijstandsuitkering", "/producten/voorbeeldpas", "/producten/aow-aio",
                                   "/onderwerpen/zorg", "/soorten/verwijzing", "/check", "/bestaat-niet"])
 def test_public_pages_have_no_violations(live_server, new_page, path, width):
     page = new_page(axe=True, width=width)

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 NORM_VALUES = ["345.99", "1401.50", "2002.13", "1564.69", "2144.16"]
 FACTORS = ["1.00", "1.10", "1.30", "1.40", "2.00", "2.50"]
 DATES = [dt.date(2026, 1, 1), dt.date(2026, 11, 26), dt.date(2026, 12, 31), dt.date(2027, 1, 1),
-         dt.date(2027, 2, 1), dt.date(2028, 1, 1), dt.date(2028, 6, 1)]
+         dt.date(2027, 2, 1), dt.date(2027, 6, 30), dt.date(2027, 12, 31), dt.date(2028, 1, 1), dt.date(2028, 6, 1)]
 ASSET_LIMITS = [2500, 3500, 8000, 16000, 38479, 76958, 146011, 184633]
 MOEITE = ["huishouden", "koken", "verplaatsen_in_huis", "verplaatsen_buiten", "zelfzorg", "dagbesteding",
           "administratie"]

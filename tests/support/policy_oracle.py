@@ -235,3 +235,124 @@ def routing(a: dict, date: dt.date, statuses: dict) -> tuple[bool | None, bool]:
     combined = AND(debts, kids, OR(eq(a, "zorgen_over_kind", True), eq(a, "psychische_klachten", True)))
     route = OR(urgent_signal, three, combined, statuses["beschermd-wonen"], eq(a, "wil_persoonlijk_contact", True))
     return route, urgent_signal is True
+
+
+# ---------------------------------------------------------------- amounts.md
+
+#: question ids in the order of the vocabulary (questions.md), for "depends_on"
+ORDER = ("leeftijd", "leefsituatie", "aantal_kinderen", "netto_inkomen")
+MONTHLY, YEARLY = "maand", "jaar"
+
+
+def by_date(date, values):
+    """The value that applies on ``date`` from a list of (start, value), oldest first."""
+    found = None
+    for start, value in values:
+        if date >= start:
+            found = value
+    return found
+
+
+Y2026, Y2027 = dt.date(2026, 1, 1), dt.date(2027, 1, 1)
+
+
+def situation_value(a, table):
+    """(value, depends_on) of a figure that depends on leefsituatie only."""
+    if "leefsituatie" not in a:
+        return None, {"leefsituatie"}
+    return table[a["leefsituatie"]], set()
+
+
+def adults(a):
+    return situation_value(a, {"alleenstaand": 1, "alleenstaande_ouder": 1, "samenwonend": 2})
+
+
+def children(a):
+    return (D(a["aantal_kinderen"]), set()) if "aantal_kinderen" in a else (None, {"aantal_kinderen"})
+
+
+def income(a):
+    return (D(str(a["netto_inkomen"])), set()) if "netto_inkomen" in a else (None, {"netto_inkomen"})
+
+
+def norm_for_amount(a, date):
+    """(value, depends_on, available) of the bijstandsnorm as an amount uses it."""
+    values = norm_values(a, date)
+    if values == {None}:
+        return None, set(), False  # under 18: no norm at all
+    if len(values) == 1:
+        return values.pop(), set(), True
+    open_ = {q for q in ("leeftijd", "leefsituatie") if q not in a} or {"leeftijd"}
+    return None, open_, True
+
+
+NO_AMOUNT = "none"
+
+
+def combine(*parts):
+    """(value or None, depends_on) from (value, depends_on) parts; value None when any part is open."""
+    depends = set().union(*(d for _v, d in parts))
+    return (None, depends) if depends else ([v for v, _d in parts], set())
+
+
+def amounts(a: dict, date: dt.date, statuses: dict) -> dict[str, tuple]:
+    """Per product of amounts.md: (euros or None, period, depends_on in question order); nothing for others.
+
+    A product that is not_eligible shows no figure; an open amount has no value and names its questions.
+    """
+    found = {}
+    norm, norm_open, norm_available = norm_for_amount(a, date)
+
+    def top_up():
+        if not norm_available:
+            return NO_AMOUNT
+        values, depends = combine((norm, norm_open), income(a))
+        return (None, depends) if depends else (values[0] - values[1], set())
+
+    formulas = {
+        "bijstandsuitkering": (MONTHLY, top_up),
+        "ioaw": (MONTHLY, top_up),
+        "individuele-inkomenstoeslag": (YEARLY, lambda: situation_value(
+            a, {"alleenstaand": D(450), "alleenstaande_ouder": D(600), "samenwonend": D(600)})),
+        "mantelzorgwaardering": (YEARLY, lambda: (by_date(date, [(Y2026, D(200)), (Y2027, D(250))]), set())),
+        "kwijtschelding-gemeentelijke-belastingen": (YEARLY, lambda: situation_value(a, by_date(date, [
+            (Y2026, {"alleenstaand": D("389.40"), "alleenstaande_ouder": D("389.40"), "samenwonend": D("512.76")}),
+            (Y2027, {"alleenstaand": D("401.10"), "alleenstaande_ouder": D("401.10"), "samenwonend": D("528.12")})]))),
+        "voorbeeldpas": (YEARLY, lambda: _apply(combine(adults(a), children(a)),
+                                                lambda n, kids: 125 * n + 200 * kids)),
+        "kindpakket": (YEARLY, lambda: _apply(combine(children(a)), lambda kids: by_date(
+            date, [(Y2026, D(275)), (Y2027, D(300))]) * kids)),
+        "collectieve-zorgverzekering": (MONTHLY, lambda: _apply(combine(adults(a)), lambda n: by_date(
+            date, [(Y2026, D("22.50")), (Y2027, D("24.00"))]) * n)),
+    }
+    for pid, (period, formula) in formulas.items():
+        if statuses[pid] is False:
+            found[pid] = (None, period, ())
+            continue
+        outcome = formula()
+        if outcome == NO_AMOUNT or (outcome[0] is not None and outcome[0] <= 0):
+            found[pid] = (None, period, ())
+            continue
+        value, depends = outcome
+        found[pid] = (None if value is None else D(value).quantize(D("0.01"), rounding=ROUND_HALF_UP), period,
+                      tuple(q for q in ORDER if q in depends))
+    return found
+
+
+def _apply(combined, fn):
+    values, depends = combined
+    return (None, depends) if depends else (D(fn(*values)), set())
+
+
+def amounts_total(found: dict, statuses: dict) -> tuple[Decimal, set[str], bool]:
+    """(per year, products counted, complete) under "The total" of amounts.md."""
+    eligible = {pid: v for pid, v in found.items() if statuses[pid] is True}
+    complete = all(value is not None for value, _period, _deps in eligible.values())
+    per_year = {pid: value * (12 if period == MONTHLY else 1) for pid, (value, period, _d) in eligible.items()
+                if value is not None}
+    if "ioaw" in per_year and "bijstandsuitkering" in per_year:  # IOAW comes instead of bijstand
+        if per_year["ioaw"] >= per_year["bijstandsuitkering"]:
+            del per_year["bijstandsuitkering"]
+        else:
+            del per_year["ioaw"]
+    return sum(per_year.values(), D(0)), set(per_year), complete
