@@ -22,6 +22,7 @@ from .errors import ContentError, Diagnostic, NormDateError, did_you_mean
 from .loader import parse_file
 from .norms import DatedValue, Norm, NormBook, Variant, decimal
 from .questions import Question, Vocabulary
+from .region import Municipality
 from .compiler import Compiler, NamedSource
 from .conversation import Step, build_steps, representatives
 from .amounts import Amount
@@ -125,6 +126,7 @@ class Catalog:
 
     question_conditions: dict[str, Node] = field(default_factory=dict)
     steps: tuple[Step, ...] = ()
+    municipality: Municipality = field(default_factory=Municipality.single)
     _representatives: dict = field(default_factory=dict, repr=False)
 
     def representatives(self, day) -> dict[str, list]:

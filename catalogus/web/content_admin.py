@@ -117,7 +117,6 @@ async def transparency(request: Request) -> Any:
         "norms": norm_tables(catalog, today),
         "team": catalog.routing.team,
         "today": today,
-        "gemeente": _settings(request).gemeente,
     })
 
 

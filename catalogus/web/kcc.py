@@ -30,7 +30,7 @@ from ..summary import summary_text
 from .forms import ANSWERS_FIELD, BadAnswers, FieldError, carried_answers, display_value, parse_field, settle
 from .present import KINDS, STATUS_BADGE, STATUS_SHORT, other_results, result_groups
 from .staff import STAFF_ERRORS, LoginRequired, NoAccess, requires, staff_session
-from .templating import page
+from .templating import page, site_values
 
 KCC_PATH = "/kcc"
 PANEL_PATH = "/kcc/uitkomst"
@@ -180,7 +180,7 @@ def _login_first(request: Request, exc: Exception) -> Response:
 
 
 def _no_access(request: Request, exc: Exception) -> Response:
-    return Template("kcc_geen_toegang.html", context={"fragment": False}, status_code=403,
+    return Template("kcc_geen_toegang.html", context={**site_values(request), "fragment": False}, status_code=403,
                     headers={"cache-control": "no-store"})
 
 
@@ -208,7 +208,7 @@ async def kcc_recalculate(request: Request) -> Any:
 async def kcc_panel(request: Request) -> Any:
     """For htmx: the results panel plus out-of-band markers, error messages and status text."""
     call, session = await _call(request)
-    return Template("_kcc_bijwerken.html", context=context(call, session),
+    return Template("_kcc_bijwerken.html", context={**site_values(request), **context(call, session)},
                     status_code=422 if call.errors else 200, headers={"cache-control": "no-store"})
 
 

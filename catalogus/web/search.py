@@ -24,7 +24,7 @@ from ..search.index import SearchGaps, SearchIndex, SearchResults, build_index
 from ..search.gaps import MIN_SEARCHES, RETENTION_DAYS, DatabaseGaps, gap_words
 from .present import KIND_BY_SLUG, KINDS, domain_titles
 from .staff import STAFF_ERRORS, requires, staff_session
-from .templating import page
+from .templating import page, site_values
 
 log = get_logger(__name__)
 
@@ -116,7 +116,7 @@ async def search_page(request: Request, q: FromQuery[str] = "", onderwerp: FromQ
     }
     # A query can be personal ("schulden na scheiding"): no browser or proxy cache keeps it.
     if target:
-        return Template("_zoekresultaten.html", context={**context, "live": True},
+        return Template("_zoekresultaten.html", context={**site_values(request), **context, "live": True},
                         headers={"vary": "HX-Request", "cache-control": "no-store"})
     return page(request, "zoeken.html", {**context, "live": False}, no_store=True)
 

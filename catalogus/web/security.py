@@ -18,7 +18,7 @@ from litestar.response import Template
 from litestar.types import Message, Scope
 
 from ..casework.db import DatabaseError, IntegrityError
-from .templating import is_fragment_request
+from .templating import is_fragment_request, site_values
 
 log = logging.getLogger("catalogus.web")
 
@@ -158,7 +158,7 @@ def handle_exception(request: Request, exc: Exception) -> Response:
     title, text = ERROR_PAGES.get(status, ERROR_PAGES[400 if status < 500 else 500])
     headers.setdefault("cache-control", NO_STORE)
     try:
-        return Template("error.html", context={"status": status, "title": title, "text": text,
+        return Template("error.html", context={**site_values(request), "status": status, "title": title, "text": text,
                                                "fragment": is_fragment_request(request)},
                         status_code=status, headers=headers, media_type=MediaType.HTML)
     except Exception:  # pragma: no cover - the error page itself must never fail

@@ -29,7 +29,7 @@ from ..logs import get_logger, hash_address
 from ..casework.referrals import Actor
 from ..settings import Settings
 from .origins import host_header, is_local, origin_of
-from .templating import page
+from .templating import page, site_values
 
 log = get_logger(__name__)
 
@@ -120,7 +120,7 @@ def _to_login(request: Request, exc: Exception) -> Response:
 
 
 def _no_access(request: Request, exc: Exception) -> Response:
-    return Template("staff_no_access.html", context={"fragment": False}, status_code=403, headers=NO_STORE)
+    return Template("staff_no_access.html", context={**site_values(request), "fragment": False}, status_code=403, headers=NO_STORE)
 
 
 STAFF_ERRORS = {LoginRequired: _to_login, NoAccess: _no_access}

@@ -15,6 +15,7 @@ from litestar.template.config import TemplateConfig
 from markupsafe import Markup, escape
 
 from ..questions import format_money, join_dutch
+from ..region import Municipality
 from .present import KINDS
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -99,10 +100,26 @@ def is_fragment_request(request: Any) -> bool:
             and not headers.get("hx-history-restore-request"))
 
 
+#: Where the request's municipality is kept in the ASGI scope (set where the path names one).
+MUNICIPALITY_SCOPE_KEY = "catalogus.municipality"
+
+
+def site_values(request: Any) -> dict[str, Any]:
+    """What every template may use about whose site this is: ``gemeente`` (the municipality of this
+    request) and ``prefix``, the path its resident pages live under ('' or '/buurdorp')."""
+    municipality = request.scope.get(MUNICIPALITY_SCOPE_KEY)
+    if municipality is None:
+        try:
+            municipality = request.app.state.content.current.catalog.municipality
+        except (AttributeError, RuntimeError):  # an error page before any content is loaded
+            municipality = Municipality.single()
+    return {"gemeente": municipality, "prefix": municipality.prefix}
+
+
 def page(request: Any, template: str, context: dict[str, Any] | None = None, *, status: int = 200,
          no_store: bool = False) -> Any:
     """Render a page template; htmx requests get the same page without the surrounding layout."""
-    values = dict(context or {})
+    values = {**site_values(request), **(context or {})}
     values["fragment"] = is_fragment_request(request)
     headers = {"vary": "HX-Request"}
     if no_store:
