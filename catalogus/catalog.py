@@ -19,10 +19,11 @@ from typing import Any, Mapping
 from . import models
 from .models import Status
 from .errors import ContentError, Diagnostic, NormDateError, did_you_mean
-from .loader import parse_file
+from .loader import validate_data
+from .overlay import Overlay
 from .norms import DatedValue, Norm, NormBook, Variant, decimal
 from .questions import Question, Vocabulary
-from .region import Municipality
+from .municipality import Municipality
 from .compiler import Compiler, NamedSource
 from .conversation import Step, build_steps, representatives
 from .amounts import Amount
@@ -32,7 +33,7 @@ from .wording import Description, Wording
 from .search.synonyms import CatalogueTerms
 from .search.synonyms import check_synonyms as synonym_diagnostics
 from .messages import diagnostic
-from .yamlio import SourceMap
+from .yamlio import SourceMap, load_yaml_file, locate
 
 RULES_DIR = "rules"
 PRODUCTS_DIR = "products"
@@ -42,6 +43,7 @@ SHARED_FILE = "regels.yaml"
 ROUTING_FILE = "routering.yaml"
 SYNONYMS_FILE = "synoniemen.yaml"
 STEPS_FILE = "stappen.yaml"
+OWN_PRODUCTS_DIR = "producten"  # a municipality's own products: gemeenten/<id>/producten/
 
 
 @dataclass
@@ -127,6 +129,18 @@ class Catalog:
     question_conditions: dict[str, Node] = field(default_factory=dict)
     steps: tuple[Step, ...] = ()
     municipality: Municipality = field(default_factory=Municipality.single)
+    own_products: frozenset[str] = frozenset()  # products only this municipality of the region has
+
+    def examples(self, product_id: str) -> list[tuple[int, models.Example]]:
+        """The worked examples of a product that hold for this catalogue's municipality, with their index.
+
+        An example names its municipalities (``gemeente:``); without, it holds for the default municipality
+        (the base is written with its values) or, for a municipality's own product, for that municipality.
+        """
+        here = self.municipality
+        own = product_id in self.own_products
+        return [(i, example) for i, example in enumerate(self.products[product_id].content.voorbeelden)
+                if (here.id in example.gemeente if example.gemeente is not None else here.default or own)]
     _representatives: dict = field(default_factory=dict, repr=False)
 
     def representatives(self, day) -> dict[str, list]:
@@ -218,7 +232,16 @@ def load_upl(path: Path | None = None) -> dict[str, str]:
 
 def load_catalog(root: Path | str, *, today: dt.date | None = None, upl_path: Path | None = None
                  ) -> tuple[Catalog | None, list[Diagnostic]]:
-    """Load and compile the content under ``root``; return the catalogue (None on errors) and diagnostics."""
+    """Load and compile the content under ``root``; return the catalogue (None on errors) and diagnostics.
+
+    For a region (``gemeenten/``) this is the default municipality's catalogue, with the diagnostics of the
+    whole region; ``region.load_region`` gives every municipality's.
+    """
+    from .region import is_region, load_region
+
+    if is_region(root):
+        region, diagnostics = load_region(root, today=today, upl_path=upl_path)
+        return (region.default_catalog if region is not None else None), diagnostics
     return _Builder(Path(root), today or dt.date.today(), upl_path).build()
 
 
@@ -230,11 +253,17 @@ def load_catalog_or_raise(root: Path | str, **kwargs) -> Catalog:
 
 
 class _Builder:
-    def __init__(self, root: Path, today: dt.date, upl_path: Path | None):
+    def __init__(self, root: Path, today: dt.date, upl_path: Path | None, overlay: Overlay | None = None,
+                 municipalities: frozenset[str] = frozenset(), *, judge_examples: bool = True):
         self.root = root
         self.today = today
         self.upl_path = upl_path
+        self.overlay = overlay if overlay is not None else Overlay(Municipality.single(), None)
+        self.municipalities = municipalities  # ids of the region's municipalities (examples may name them)
+        self.judge_examples = judge_examples  # False: ``catalogus test`` runs them and reports each itself
         self.diagnostics: list[Diagnostic] = []
+        self.broken: set[str] = set()  # products whose file does not load: references to them are not reported
+        self.own: set[str] = set()  # the municipality's own products (gemeenten/<id>/producten/)
 
     def shown(self, file: Path) -> str:
         try:
@@ -242,12 +271,21 @@ class _Builder:
         except ValueError:
             return str(file)
 
-    def parse(self, file: Path, model):
+    def parse(self, file: Path, model, *, product: str | None = None, own: bool = False):
+        """Load one file as this municipality sees it (the overlay applied) and validate it."""
         if not file.exists():
             self.diagnostics.append(Diagnostic(self.shown(file), 1, 1, "E112", "bestand ontbreekt",
                                                f"maak {self.shown(file)} aan"))
             return None, None, SourceMap(self.shown(file))
-        parsed, data, source, found = parse_file(file, model, self.shown(file))
+        loaded = load_yaml_file(file, self.shown(file))
+        self.diagnostics.extend(loaded.diagnostics)
+        if not loaded.ok or loaded.data is None:
+            return None, loaded.data, loaded.source
+        if product is not None:
+            data, source = self.overlay.product(product, loaded.data, loaded.source, own=own)
+        else:
+            data, source = self.overlay.rules_file(file.name, loaded.data, loaded.source)
+        parsed, found = validate_data(data, source, model)
         self.diagnostics.extend(found)
         return parsed, data, source
 
@@ -297,7 +335,7 @@ class _Builder:
                                           ("levensgebieden", name, "voorwaarde"), None, routing_file.bron,
                                           domain=True)
         titles = {pid: pf.titel for pid, (pf, _src) in product_files.items()}
-        broken = frozenset(f.stem for f in (self.root / PRODUCTS_DIR).glob("*.yaml")) - set(titles)
+        broken = frozenset(self.broken)
         compiler = Compiler(vocabulary, norms, named, titles, broken)
         shared = {}
         for name in named:
@@ -316,7 +354,7 @@ class _Builder:
         for pid, (pf, source) in product_files.items():
             rule = compiler.compile(pf.voorwaarden, source, ("voorwaarden",), owner=pid)
             if rule is not None:
-                origins = tuple(Origin(source.path, *source.position(("voorbeelden", i)), example.naam)
+                origins = tuple(Origin(*locate(source, ("voorbeelden", i)), example.naam)
                                 for i, example in enumerate(pf.voorbeelden))
                 products[pid] = Product(pid, pf, rule, source.path, origins)
         self.check_product_cycles(compiler.product_refs, product_files)
@@ -336,8 +374,10 @@ class _Builder:
             return None, self.finish()
         catalog = Catalog(self.root, vocabulary, norms, shared,
                           {name: named[name].reference for name in named}, products, routing, synonyms, upl,
-                          version, dt.datetime.now(dt.timezone.utc), question_conditions=conditions, steps=steps)
-        self.check_examples(catalog, product_files)
+                          version, dt.datetime.now(dt.timezone.utc), question_conditions=conditions, steps=steps,
+                          municipality=self.overlay.municipality, own_products=frozenset(self.own))
+        if self.judge_examples:
+            self.check_examples(catalog, product_files)
         self.check_synonyms(synonyms, synonyms_source, product_files)
         diagnostics = self.finish()
         if self.has_errors():
@@ -346,27 +386,44 @@ class _Builder:
         return catalog, diagnostics
 
     def has_errors(self) -> bool:
-        return any(d.is_error for d in self.diagnostics)
+        return any(d.is_error for d in self.diagnostics + self.overlay.diagnostics)
 
     def finish(self) -> list[Diagnostic]:
-        return sorted(set(self.diagnostics), key=lambda d: (d.path, d.line, d.column, d.code))
+        found = self.diagnostics + self.overlay.diagnostics
+        return sorted(set(found), key=lambda d: (d.path, d.line, d.column, d.code))
 
     def parse_products(self) -> dict[str, tuple[models.ProductFile, SourceMap]]:
+        """The products this municipality offers: the base's (without the ones it does not offer), then its own."""
         found = {}
-        for file in sorted((self.root / PRODUCTS_DIR).glob("*.yaml")):
-            pid = file.stem
-            if not models.PRODUCT_ID.match(pid):
-                self.diagnostics.append(Diagnostic(self.shown(file), 1, 1, "E110",
-                    f"bestandsnaam '{file.name}' is geen geldig product-id",
-                    "gebruik kleine letters, cijfers en streepjes, bijvoorbeeld bijzondere-bijstand.yaml"))
-                continue
-            parsed, _data, source = self.parse(file, models.ProductFile)
-            if parsed is not None:
-                found[pid] = (parsed, source)
-        for file in sorted((self.root / PRODUCTS_DIR).glob("*")):
-            if file.is_file() and file.suffix in (".yml", ".YAML", ".json"):
-                self.diagnostics.append(Diagnostic(self.shown(file), 1, 1, "E110",
-                    f"'{file.name}' wordt niet gelezen", "productbestanden eindigen op .yaml", "warning"))
+        removed = self.overlay.removed
+        folders = [(self.root / PRODUCTS_DIR, False)]
+        if self.overlay.folder is not None:
+            folders.append((self.overlay.folder / OWN_PRODUCTS_DIR, True))
+        for folder, own in folders:
+            for file in sorted(folder.glob("*.yaml")):
+                pid = file.stem
+                if not models.PRODUCT_ID.match(pid):
+                    self.diagnostics.append(Diagnostic(self.shown(file), 1, 1, "E110",
+                        f"bestandsnaam '{file.name}' is geen geldig product-id",
+                        "gebruik kleine letters, cijfers en streepjes, bijvoorbeeld bijzondere-bijstand.yaml"))
+                    continue
+                if not own and pid in removed:
+                    continue
+                if own and pid in self.overlay.base_products:
+                    self.diagnostics.append(diagnostic(SourceMap(self.shown(file)), (), "own_product_clash",
+                                                       product=pid))
+                    continue
+                parsed, _data, source = self.parse(file, models.ProductFile, product=pid, own=own)
+                if parsed is not None and not isinstance(parsed.contact, str):
+                    found[pid] = (parsed, source)
+                    if own:
+                        self.own.add(pid)
+                else:
+                    self.broken.add(pid)
+            for file in sorted(folder.glob("*")):
+                if file.is_file() and file.suffix in (".yml", ".YAML", ".json"):
+                    self.diagnostics.append(Diagnostic(self.shown(file), 1, 1, "E110",
+                        f"'{file.name}' wordt niet gelezen", "productbestanden eindigen op .yaml", "warning"))
         return found
 
     def build_norms(self, norms_file: models.NormsFile, source: SourceMap, vocabulary: Vocabulary) -> NormBook:
@@ -426,6 +483,9 @@ class _Builder:
         if route is None or len(domains) != len(routing_file.levensgebieden):
             return None
         titles = {name: d.titel for name, d in routing_file.levensgebieden.items()}
+        if routing_file.wijkteam is None:
+            self.diagnostics.append(diagnostic(source, (), "team_missing"))
+            return None
         return Routing(domains, titles, urgent, route, routing_file.wijkteam, routing_file.bron)
 
     def check_product_cycles(self, refs: dict[str, set[str]], product_files) -> None:
@@ -462,8 +522,15 @@ class _Builder:
                 f"laat {pf.eigenaar} de tekst nakijken en zet een nieuwe datum", severity="warning"))
 
     def check_examples(self, catalog: Catalog, product_files) -> None:
+        known = self.municipalities or {catalog.municipality.id}
         for pid, (pf, source) in product_files.items():
             for i, example in enumerate(pf.voorbeelden):
+                for j, named in enumerate(example.gemeente or ()):
+                    if named not in known:
+                        self.diagnostics.append(diagnostic(source, ("voorbeelden", i, "gemeente", j),
+                            "unknown_municipality", municipality=named, hint=did_you_mean(named, known)
+                            or "gemeenten: " + ", ".join(sorted(known))))
+            for i, example in catalog.examples(pid):
                 here = ("voorbeelden", i)
                 answers, problems = catalog.vocabulary.validate(example.antwoorden)
                 if problems:

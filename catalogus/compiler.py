@@ -17,7 +17,7 @@ from .messages import WHAT, diagnostic, either, rule_label
 from .norms import NormBook, decimal
 from .questions import Vocabulary
 from .rules import AllOf, AnyOf, AtLeast, Comparison, Named, Node, Not, Origin, ProductIs, Reference
-from .yamlio import SourceMap
+from .yamlio import SourceMap, locate
 
 
 @dataclass
@@ -69,8 +69,7 @@ class Compiler:
         node = None
         if target is not None:
             node = Named(name, entry.summary, target, entry.explanation, entry.reference, domain=entry.domain)
-            line, column = entry.source.position(entry.path[:-1], prefer_key=True)
-            node.origin = Origin(entry.source.path, line, column, name)
+            node.origin = Origin(*locate(entry.source, entry.path[:-1], prefer_key=True), name)
         self.compiled_named[name] = node
         return node
 
@@ -81,8 +80,7 @@ class Compiler:
             return None
         if getattr(model, "uitleg", None) is not None and not isinstance(node, Reference):
             node.explanation = model.uitleg
-        line, column = source.position(path)
-        node.origin = Origin(source.path, line, column, rule_label(model))
+        node.origin = Origin(*locate(source, path), rule_label(model))
         return node.seal()
 
     def _compile_all(self, parts, source, path, key, owner):

@@ -1,4 +1,4 @@
-"""The live content: the current catalogue and its search index, swapped as one.
+"""The live content: the current region (a catalogue per municipality) and their search indexes, swapped as one.
 
 Front ends read ``ContentState.current`` once per request and use that
 snapshot throughout, so a request never sees two versions of the content. The
@@ -16,16 +16,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .catalog import Catalog, load_catalog
+from .catalog import Catalog
+from .municipality import SINGLE_NAME
+from .region import Region, load_region
 from .errors import ContentError, Diagnostic
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One consistent version of the content."""
+    """One consistent version of the content: every municipality's catalogue and search index."""
 
-    catalog: Catalog
-    search: Any = None  # search.SearchIndex, built from this catalogue
+    region: Region
+    searches: dict[str, Any] = field(default_factory=dict)  # municipality id -> search.SearchIndex
+
+    @property
+    def catalog(self) -> Catalog:
+        """The default municipality's catalogue (the only one outside a region)."""
+        return self.region.default_catalog
+
+    @property
+    def search(self) -> Any:
+        return self.searches.get(self.region.default.id)
+
+    def catalog_of(self, municipality_id: str | None) -> Catalog:
+        return self.region.catalog(municipality_id)
+
+    def search_of(self, municipality_id: str | None) -> Any:
+        return self.searches.get(municipality_id or self.region.default.id)
 
     @property
     def version(self) -> str:
@@ -54,6 +71,7 @@ class ContentState:
     root: Path
     today: Callable[[], dt.date] = dt.date.today
     build_index: IndexBuilder | None = None
+    single_name: str = SINGLE_NAME  # the municipality of a content root without gemeenten/
     _current: Snapshot | None = None
     last_error: ReloadReport | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -80,10 +98,12 @@ class ContentState:
 
     def load(self) -> Snapshot:
         """Load the content; raise ContentError (with every diagnostic) when it is invalid."""
-        catalog, diagnostics = load_catalog(self.root, today=self.today())
-        if catalog is None:
+        region, diagnostics = load_region(self.root, today=self.today(), single_name=self.single_name)
+        if region is None:
             raise ContentError(diagnostics)
-        snapshot = Snapshot(catalog, self.build_index(catalog) if self.build_index else None)
+        searches = ({m: self.build_index(catalog) for m, catalog in region.catalogs.items()}
+                    if self.build_index else {})
+        snapshot = Snapshot(region, searches)
         with self._lock:
             self._current = snapshot
             self.last_error = None
@@ -105,4 +125,4 @@ class ContentState:
             report = ReloadReport(False, None, [problem], now)
             self.last_error = report
             return report
-        return ReloadReport(True, snapshot.version, snapshot.catalog.diagnostics, now)
+        return ReloadReport(True, snapshot.version, snapshot.region.diagnostics, now)

@@ -6,15 +6,16 @@ each example into a pytest test, so an editor's example is a test.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from . import catalog as catalog_module
 from .catalog import Catalog
 from .check import Check
 from .errors import AnswerError, Diagnostic, NormDateError
+from .region import Region, load_region
 from .words import count
 
 
@@ -33,6 +34,7 @@ class ExampleResult:
     where: str = ""  # path:line of the example
     expected_amount: str | None = None  # the example's verwacht_bedrag, worded ("€ 525 per jaar", "nog open")
     got_amount: str | None = None  # what the check shows, worded the same way
+    municipality: str = ""  # in a region: the municipality whose catalogue ran it
 
     @property
     def passed(self) -> bool:
@@ -40,7 +42,12 @@ class ExampleResult:
 
     @property
     def test_id(self) -> str:
-        return f"{self.product_id}::{self.name}"
+        return f"{self.product_id}::{self.name}" + (f"::{self.municipality}" if self.municipality else "")
+
+    @property
+    def heading(self) -> str:
+        """The product a line of the report belongs to, with the municipality in a region."""
+        return f"{self.product_id} ({self.municipality})" if self.municipality else self.product_id
 
     def explain(self) -> str:
         """Why it failed (or passed), for a person reading the report."""
@@ -56,23 +63,16 @@ class ExampleResult:
         return "\n".join(lines)
 
 
-class _BuilderWithoutExamples(catalog_module._Builder):
-    """Build the catalogue without judging the examples: running them is our job here."""
-
-    def check_examples(self, catalog, product_files) -> None:
-        return None
-
-
 def load_for_examples(root: Path | str, *, today: dt.date | None = None
-                      ) -> tuple[Catalog | None, list[Diagnostic]]:
-    """Load the catalogue so that failing examples are reported per example, not as load errors."""
-    return _BuilderWithoutExamples(Path(root), today or dt.date.today(), None).build()
+                      ) -> tuple[Region | None, list[Diagnostic]]:
+    """Load every municipality's catalogue so that failing examples are reported per example, not as load
+    errors."""
+    return load_region(root, today=today or dt.date.today(), judge_examples=False)
 
 
 def example_ids(catalog: Catalog) -> list[tuple[str, int, str]]:
-    """(product id, index, name) of every example, in a stable order (for test parametrisation)."""
-    return [(pid, i, example.naam) for pid in sorted(catalog.products)
-            for i, example in enumerate(catalog.products[pid].content.voorbeelden)]
+    """(product id, index, name) of every example that holds for this catalogue, in a stable order."""
+    return [(pid, i, example.naam) for pid in sorted(catalog.products) for i, example in catalog.examples(pid)]
 
 
 def run_example(catalog: Catalog, product_id: str, index: int) -> ExampleResult:
@@ -82,13 +82,26 @@ def run_example(catalog: Catalog, product_id: str, index: int) -> ExampleResult:
 
 
 def run_examples(catalog: Catalog, product_ids: Iterable[str] | None = None) -> list[ExampleResult]:
-    """Run every example of the given products (all products by default), in a stable order."""
+    """Run every example of the given products (all products by default) that holds for this catalogue's
+    municipality, in a stable order."""
     wanted = sorted(catalog.products) if product_ids is None else list(product_ids)
     results = []
     for pid in wanted:
         product = catalog.products[pid]
-        for index, example in enumerate(product.content.voorbeelden):
+        for index, example in catalog.examples(pid):
             results.append(_run(catalog, pid, example, _where(product, index)))
+    return results
+
+
+def run_region_examples(region: Region, product_ids: Iterable[str] | None = None) -> list[ExampleResult]:
+    """Every municipality's examples; in a region each result names its municipality."""
+    wanted = None if product_ids is None else list(product_ids)
+    results = []
+    for municipality in region.municipalities:
+        catalog = region.catalogs[municipality.id]
+        here = [p for p in wanted if p in catalog.products] if wanted is not None else None
+        for result in run_examples(catalog, here):
+            results.append(result if region.single else dataclasses.replace(result, municipality=municipality.name))
     return results
 
 
@@ -128,8 +141,8 @@ def format_report(results: list[ExampleResult], *, only_failures: bool = False) 
     for result in results:
         if only_failures and result.passed:
             continue
-        if result.product_id != current:
-            current = result.product_id
+        if result.heading != current:
+            current = result.heading
             lines.append(("" if not lines else "\n") + current)
         if result.passed:
             amount = f", {result.got_amount}" if result.got_amount is not None else ""

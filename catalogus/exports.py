@@ -32,6 +32,8 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "routering": models.RoutingFile,
     "synoniemen": models.SynonymsFile,
     "stappen": models.StepsFile,
+    "regio": models.RegionFile,
+    "gemeente": models.MunicipalityFile,
 }
 
 # Dutch titles and descriptions for the editor; the models' docstrings are English.
@@ -43,6 +45,11 @@ DUTCH_DEFS: dict[str, tuple[str, str]] = {
     "RoutingFile": ("Routering", "Routering naar een casemanager van het wijkteam: rules/routering.yaml."),
     "StepsFile": ("Stappen", "De schermen van de check, in de volgorde van een gesprek: rules/stappen.yaml."),
     "StepDef": ("Stap", "Eén scherm van de check: een paar vragen die bij elkaar horen."),
+    "RegionFile": ("Regio", "De regio: gemeenten/regio.yaml (naam, standaardgemeente, centrumgemeente)."),
+    "MunicipalityFile": ("Gemeente", "Eén gemeente van de regio: gemeenten/<id>/gemeente.yaml. Alleen wat anders "
+                                     "is dan de basis in products/ en rules/."),
+    "NormOverride": ("Eigen waarden", "De waarden van een norm uit rules/normen.yaml in deze gemeente."),
+    "TeamContact": ("Wijkteam", "Het wijkteam: naam, telefoon (ook voor hulp dezelfde dag), e-mail, adres, open."),
     "SynonymsFile": ("Synoniemen", "Zoekwoorden van inwoners: rules/synoniemen.yaml. 'synoniemen' vult een "
                                    "woord aan met woorden van de catalogus; 'gelijk' noemt groepen woorden "
                                    "die hetzelfde betekenen."),
@@ -124,6 +131,13 @@ def schema_for(relative_path: str) -> str | None:
     parts = Path(relative_path).parts
     if len(parts) == 2 and parts[0] == "products":
         return "product"
+    if parts[:1] == ("gemeenten",):
+        if len(parts) == 2 and parts[1] == "regio.yaml":
+            return "regio"
+        if len(parts) == 3 and parts[2] == "gemeente.yaml":
+            return "gemeente"
+        if len(parts) == 4 and parts[2] == "producten":
+            return "product"
     if len(parts) == 2 and parts[0] == "rules":
         stem = Path(parts[1]).stem
         return stem if stem in SCHEMA_MODELS and stem != "product" else None

@@ -23,7 +23,7 @@ from .messages import diagnostic
 from .norms import NormBook
 from .questions import Vocabulary
 from .rules import Origin
-from .yamlio import SourceMap
+from .yamlio import SourceMap, locate
 
 OPERATORS = {"+": "+", "-": "-", "\u2212": "-", "\u2013": "-", "×": "×", "*": "×"}
 _TOKEN = re.compile(r"\s*(?:(?P<number>\d+(?:\.\d+)?)|(?P<name>[a-z][a-z0-9_]*)|(?P<op>[-+*×\u2212\u2013()]))")
@@ -273,9 +273,8 @@ def compile_amounts(products: dict[str, tuple[models.ProductFile, SourceMap]], v
             problems.append(diagnostic(source, here + ("formule",), problem.key, hint=hint, at=(line, column),
                                        **details))
             continue
-        line, column = source.position(here, prefer_key=True)
         found[pid] = Amount(pid, amount.per, term, amount.zin, pf.contact.naam, amount.in_plaats_van, order,
-                            Origin(source.path, line, column, f"bedrag: {amount.formule}"))
+                            Origin(*locate(source, here, prefer_key=True), f"bedrag: {amount.formule}"))
     for pid, (pf, source) in products.items():
         instead = pf.bedrag.in_plaats_van if pf.bedrag is not None else None
         if instead is None or pid not in found or instead in broken:

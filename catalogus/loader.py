@@ -20,13 +20,16 @@ def parse_file(file: Path, model: type[M], shown: str) -> tuple[M | None, Any, S
     diagnostics = list(loaded.diagnostics)
     if not loaded.ok or loaded.data is None:
         return None, loaded.data, loaded.source, diagnostics
-    if not isinstance(loaded.data, dict):
-        diagnostics.append(loaded.source.diagnostic((), "E104", "het bestand moet een blok met velden zijn",
-                                                    "begin met bijvoorbeeld 'titel: ...'"))
-        return None, loaded.data, loaded.source, diagnostics
+    parsed, found = validate_data(loaded.data, loaded.source, model)
+    return parsed, loaded.data, loaded.source, diagnostics + found
+
+
+def validate_data(data: Any, source: Any, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
+    """Validate loaded YAML data as ``model``; ``source`` says where each value was written."""
+    if not isinstance(data, dict):
+        return None, [source.diagnostic((), "E104", "het bestand moet een blok met velden zijn",
+                                        "begin met bijvoorbeeld 'titel: ...'")]
     try:
-        parsed = model.model_validate(loaded.data)
+        return model.model_validate(data), []
     except ValidationError as exc:
-        diagnostics.extend(pydantic_diagnostics(exc, loaded.data, loaded.source, model))
-        return None, loaded.data, loaded.source, diagnostics
-    return parsed, loaded.data, loaded.source, diagnostics
+        return None, pydantic_diagnostics(exc, data, source, model)

@@ -78,6 +78,26 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "instead_of_chain": ("E805", "product '{product}' komt zelf al in plaats van '{other}'",
                          "laat dit product in plaats van '{other}' komen"),
     "example_amount": ("E503", "voorbeeld '{name}' toont als bedrag: {got}; verwacht: {expected}", "{why}"),
+    # a region (gemeenten/)
+    "region_file_missing": ("E901", "de map gemeenten/ heeft geen regio.yaml",
+                            "maak gemeenten/regio.yaml met naam, standaard en centrumgemeente"),
+    "municipality_file_missing": ("E901", "de map {folder} heeft geen gemeente.yaml",
+                                  "maak {folder}/gemeente.yaml, of haal de map weg"),
+    "unknown_municipality": ("E902", "onbekende gemeente '{municipality}'", "{hint}"),
+    "overlay_unknown_product": ("E903", "product '{product}' bestaat niet in products/", "{hint}"),
+    "overlay_unknown_norm": ("E904", "norm '{norm}' bestaat niet in rules/normen.yaml", "{hint}"),
+    "unknown_contact": ("E905", "de gemeente {municipality} heeft geen contact '{contact}'", "{hint}"),
+    "own_product_clash": ("E906", "product '{product}' bestaat al in products/",
+                          "geef het een eigen id, of verander het product met 'producten: {product}:' in "
+                          "gemeente.yaml"),
+    "contact_without_region": ("E907", "'contact: {contact}' verwijst naar een contact van de gemeente, maar er is "
+                               "geen map gemeenten/", "schrijf het contact voluit (naam, telefoon, ...)"),
+    "team_missing": ("E103", "verplicht veld 'wijkteam' ontbreekt",
+                     "zet het wijkteam in rules/routering.yaml, of in een regio in gemeenten/<id>/gemeente.yaml"),
+    "placeholder_without_value": ("E908", "'{{{name}}}' heeft hier geen waarde",
+                                  "{hint}"),
+    "overlay_not_a_block": ("E104", "de wijzigingen van product '{product}' moeten een blok met velden zijn",
+                            "bijvoorbeeld: {product}: {{titel: Dorpshuis De Linde}}"),
     "example_amount_none": ("E503", "voorbeeld '{name}' verwacht een bedrag, maar dit product heeft geen bedrag",
                             "haal verwacht_bedrag weg of geef het product een bedrag"),
 }

@@ -235,6 +235,15 @@ class Example(Strict):
     verwacht: Status
     verwacht_bedrag: float | Literal["open"] | None = Field(
         default=None, description="het bedrag dat de check moet tonen (euro's), of 'open' als het nog niet vastligt")
+    gemeente: list[Annotated[str, Field(pattern=PRODUCT_ID.pattern)]] | Annotated[
+        str, Field(pattern=PRODUCT_ID.pattern)] | None = Field(
+        default=None, description="in een regio: de gemeenten (ids) waar dit voorbeeld voor geldt; zonder: de "
+                                  "standaardgemeente, of bij een eigen product de gemeente zelf")
+
+    @field_validator("gemeente", mode="before")
+    @classmethod
+    def _one_or_more(cls, value):
+        return [value] if isinstance(value, str) else value
 
 
 #: only individual provisions carry an amount: collective services are free or help in kind, and for a
@@ -282,7 +291,12 @@ class ProductFile(Strict):
     meenemen: list[str] = Field(default_factory=list)
     kosten: str
     beslistermijn: str | None = None
-    contact: Contact
+    contact: Contact | Annotated[str, Field(pattern=NAME)] = Field(description=(
+        "een contactblok, of in een regio de naam van een contact van de gemeente (contacten: in "
+        "gemeenten/<id>/gemeente.yaml), zodat elke gemeente haar eigen gegevens toont"))
+    regionaal: bool = Field(default=False, description=(
+        "in een regio: de centrumgemeente voert dit uit voor de hele regio (Samenwerkende Catalogi: "
+        "authority is de centrumgemeente)"))
     wettelijke_basis: LegalBasis
     upl: UplEntry | None = None
     zoekwoorden: list[str] = Field(default_factory=list)
@@ -460,7 +474,8 @@ class RouteDef(Strict):
 class TeamContact(Strict):
     naam: str
     telefoon: str
-    email: str | None = None
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+    adres: str | None = None
     open: str | None = None
 
 
@@ -471,7 +486,8 @@ class RoutingFile(Strict):
     levensgebieden: dict[str, LifeDomain]
     urgent: list[UrgentSignal]
     route: RouteDef
-    wijkteam: TeamContact
+    wijkteam: TeamContact | None = Field(default=None, description=(
+        "het wijkteam; in een regio zet elke gemeente haar eigen wijkteam in gemeenten/<id>/gemeente.yaml"))
 
 
 class SynonymsFile(Strict):
@@ -483,3 +499,50 @@ class SynonymsFile(Strict):
 
     synoniemen: dict[str, list[str]] = Field(default_factory=dict)
     gelijk: list[list[str]] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- a region of municipalities
+
+class RegionFile(Strict):
+    """The region: ``gemeenten/regio.yaml``."""
+
+    naam: str = Field(min_length=2, description="naam van de regio, bijvoorbeeld Regio Voorbeeld")
+    standaard: str = Field(pattern=PRODUCT_ID.pattern, description=(
+        "id van de gemeente die de adressen zonder /<gemeente>/ krijgt (de map gemeenten/<id>/)"))
+    centrumgemeente: str = Field(pattern=PRODUCT_ID.pattern, description=(
+        "id van de gemeente die de regionale producten uitvoert (regionaal: true)"))
+
+
+class NormOverride(Strict):
+    """A municipality's own values of a norm of the base (``rules/normen.yaml``)."""
+
+    waarden: list[NormValue] = Field(min_length=1, description="de waarden van deze gemeente, oudste eerst")
+
+
+#: a norm a municipality does not use at all
+NORM_GONE = "vervalt"
+
+
+class MunicipalityFile(Strict):
+    """One municipality of the region: ``gemeenten/<id>/gemeente.yaml``. Only what differs from the base."""
+
+    naam: str = Field(min_length=2, description="naam zoals inwoners hem kennen; komt in de tekst op {gemeente}")
+    telefoon: str = Field(description="algemeen nummer van de gemeente (onderaan elke pagina)")
+    open: str = Field(description="wanneer dat nummer opneemt, bijvoorbeeld: maandag tot en met vrijdag van 8.30 "
+                                  "tot 17.00 uur")
+    website: str = Field(pattern=r"^https://[a-z0-9.-]+\.[a-z]{2,}$", description=(
+        "de website van de gemeente, zoals https://www.buurdorp.nl; komt op {website} (zonder https://) en "
+        "{domein} (zonder www.)"))
+    owms: str | None = Field(default=None, pattern=r"^https?://standaarden\.overheid\.nl/owms/terms/", description=(
+        "de gemeente in de OWMS-lijst, voor de Samenwerkende Catalogi"))
+    wijkteam: TeamContact = Field(description=(
+        "het wijkteam van deze gemeente: routering, aanmeldingen en het nummer voor hulp dezelfde dag "
+        "({wijkteam_telefoon})"))
+    contacten: dict[Annotated[str, Field(pattern=NAME)], Contact] = Field(default_factory=dict, description=(
+        "contacten van de gemeente; een product met 'contact: naam' toont het contact met die naam"))
+    normen: dict[str, NormOverride | Literal["vervalt"]] = Field(default_factory=dict, description=(
+        "normen met andere waarden dan rules/normen.yaml, of 'vervalt' voor een norm die de gemeente niet kent"))
+    niet_aangeboden: list[str] = Field(default_factory=list, description=(
+        "ids van producten uit products/ die deze gemeente niet heeft"))
+    producten: dict[str, dict[str, Any]] = Field(default_factory=dict, description=(
+        "per product uit products/ alleen de velden die hier anders zijn"))

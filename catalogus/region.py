@@ -1,42 +1,208 @@
-"""Municipalities and the region they form: one installation, one catalogue per municipality.
+"""A region: several municipalities on one installation, one catalogue each.
 
-A content root either holds one municipality (``products/`` and ``rules/`` only) or a region: the
-regional base in ``products/`` and ``rules/``, and per municipality a folder ``gemeenten/<id>/`` with
-what differs. Each municipality's catalogue is the base with its overlay, compiled as one ``Catalog``.
+A content root is either one municipality (``products/`` and ``rules/`` only) or a region: the
+regional base in ``products/`` and ``rules/`` (written with the default municipality's values), and
+per municipality a folder ``gemeenten/<id>/`` with ``gemeente.yaml`` (its name, numbers, wijkteam,
+contacts, and only what differs: norm values, products it does not offer, changed fields) and its own
+products in ``producten/``. ``gemeenten/regio.yaml`` names the region, its default municipality and
+its centrumgemeente. Each municipality's catalogue is the base with its overlay, validated and compiled
+as one ``Catalog``; the checker reports a mistake in the base once, naming the municipalities where it
+matters when that is not all of them.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
 
-#: The municipality a content root without ``gemeenten/`` describes, unless the caller names another.
-SINGLE_NAME = "Voorbeeldstad"
-SINGLE_PHONE = "14 0555"
-SINGLE_HOURS = "maandag tot en met vrijdag van 8.30 tot 17.00 uur"
+from . import models
+from .catalog import NORMS_FILE, PRODUCTS_DIR, RULES_DIR, Catalog, _Builder
+from .errors import Diagnostic, did_you_mean
+from .loader import validate_data
+from .messages import diagnostic
+from .municipality import SINGLE_NAME, Municipality
+from .overlay import Overlay
+from .questions import join_dutch
+from .yamlio import SourceMap, load_yaml_file
+
+GEMEENTEN_DIR = "gemeenten"
+REGION_FILE = "regio.yaml"
+MUNICIPALITY_FILE = "gemeente.yaml"
 
 
-def slug(name: str) -> str:
-    """A municipality's id from its name: 'Sint-Oedenrode' -> 'sint-oedenrode'."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "gemeente"
+@dataclass
+class Region:
+    """The municipalities of one installation and the catalogue of each."""
 
-
-@dataclass(frozen=True)
-class Municipality:
-    """Who a catalogue is for: id (the path prefix), name, and whether it is the region's default."""
-
-    id: str
     name: str
-    default: bool = True
-    phone: str = SINGLE_PHONE  # the municipality's general number (footer, error pages)
-    hours: str = SINGLE_HOURS  # when that number answers
-    owms_uri: str | None = None  # the municipality in the OWMS list (SC feed: authority and spatial)
-
-    @classmethod
-    def single(cls, name: str = SINGLE_NAME) -> "Municipality":
-        return cls(slug(name), name, True)
+    municipalities: tuple[Municipality, ...]  # the default first, then by name
+    catalogs: dict[str, Catalog]
+    central: str  # the centrumgemeente: runs the regional products
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    single: bool = False  # a content root without gemeenten/
 
     @property
-    def prefix(self) -> str:
-        """The path its resident pages live under: '' for the default municipality, '/buurdorp' otherwise."""
-        return "" if self.default else f"/{self.id}"
+    def default(self) -> Municipality:
+        return self.municipalities[0]
+
+    @property
+    def default_catalog(self) -> Catalog:
+        return self.catalogs[self.default.id]
+
+    def municipality(self, municipality_id: str) -> Municipality | None:
+        return next((m for m in self.municipalities if m.id == municipality_id), None)
+
+    def catalog(self, municipality_id: str | None = None) -> Catalog:
+        """The catalogue of a municipality (the default one without an id); KeyError for an unknown id."""
+        return self.catalogs[municipality_id or self.default.id]
+
+    @property
+    def ids(self) -> list[str]:
+        return [m.id for m in self.municipalities]
+
+    @property
+    def version(self) -> str:
+        return self.default_catalog.version
+
+
+def is_region(root: Path | str) -> bool:
+    return (Path(root) / GEMEENTEN_DIR).is_dir()
+
+
+def load_region(root: Path | str, *, today: dt.date | None = None, upl_path: Path | None = None,
+                single_name: str = SINGLE_NAME, judge_examples: bool = True
+                ) -> tuple[Region | None, list[Diagnostic]]:
+    """Load every municipality's catalogue under ``root``; the region (None on errors) and every diagnostic.
+
+    ``judge_examples=False`` leaves the worked examples to the caller (``catalogus test`` reports each).
+    """
+    root = Path(root)
+    today = today or dt.date.today()
+    if not is_region(root):
+        municipality = Municipality.single(single_name)
+        catalog, diagnostics = _Builder(root, today, upl_path, Overlay(municipality, None),
+                                        judge_examples=judge_examples).build()
+        if catalog is None:
+            return None, diagnostics
+        return Region(f"Gemeente {municipality.name}", (municipality,), {municipality.id: catalog},
+                      municipality.id, diagnostics, single=True), diagnostics
+    return _RegionBuilder(root, today, upl_path, judge_examples).build()
+
+
+def load_region_or_raise(root: Path | str, **kwargs) -> Region:
+    from .errors import ContentError
+
+    region, diagnostics = load_region(root, **kwargs)
+    if region is None:
+        raise ContentError(diagnostics)
+    return region
+
+
+class _RegionBuilder:
+    def __init__(self, root: Path, today: dt.date, upl_path: Path | None, judge_examples: bool = True):
+        self.root = root
+        self.today = today
+        self.upl_path = upl_path
+        self.judge_examples = judge_examples
+        self.diagnostics: list[Diagnostic] = []
+
+    def shown(self, file: Path) -> str:
+        return file.relative_to(self.root).as_posix()
+
+    def load(self, file: Path, model):
+        loaded = load_yaml_file(file, self.shown(file))
+        self.diagnostics.extend(loaded.diagnostics)
+        if not loaded.ok or loaded.data is None:
+            return None, None, loaded.source
+        parsed, found = validate_data(loaded.data, loaded.source, model)
+        self.diagnostics.extend(found)
+        return parsed, loaded.data, loaded.source
+
+    def build(self) -> tuple[Region | None, list[Diagnostic]]:
+        folder = self.root / GEMEENTEN_DIR
+        region_path = folder / REGION_FILE
+        region_file = region_source = None
+        if region_path.exists():
+            region_file, _, region_source = self.load(region_path, models.RegionFile)
+        else:
+            self.diagnostics.append(diagnostic(SourceMap(f"{GEMEENTEN_DIR}/"), (), "region_file_missing"))
+        overlays = self.overlays(folder)
+        ids = [overlay.municipality.id for overlay in overlays]
+        if region_file is not None:
+            for key in ("standaard", "centrumgemeente"):
+                wanted = getattr(region_file, key)
+                if wanted not in ids:
+                    self.diagnostics.append(diagnostic(region_source, (key,), "unknown_municipality",
+                        municipality=wanted, hint=did_you_mean(wanted, ids) or _known(ids)))
+        if region_file is None or not overlays or any(d.is_error for d in self.diagnostics):
+            return None, self.finish({})
+        default = region_file.standaard
+        overlays = [dataclasses.replace(o, municipality=dataclasses.replace(o.municipality,
+                                                                            default=o.municipality.id == default))
+                    for o in overlays]
+        overlays.sort(key=lambda o: (not o.municipality.default, o.municipality.name.lower()))
+        norms = _base_norms(self.root)
+        catalogs: dict[str, Catalog] = {}
+        found: dict[str, list[Diagnostic]] = {}
+        for overlay in overlays:
+            overlay.check_names(norms)
+            catalog, diagnostics = _Builder(self.root, self.today, self.upl_path, overlay, frozenset(ids),
+                                            judge_examples=self.judge_examples).build()
+            found[overlay.municipality.id] = diagnostics
+            if catalog is not None:
+                catalogs[overlay.municipality.id] = catalog
+        diagnostics = self.finish(found, {o.municipality.id: o.municipality.name for o in overlays})
+        if len(catalogs) < len(overlays):
+            return None, diagnostics
+        region = Region(region_file.naam, tuple(o.municipality for o in overlays), catalogs,
+                        region_file.centrumgemeente, diagnostics)
+        return region, diagnostics
+
+    def overlays(self, folder: Path) -> list[Overlay]:
+        base_products = frozenset(f.stem for f in (self.root / PRODUCTS_DIR).glob("*.yaml"))
+        found = []
+        for place in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            shown = self.shown(place)
+            if not models.PRODUCT_ID.match(place.name):
+                self.diagnostics.append(Diagnostic(shown, 1, 1, "E110",
+                    f"mapnaam '{place.name}' is geen geldig gemeente-id",
+                    "gebruik kleine letters, cijfers en streepjes, bijvoorbeeld gemeenten/sint-oedenrode"))
+                continue
+            file = place / MUNICIPALITY_FILE
+            if not file.exists():
+                self.diagnostics.append(diagnostic(SourceMap(shown + "/"), (), "municipality_file_missing",
+                                                   folder=shown))
+                continue
+            parsed, data, source = self.load(file, models.MunicipalityFile)
+            if parsed is None:
+                continue
+            municipality = Municipality(place.name, parsed.naam, False, parsed.telefoon, parsed.open, parsed.owms)
+            found.append(Overlay(municipality, parsed, data, source, place, base_products))
+        return found
+
+    def finish(self, found: dict[str, list[Diagnostic]], names: dict[str, str] | None = None) -> list[Diagnostic]:
+        """Every diagnostic once; one in the base that only some municipalities have names them."""
+        where: dict[Diagnostic, list[str]] = defaultdict(list)
+        for municipality_id, diagnostics in found.items():
+            for d in diagnostics:
+                where[d].append(municipality_id)
+        result = list(self.diagnostics)
+        for d, ids in where.items():
+            if len(ids) < len(found) and not d.path.startswith(GEMEENTEN_DIR + "/"):
+                d = dataclasses.replace(d, message=f"{d.message} (in gemeente {join_dutch([names[i] for i in ids])})")
+            result.append(d)
+        return sorted(set(result), key=lambda d: (d.path, d.line, d.column, d.code, d.message))
+
+
+def _known(ids: list[str]) -> str:
+    return "gemeenten in deze regio: " + ", ".join(ids) if ids else "maak een map gemeenten/<id>/ met gemeente.yaml"
+
+
+def _base_norms(root: Path) -> set[str]:
+    loaded = load_yaml_file(root / RULES_DIR / NORMS_FILE, f"{RULES_DIR}/{NORMS_FILE}")
+    data = loaded.data if isinstance(loaded.data, dict) else {}
+    norms = data.get("normen")
+    return set(norms) if isinstance(norms, dict) else set()

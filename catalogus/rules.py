@@ -461,11 +461,12 @@ class Comparison(Node):
     # ------------------------------------------------------------- evaluating
 
     def _evaluate(self, env):
-        # The outcome depends only on the answer, the norm's inputs and the day: memoise it.
+        # The outcome depends only on the answer, the norm's inputs and the day: memoise it. The norm book
+        # is part of the key, so that a node evaluated against another municipality's norms never reuses it.
         answers = env.answers
         value = answers.get(self.question.id)
         if self.norm is not None:
-            key = (value, env.day.date, answers.get(SITUATION_QUESTION), answers.get(AGE_QUESTION))
+            key = (value, env.day.book, env.day.date, answers.get(SITUATION_QUESTION), answers.get(AGE_QUESTION))
         else:
             key = value
         memo = self._memo

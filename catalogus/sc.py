@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from .catalog import Catalog, Product
+from .municipality import Municipality
 from .publishing import DEFAULT_BASE_URL, clean_text, norms_day, paragraphs, product_url
 from .wording import Description
 
@@ -49,11 +50,14 @@ for _prefix, _uri in NS.items():
 
 @dataclass(frozen=True)
 class Publisher:
-    """Who publishes the feed: the municipality and its website."""
+    """Who publishes the feed: the municipality (spatial, authority) and where its pages are; in a region the
+    centrumgemeente is the authority of the regional products (``regionaal: true``)."""
 
     base_url: str = DEFAULT_BASE_URL
     municipality: str = "Voorbeeldstad"
     municipality_uri: str = OWMS_TERMS + "Voorbeeldstad"
+    central: str | None = None
+    central_uri: str | None = None
 
     @classmethod
     def named(cls, base_url: str, municipality: str, municipality_uri: str | None = None) -> "Publisher":
@@ -62,7 +66,25 @@ class Publisher:
         >>> Publisher.named("https://x.nl", "Den Haag").municipality_uri
         'http://standaarden.overheid.nl/owms/terms/Den_Haag'
         """
-        return cls(base_url, municipality, municipality_uri or OWMS_TERMS + municipality.replace(" ", "_"))
+        return cls(base_url, municipality, municipality_uri or owms_uri(municipality))
+
+    @classmethod
+    def of(cls, base_url: str, municipality: Municipality, central: Municipality | None = None) -> "Publisher":
+        """The feed of one municipality of a region: its pages live under its own prefix."""
+        return cls(base_url.rstrip("/") + municipality.prefix, municipality.name,
+                   municipality.owms_uri or owms_uri(municipality.name),
+                   central.name if central is not None else None,
+                   (central.owms_uri or owms_uri(central.name)) if central is not None else None)
+
+    def authority(self, product: Product) -> tuple[str, str]:
+        """(name, OWMS URI) of who is responsible for a product."""
+        if product.content.regionaal and self.central is not None:
+            return self.central, self.central_uri or owms_uri(self.central)
+        return self.municipality, self.municipality_uri
+
+
+def owms_uri(name: str) -> str:
+    return OWMS_TERMS + name.replace(" ", "_")
 
 
 def _q(prefixed: str) -> str:
@@ -122,8 +144,8 @@ def _scproduct(catalog: Catalog, product: Product, publisher: Publisher, modifie
     _sub(kern, "dcterms:modified", modified.isoformat())
     _sub(kern, "dcterms:spatial", publisher.municipality, scheme="overheid:Gemeente",
          resourceIdentifier=publisher.municipality_uri)
-    _sub(kern, "overheid:authority", publisher.municipality, scheme="overheid:Gemeente",
-         resourceIdentifier=publisher.municipality_uri)
+    authority, authority_uri = publisher.authority(product)
+    _sub(kern, "overheid:authority", authority, scheme="overheid:Gemeente", resourceIdentifier=authority_uri)
     mantel = _sub(meta, "overheidproduct:owmsmantel")
     _sub(mantel, "dcterms:audience", "particulier", scheme="overheid:Doelgroep")
     for subject in dict.fromkeys(SUBJECTS[d] for d in product.domains):

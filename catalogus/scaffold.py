@@ -56,6 +56,8 @@ meenemen: []
 kosten:
 # Niet verplicht: hoe lang duurt het voor er een besluit is? Bijvoorbeeld: U krijgt binnen 8 weken een besluit.
 beslistermijn:
+# Wie de inwoner helpt. In een regio (map gemeenten/) kan hier ook de naam van een contact van de gemeente
+# staan, zoals 'contact: team_inkomen': dan toont elke gemeente haar eigen gegevens (contacten: in gemeente.yaml).
 contact:
   # Naam van het team of de organisatie. Geef daarnaast minstens telefoon, e-mail, website of adres.
   # Bijvoorbeeld: Team Inkomen
@@ -70,6 +72,9 @@ contact:
   adres:
   # Wanneer bereikbaar. Bijvoorbeeld: maandag tot en met vrijdag van 9.00 tot 17.00 uur
   open:
+# Niet verplicht, in een regio: true als de centrumgemeente dit voor de hele regio uitvoert. Bijvoorbeeld: false
+regionaal: false
+# De wet of verordening waar het product op rust.
 wettelijke_basis:
   # De wet. Bijvoorbeeld: Participatiewet
   wet:

@@ -70,6 +70,91 @@ class SourceMap:
         return Diagnostic(self.path, line, column, code, message, hint, severity)  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True)
+class Layer:
+    """Values another file wrote into a merged document: ``ours`` is where they sit in the merged document,
+    ``theirs`` where they are written in ``source`` (a municipality's ``gemeente.yaml``)."""
+
+    source: SourceMap
+    ours: Path_
+    theirs: Path_
+
+
+class LayeredSource:
+    """Where each value of a merged document (a base file plus what overlays changed) was written.
+
+    It answers like a ``SourceMap``: a diagnostic about a value lands in the file and at the line where that
+    value was written, so an editor who made a mistake in an overlay is sent to the overlay, not the base.
+    """
+
+    def __init__(self, base: SourceMap, layers: list[Layer]):
+        self.base = base
+        self.layers = layers
+        self.path = base.path
+        self.raw = _Routed(self, "raw")
+        self.styles = _Routed(self, "styles")
+
+    def owner(self, key_path: Path_) -> tuple[SourceMap, Path_]:
+        """The file that wrote the value at ``key_path`` (the deepest known place wins; an overlay on a tie)."""
+        key_path = tuple(key_path)
+        best = (_known_depth(self.base, key_path, 0), self.base, key_path)
+        for layer in self.layers:
+            size = len(layer.ours)
+            if key_path[:size] != layer.ours:
+                continue
+            theirs = layer.theirs + key_path[size:]
+            # Only what the layer wrote inside its own block counts: the block itself is not a value here.
+            depth = _known_depth(layer.source, theirs, len(layer.theirs) + 1)
+            if depth and depth - len(layer.theirs) + size >= best[0]:
+                best = (depth - len(layer.theirs) + size, layer.source, theirs)
+        return best[1], best[2]
+
+    def locate(self, key_path: Path_, *, prefer_key: bool = False) -> tuple[str, int, int]:
+        source, path = self.owner(key_path)
+        return (source.path, *source.position(path, prefer_key=prefer_key))
+
+    def position(self, key_path: Path_, *, prefer_key: bool = False) -> tuple[int, int]:
+        source, path = self.owner(key_path)
+        return source.position(path, prefer_key=prefer_key)
+
+    def position_in(self, key_path: Path_, offset: int) -> tuple[int, int]:
+        source, path = self.owner(key_path)
+        return source.position_in(path, offset)
+
+    def diagnostic(self, key_path: Path_, code: str, message: str, hint: str = "", *,
+                   prefer_key: bool = False, severity: str = "error") -> Diagnostic:
+        source, path = self.owner(key_path)
+        return source.diagnostic(path, code, message, hint, prefer_key=prefer_key, severity=severity)
+
+
+def _known_depth(source: SourceMap, key_path: Path_, at_least: int) -> int:
+    """How much of ``key_path`` the file has a value or key for (0: nothing of at least ``at_least`` steps)."""
+    path = tuple(key_path)
+    while len(path) >= max(at_least, 1):
+        if path in source.values or path in source.keys:
+            return len(path)
+        path = path[:-1]
+    return 0
+
+
+class _Routed:
+    """``raw`` or ``styles`` of a layered document: each lookup goes to the file that wrote the value."""
+
+    def __init__(self, layered: LayeredSource, name: str):
+        self.layered, self.name = layered, name
+
+    def get(self, key_path: Path_, default: Any = None) -> Any:
+        source, path = self.layered.owner(key_path)
+        return getattr(source, self.name).get(tuple(path), default)
+
+
+def locate(source: Any, key_path: Path_, *, prefer_key: bool = False) -> tuple[str, int, int]:
+    """(file, line, column) of a value, for a plain or a layered source map."""
+    if isinstance(source, LayeredSource):
+        return source.locate(key_path, prefer_key=prefer_key)
+    return (source.path, *source.position(key_path, prefer_key=prefer_key))
+
+
 @dataclass
 class Loaded:
     """A parsed YAML document, or the diagnostics that kept it from parsing."""

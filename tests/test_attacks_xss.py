@@ -294,13 +294,27 @@ def test_the_server_sends_the_answers_back_in_hidden_fields_as_escaped_json(resi
 
 # ---------------------------------------------------------------- hostile links never get in
 
+LINKS = {  # every place content puts a link target
+    "aanvragen.online": ("products/voorbeeldpas.yaml", ("aanvragen", "online")),
+    "contact.website": ("products/veilig-thuis.yaml", ("contact", "website")),
+    "contacten.website": ("gemeenten/buurdorp/gemeente.yaml", ("contacten", "team_wmo", "website")),
+    "wettelijke_basis.bron": ("products/voorbeeldpas.yaml", ("wettelijke_basis", "bron")),
+}
+
+
 @pytest.mark.parametrize("link", [str(x) for x in fixture()["refused_links"]])
-@pytest.mark.parametrize("where", ["aanvragen.online", "contact.website", "wettelijke_basis.bron"])
+@pytest.mark.parametrize("where", list(LINKS))
 def test_the_checker_refuses_a_hostile_link_target(tmp_path, link, where):
     root = copy_content(tmp_path / "content")
-    section, key = where.split(".")
-    edit_yaml(root / "products" / "voorbeeldpas.yaml", lambda data: data[section].__setitem__(key, link))
+    file, (*parents, key) = LINKS[where]
+
+    def put(data):
+        for parent in parents:
+            data = data[parent]
+        data[key] = link
+
+    edit_yaml(root / file, put)
     catalog, diagnostics = load_catalog(root, today=TODAY)
     errors = [d for d in diagnostics if d.is_error]
     assert catalog is None and errors
-    assert errors[0].path == "products/voorbeeldpas.yaml" and key in str(errors[0]), [str(e) for e in errors]
+    assert errors[0].path == file and key in str(errors[0]), [str(e) for e in errors]

@@ -108,8 +108,30 @@ def test_the_sc_feed_is_xml_with_one_scproduct_per_product_at_the_public_address
     first = products[0].find(f"{SC}meta/{SC}owmskern")
     assert first.findtext(DC + "identifier").startswith("https://gemeente.example/producten/")
     authority = first.find("{%s}authority" % NS["overheid"])
-    assert authority.text == "Ergens"
-    assert authority.get("resourceIdentifier") == "http://standaarden.overheid.nl/owms/terms/Ergens"
+    # In a region the municipality comes from its gemeente.yaml, not from CATALOGUS_GEMEENTE.
+    assert authority.text == "Voorbeeldstad"
+    assert authority.get("resourceIdentifier") == "http://standaarden.overheid.nl/owms/terms/Voorbeeldstad"
+
+
+def _feed_products(content: bytes) -> dict[str, ET.Element]:
+    root = ET.fromstring(content)
+    return {p.findtext(f"{SC}meta/{SC}scmeta/{SC}productID"): p.find(f"{SC}meta/{SC}owmskern")
+            for p in root.findall(SC + "scproduct")}
+
+
+def test_each_municipality_has_its_own_feed_and_the_centrumgemeente_is_the_authority_of_regional_products(
+        tmp_path, web_content):
+    settings = make_web_settings(tmp_path, public_url="https://regio.example")
+    with TestClient(create_app(settings, content=web_content)) as test_client:
+        feed = _feed_products(test_client.get("/buurdorp/samenwerkende-catalogi.xml").content)
+    assert "buurdorppas" in feed and not {"voorbeeldpas", "kindpakket", "maaltijdservice"} & set(feed)
+    authority = "{%s}authority" % NS["overheid"]
+    pas, shelter = feed["buurdorppas"], feed["beschermd-wonen"]
+    assert pas.findtext(DC + "identifier") == "https://regio.example/buurdorp/producten/buurdorppas"
+    assert pas.find(DC + "spatial").text == pas.find(authority).text == "Buurdorp"
+    assert shelter.find(DC + "spatial").text == "Buurdorp"
+    assert shelter.find(authority).text == "Voorbeeldstad"
+    assert shelter.find(authority).get("resourceIdentifier").endswith("/owms/terms/Voorbeeldstad")
 
 
 def test_the_sc_feed_follows_the_content_version(own_client, own_state, content_root):
@@ -314,10 +336,10 @@ def test_every_page_and_api_response_says_which_content_version_it_used(client, 
 
 def test_the_preview_of_a_product_whose_file_was_removed_says_it_will_go(own_client, own_settings, content_root):
     staff_login(own_client, own_settings)
-    product_file(content_root, "buurthuis").unlink()
-    text = page_text(own_client.get("/medewerkers/voorbeeld/buurthuis"))
+    product_file(content_root, "valpreventie").unlink()
+    text = page_text(own_client.get("/medewerkers/voorbeeld/valpreventie"))
     assert "Dit product staat niet meer in het concept" in text
-    assert own_client.get("/producten/buurthuis").status_code == 200  # still online until the reload
+    assert own_client.get("/producten/valpreventie").status_code == 200  # still online until the reload
 
 
 # ---------------------------------------------------------------- settings in the exports
@@ -334,8 +356,15 @@ def test_exports_link_to_the_public_url_and_name_the_municipality_from_the_setti
     feed = CliRunner().invoke(main, ["export", "sc", "--root", str(ROOT)])
     assert feed.exit_code == 0, feed.output
     assert "<dcterms:identifier>https://www.ergens.nl/producten/" in feed.output
-    assert 'resourceIdentifier="http://standaarden.overheid.nl/owms/terms/Ergens">Ergens<' in feed.output
+    assert 'resourceIdentifier="http://standaarden.overheid.nl/owms/terms/Voorbeeldstad">Voorbeeldstad<' in feed.output
+    other = CliRunner().invoke(main, ["export", "sc", "--root", str(ROOT), "--gemeente", "kleinmeer"])
+    assert "<dcterms:identifier>https://www.ergens.nl/kleinmeer/producten/" in other.output
+    assert ">Kleinmeer<" in other.output and "<overheidproduct:productID>boodschappendienst<" not in other.output
+    unknown = CliRunner().invoke(main, ["export", "sc", "--root", str(ROOT), "--gemeente", "ergens"])
+    assert unknown.exit_code == 1 and "voorbeeldstad, buurdorp, kleinmeer" in unknown.output
     csv_out = CliRunner().invoke(main, ["export", "csv", "--root", str(ROOT)])
     assert "https://www.ergens.nl/producten/huurtoeslag" in csv_out.output
+    buurdorp = CliRunner().invoke(main, ["export", "csv", "--root", str(ROOT), "--gemeente", "buurdorp"])
+    assert "https://www.ergens.nl/buurdorp/producten/buurdorppas" in buurdorp.output
     override = CliRunner().invoke(main, ["export", "json", "--root", str(ROOT), "--base-url", "https://x.example"])
     assert "https://x.example/producten/huurtoeslag" in override.output and "ergens.nl" not in override.output

@@ -51,9 +51,9 @@ def invoke(*args: str):
 
 
 def test_failing_examples_are_reported_per_example_not_as_a_load_error(wrong_root):
-    catalog, _diagnostics = load_for_examples(wrong_root, today=TODAY)
-    assert catalog is not None
-    results = {r.name: r for r in run_examples(catalog)}
+    region, _diagnostics = load_for_examples(wrong_root, today=TODAY)
+    assert region is not None
+    results = {r.name: r for r in run_examples(region.default_catalog)}
     assert results["Laag inkomen"].passed
     cent = results["Inkomen een cent te hoog"]
     assert (cent.passed, cent.expected, cent.got) == (False, "eligible", "not_eligible")
@@ -69,8 +69,8 @@ def test_failing_examples_are_reported_per_example_not_as_a_load_error(wrong_roo
 
 
 def test_the_report_shows_ticks_crosses_expected_and_got(wrong_root):
-    catalog, _ = load_for_examples(wrong_root, today=TODAY)
-    text = format_report(run_examples(catalog))
+    region, _ = load_for_examples(wrong_root, today=TODAY)
+    text = format_report(run_examples(region.default_catalog))
     assert text.startswith("minimapas\n  ✓ Laag inkomen (eligible)")
     assert "  ✗ Inkomen een cent te hoog  [products/minimapas.yaml:32]" in text
     assert "      verwacht: eligible, uitkomst: not_eligible" in text
@@ -98,7 +98,7 @@ def test_the_command_passes_on_the_shipped_catalogue():
 def test_the_command_runs_one_product_and_refuses_unknown_ones():
     result = invoke("test", "--root", str(ROOT), "--product", "bijzondere-bijstand")
     assert result.exit_code == 0
-    assert result.output.startswith("bijzondere-bijstand\n")
+    assert result.output.startswith("bijzondere-bijstand (Voorbeeldstad)\n")
     assert "1 product, 4 voorbeelden" in result.output
     assert invoke("test", "--root", str(ROOT), "--product", "bestaat-niet").exit_code == 1
 
@@ -120,11 +120,11 @@ def test_an_example_with_the_wrong_amount_fails_and_says_both_amounts(tmp_path):
     amount = "bedrag:\n  per: maand\n  formule: bijstandsnorm - netto_inkomen\nvoorbeelden:\n"
     file.write_text(text.replace("voorbeelden:\n", amount).replace(
         "    verwacht: eligible\n", "    verwacht: eligible\n    verwacht_bedrag: 500\n"), encoding="utf-8")
-    catalog, _ = load_for_examples(root, today=TODAY)
-    (result,) = run_examples(catalog)
+    region, _ = load_for_examples(root, today=TODAY)
+    (result,) = run_examples(region.default_catalog)
     assert not result.passed and result.got == "eligible"
     assert "verwacht bedrag: € 500 per maand, bedrag: € 501,50 per maand" in result.explain()
     file.write_text(file.read_text(encoding="utf-8").replace("verwacht_bedrag: 500", "verwacht_bedrag: 501.50"),
                     encoding="utf-8")
-    catalog, _ = load_for_examples(root, today=TODAY)
-    assert "✓ Laag inkomen (eligible, € 501,50 per maand)" in format_report(run_examples(catalog))
+    region, _ = load_for_examples(root, today=TODAY)
+    assert "✓ Laag inkomen (eligible, € 501,50 per maand)" in format_report(run_examples(region.default_catalog))

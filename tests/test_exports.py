@@ -27,7 +27,8 @@ TODAY = dt.date(2026, 11, 26)
 OP = "{http://standaarden.overheid.nl/product/terms/}"
 DC = "{http://purl.org/dc/terms/}"
 OV = "{http://standaarden.overheid.nl/owms/terms/}"
-CONTENT_FILES = sorted((ROOT / "rules").glob("*.yaml")) + sorted((ROOT / "products").glob("*.yaml"))
+CONTENT_FILES = (sorted((ROOT / "rules").glob("*.yaml")) + sorted((ROOT / "products").glob("*.yaml"))
+                 + sorted((ROOT / "gemeenten").rglob("*.yaml")))
 
 
 def test_docstring_examples():
@@ -60,13 +61,14 @@ def schema_errors(relative: str, data) -> list[str]:
     return [error.message for error in validator.iter_errors(_as_json(data))]
 
 
-@pytest.mark.parametrize("file", CONTENT_FILES, ids=lambda f: f"{f.parent.name}/{f.name}")
+@pytest.mark.parametrize("file", CONTENT_FILES, ids=lambda f: f.relative_to(ROOT).as_posix())
 def test_every_shipped_file_validates_against_its_schema_and_names_it_on_line_one(file):
-    relative = f"{file.parent.name}/{file.name}"
+    relative = file.relative_to(ROOT).as_posix()
     assert exports.schema_for(relative) is not None
     assert schema_errors(relative, load_yaml_file(file, relative).data) == []
     first_line = file.read_text(encoding="utf-8").splitlines()[0]
-    assert first_line == f"# yaml-language-server: $schema=../schema/{exports.schema_for(relative)}.schema.json"
+    up = "../" * (relative.count("/"))
+    assert first_line == f"# yaml-language-server: $schema={up}schema/{exports.schema_for(relative)}.schema.json"
 
 
 def test_the_schema_catches_what_an_editor_gets_wrong():
@@ -232,7 +234,7 @@ def test_the_municipality_and_website_are_configurable(catalog):
 def test_export_sc_writes_the_feed(tmp_path):
     out = tmp_path / "sc.xml"
     result = CliRunner().invoke(main, ["export", "sc", "--root", str(ROOT), "--out", str(out),
-                                       "--gemeente", "Voorbeeldstad"])
+                                       "--gemeente", "voorbeeldstad"])
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
     assert len(ET.parse(out).getroot().findall(OP + "scproduct")) == len(list((ROOT / "products").glob("*.yaml")))

@@ -45,6 +45,7 @@ def test_damaged_product_files_give_diagnostics_not_crashes(tmp_path_factory, pr
     root = tmp_path_factory.mktemp("content")
     shutil.copytree(ROOT / "rules", root / "rules")
     shutil.copytree(ROOT / "products", root / "products")
+    shutil.copytree(ROOT / "gemeenten", root / "gemeenten")
     original = product.read_text(encoding="utf-8")
     damaged = mutate(original, data)
     (root / "products" / product.name).write_text(damaged, encoding="utf-8")

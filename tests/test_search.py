@@ -214,7 +214,7 @@ def test_search_can_be_used_from_many_threads_at_once(index):
 
 def test_the_index_is_written_per_content_version_and_reused(catalog, tmp_path):
     target = write_index(catalog, tmp_path)
-    assert target == tmp_path / INDEX_DIR / catalog.version
+    assert target == tmp_path / INDEX_DIR / catalog.version / catalog.municipality.id
     assert json.loads((target / META_FILE).read_text())["version"] == catalog.version
     stamp = (target / META_FILE).stat().st_mtime_ns
     loaded = load_or_build(catalog, tmp_path)
@@ -227,7 +227,7 @@ def test_a_new_content_version_gets_its_own_index(catalog, tmp_path):
     changed = dataclasses.replace(catalog, version="0123456789abcdef")
     assert open_index(changed, tmp_path) is None
     built = index_builder(tmp_path)(changed)
-    assert built.location == tmp_path / INDEX_DIR / "0123456789abcdef"
+    assert built.location == tmp_path / INDEX_DIR / "0123456789abcdef" / catalog.municipality.id
     assert {p.name for p in (tmp_path / INDEX_DIR).iterdir()} == {catalog.version, "0123456789abcdef"}
 
 

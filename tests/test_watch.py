@@ -163,7 +163,7 @@ def test_an_unexpected_loader_failure_is_recorded_and_the_old_version_stays(root
     def explode(*args, **kwargs):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(content, "load_catalog", explode)
+    monkeypatch.setattr(content, "load_region", explode)
     report = state.reload()
     assert not report.ok
     assert report.diagnostics and report.diagnostics[0].code == "E000"

@@ -11,7 +11,7 @@ from . import dutch
 
 dutch.install()  # before any option is made: click.Path takes its (Dutch) name when it is created
 
-from ..catalog import load_catalog  # noqa: E402
+from ..region import load_region  # noqa: E402
 from ..words import count  # noqa: E402
 from .common import ROOT_OPTION, settings_for, today_of  # noqa: E402
 
@@ -22,22 +22,30 @@ def main() -> None:
     pass
 
 
-@main.command(help="Controleer alle inhoud en toon elke fout als pad:regel:kolom: CODE melding (hint).")
+@main.command(help="Controleer alle inhoud en toon elke fout als pad:regel:kolom: CODE melding (hint). In een "
+                   "regio: de catalogus van elke gemeente.")
 @ROOT_OPTION
 def check(root: Path | None) -> None:
     settings = settings_for(root)
-    catalog, diagnostics = load_catalog(settings.content_dir, today=today_of(settings))
+    region, diagnostics = load_region(settings.content_dir, today=today_of(settings), single_name=settings.gemeente)
     for diagnostic in diagnostics:
         click.echo(str(diagnostic))
     errors = sum(1 for d in diagnostics if d.is_error)
     warnings = len(diagnostics) - errors
-    if catalog is None:
+    if region is None:
         click.echo(f"{count(errors, 'fout', 'fouten')}, {count(warnings, 'waarschuwing', 'waarschuwingen')}.",
                    err=True)
         sys.exit(1)
-    click.echo(f"In orde: {count(len(catalog.products), 'product', 'producten')}, "
-               f"{count(len(catalog.vocabulary), 'vraag', 'vragen')}, {count(len(catalog.norms.norms), 'norm', 'normen')}"
-               + (f", {count(warnings, 'waarschuwing', 'waarschuwingen')}." if warnings else "."), err=True)
+    catalog = region.default_catalog
+    line = (f"In orde: {count(len(catalog.products), 'product', 'producten')}, "
+            f"{count(len(catalog.vocabulary), 'vraag', 'vragen')}, {count(len(catalog.norms.norms), 'norm', 'normen')}")
+    if not region.single:
+        each = [f"{m.name} {count(len(region.catalogs[m.id].products), 'product', 'producten')}"
+                for m in region.municipalities]
+        line = (f"In orde: {region.name}, {count(len(each), 'gemeente', 'gemeenten')} ({', '.join(each)}); "
+                f"{count(len(catalog.vocabulary), 'vraag', 'vragen')}, "
+                f"{count(len(catalog.norms.norms), 'norm', 'normen')}")
+    click.echo(line + (f", {count(warnings, 'waarschuwing', 'waarschuwingen')}." if warnings else "."), err=True)
 
 
 from .accounts import purge, users  # noqa: E402  (staff accounts and retention)
@@ -84,12 +92,13 @@ def serve(root: Path | None, host: str, port: int, workers: int) -> None:
     except DatabaseError as exc:
         click.echo(f"De server start niet: de database is niet bereikbaar ({exc}).", err=True)
         sys.exit(1)
-    catalog, diagnostics = load_catalog(settings.content_dir, today=today_of(settings))
-    if catalog is None:
+    region, diagnostics = load_region(settings.content_dir, today=today_of(settings), single_name=settings.gemeente)
+    if region is None:
         for diagnostic in diagnostics:
             click.echo(str(diagnostic), err=True)
         click.echo("De inhoud heeft fouten; de server start niet. Los ze op en probeer het opnieuw.", err=True)
         sys.exit(1)
+    catalog = region.default_catalog
     if root is not None:  # the app factory reads its settings from the environment
         os.environ["CATALOGUS_CONTENT_DIR"] = str(root)
     # Every line the server writes goes through our logging (uvicorn's too: log_config=None keeps it there):
@@ -99,11 +108,11 @@ def serve(root: Path | None, host: str, port: int, workers: int) -> None:
     configure_logging(settings.log_level)
     address = served_address(host, port)
     if sys.stderr.isatty():  # someone is watching (make run): say where to look, in words
-        for line in serve_announcement(address, settings.secure_cookies, len(catalog.products)):
+        for line in serve_announcement(address, settings.secure_cookies, len(catalog.products), region):
             click.echo(line, err=True)
     get_logger("catalogus.cli").info("server_starting", listen=address, secure_cookies=settings.secure_cookies,
                                      port=port, workers=workers, products=len(catalog.products),
-                                     proxies=len(proxies))
+                                     municipalities=len(region.municipalities), proxies=len(proxies))
     # No access log: URLs (search queries) may hold personal data; structured logging lives in the app.
     # Forwarded headers (X-Forwarded-For/-Proto) only from the proxies named in CATALOGUS_TRUSTED_PROXIES:
     # uvicorn's default trusts 127.0.0.1, so anyone on this machine could pick their own client address.
@@ -125,18 +134,23 @@ def served_address(host: str, port: int) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
-def serve_announcement(address: str, secure_cookies: bool, products: int) -> list[str]:
-    """Two plain Dutch lines for the person who starts the server: where it runs and how cookies travel.
+def serve_announcement(address: str, secure_cookies: bool, products: int, region=None) -> list[str]:
+    """Plain Dutch lines for the person who starts the server: where it runs (each municipality of a region)
+    and how cookies travel.
 
     >>> serve_announcement("http://127.0.0.1:8000/", False, 1)[0]
     'catalogus draait op http://127.0.0.1:8000/ (1 product); stoppen met Ctrl+C.'
     """
     everywhere = " (op elk netwerkadres van deze computer)" if "//0.0.0.0:" in address or "//[::]:" in address else ""
     first = f"catalogus draait op {address}{everywhere} ({count(products, 'product', 'producten')}); stoppen met Ctrl+C."
+    lines = [first]
+    if region is not None and not region.single:
+        places = ", ".join(f"{m.name} {address.rstrip('/')}{m.prefix}/" for m in region.municipalities)
+        lines.append(f"{region.name}: {places}.")
     if secure_cookies:
         second = ("Cookies gaan alleen over HTTPS (CATALOGUS_SECURE_COOKIES=true). Zonder HTTPS werkt inloggen alleen "
                   "op localhost; om op een ander adres over http te testen: CATALOGUS_SECURE_COOKIES=false.")
     else:
         second = ("Cookies gaan ook over gewone http (CATALOGUS_SECURE_COOKIES=false): alleen voor testen, "
                   "nooit voor een echte site.")
-    return [first, second]
+    return [*lines, second]

@@ -13,7 +13,7 @@ import click
 
 from .. import coverage as coverage_module
 from .. import examples as examples_module
-from .common import ROOT_OPTION, catalog_or_exit, settings_for, today_of
+from .common import GEMEENTE_OPTION, ROOT_OPTION, catalog_or_exit, region_or_exit, settings_for, today_of
 from ..exports import DEFAULT_BASE_URL, catalog_csv, catalog_json, write_schemas
 from ..scaffold import ScaffoldError, format_files, new_product
 from ..words import count
@@ -51,40 +51,55 @@ def export_schema(root: Path | None, out_dir: Path | None) -> None:
         click.echo(f"Geschreven: {file}")
 
 
-@export.command("sc", help="Samenwerkende Catalogi 4.0 (XML) van alle producten.")
+@export.command("sc", help="Samenwerkende Catalogi 4.0 (XML) van alle producten van één gemeente.")
 @ROOT_OPTION
 @OUT_OPTION
 @BASE_URL_OPTION
-@click.option("--gemeente", default=None, help="naam van de gemeente (standaard: CATALOGUS_GEMEENTE of Voorbeeldstad)")
+@click.option("--gemeente", "municipality", default=None, metavar="ID",
+              help="in een regio: de gemeente (de map gemeenten/<id>/; standaard de standaardgemeente); zonder "
+                   "regio: de naam van de gemeente (standaard: CATALOGUS_GEMEENTE of Voorbeeldstad)")
 @click.option("--gemeente-uri", default=None,
-              help="OWMS-URI van de gemeente (standaard: CATALOGUS_GEMEENTE_URI of "
-                   "http://standaarden.overheid.nl/owms/terms/<gemeente>)")
-def export_sc(root: Path | None, out: Path | None, base_url: str | None, gemeente: str | None,
+              help="zonder regio: OWMS-URI van de gemeente (standaard: CATALOGUS_GEMEENTE_URI of "
+                   "http://standaarden.overheid.nl/owms/terms/<gemeente>); in een regio staat hij in gemeente.yaml")
+def export_sc(root: Path | None, out: Path | None, base_url: str | None, municipality: str | None,
               gemeente_uri: str | None) -> None:
     from ..sc import Publisher, render_sc_feed
 
     settings = settings_for(root)
     base_url = base_url or settings.public_url
-    publisher = Publisher.named(base_url, gemeente or settings.gemeente, gemeente_uri or settings.gemeente_uri)
-    _emit(render_sc_feed(catalog_or_exit(settings), base_url, publisher=publisher, date=today_of(settings)), out)
+    region = region_or_exit(settings)
+    if region.single:
+        catalog = region.default_catalog
+        publisher = Publisher.named(base_url, municipality or settings.gemeente, gemeente_uri or settings.gemeente_uri)
+    else:
+        catalog = catalog_or_exit(settings, municipality)
+        publisher = Publisher.of(base_url, catalog.municipality, region.municipality(region.central))
+    _emit(render_sc_feed(catalog, base_url, publisher=publisher, date=today_of(settings)), out)
 
 
-@export.command("json", help="De hele catalogus als JSON, zoals de API een product beschrijft.")
+@export.command("json", help="De hele catalogus van één gemeente als JSON, zoals de API een product beschrijft.")
 @ROOT_OPTION
 @OUT_OPTION
 @BASE_URL_OPTION
-def export_json(root: Path | None, out: Path | None, base_url: str | None) -> None:
+@GEMEENTE_OPTION
+def export_json(root: Path | None, out: Path | None, base_url: str | None, municipality: str | None) -> None:
     settings = settings_for(root)
-    _emit(catalog_json(catalog_or_exit(settings), base_url=base_url or settings.public_url, date=today_of(settings)), out)
+    catalog = catalog_or_exit(settings, municipality)
+    _emit(catalog_json(catalog, base_url=(base_url or settings.public_url).rstrip("/") + catalog.municipality.prefix,
+                       date=today_of(settings)), out)
 
 
-@export.command("csv", help="Eén regel per product: id, titel, soort, domeinen, samenvatting, UPL, wet, url, eigenaar.")
+@export.command("csv", help="Eén regel per product van één gemeente: id, titel, soort, domeinen, samenvatting, UPL, "
+                            "wet, url, eigenaar.")
 @ROOT_OPTION
 @OUT_OPTION
 @BASE_URL_OPTION
-def export_csv(root: Path | None, out: Path | None, base_url: str | None) -> None:
+@GEMEENTE_OPTION
+def export_csv(root: Path | None, out: Path | None, base_url: str | None, municipality: str | None) -> None:
     settings = settings_for(root)
-    _emit(catalog_csv(catalog_or_exit(settings), base_url=base_url or settings.public_url), out)
+    catalog = catalog_or_exit(settings, municipality)
+    _emit(catalog_csv(catalog, base_url=(base_url or settings.public_url).rstrip("/") + catalog.municipality.prefix),
+          out)
 
 
 # ---------------------------------------------------------------- new, fmt
@@ -152,20 +167,22 @@ def coverage(root: Path | None, verbose: bool) -> None:
 @click.option("--fouten", "only_failures", is_flag=True, help="toon alleen voorbeelden die niet kloppen")
 def test_examples(root: Path | None, products: tuple[str, ...], only_failures: bool) -> None:
     settings = settings_for(root)
-    catalog, diagnostics = examples_module.load_for_examples(settings.content_dir, today=today_of(settings))
-    if catalog is None:
+    region, diagnostics = examples_module.load_for_examples(settings.content_dir, today=today_of(settings))
+    if region is None:
         for diagnostic in diagnostics:
             if diagnostic.is_error:
                 click.echo(str(diagnostic), err=True)
         click.echo("De inhoud bevat fouten; de voorbeelden kunnen niet worden uitgevoerd.", err=True)
         sys.exit(1)
-    unknown = [p for p in products if p not in catalog.products]
+    known = {pid for catalog in region.catalogs.values() for pid in catalog.products}
+    unknown = [p for p in products if p not in known]
     if unknown:
         click.echo(f"Onbekend product: {', '.join(unknown)}", err=True)
         sys.exit(1)
-    results = examples_module.run_examples(catalog, products or None)
+    results = examples_module.run_region_examples(region, products or None)
     click.echo(examples_module.format_report(results, only_failures=only_failures))
-    without = sorted(pid for pid in (products or catalog.products) if not catalog.products[pid].content.voorbeelden)
+    tested = {r.product_id for r in results}
+    without = sorted(pid for pid in (products or known) if pid not in tested)
     if without:
         click.echo(f"Zonder voorbeelden: {', '.join(without)}")
     if any(not r.passed for r in results):

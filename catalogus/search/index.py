@@ -2,7 +2,7 @@
 
 ``build_index(catalog)`` makes an in-memory index; ``index_builder(data_dir)``
 returns a builder that reuses (or writes) the index under
-``<data_dir>/index/<content version>/``; both fit ``ContentState(build_index=...)``.
+``<data_dir>/index/<content version>/<gemeente>/``; both fit ``ContentState(build_index=...)``.
 ``SearchIndex.search(text)`` treats the text as plain words (never as query
 syntax) and returns ``SearchResults`` with hits, facet counts and a
 "Bedoelde u ...?" suggestion.
@@ -285,15 +285,18 @@ def build_index(catalog: Catalog) -> SearchIndex:
     return SearchIndex(ix, catalog.version, Synonyms.from_file(catalog.synonyms), dt.datetime.now(dt.timezone.utc))
 
 
-def index_dir(data_dir: Path, version: str) -> Path:
-    return Path(data_dir) / INDEX_DIR / version
+def index_dir(data_dir: Path, version: str, municipality: str) -> Path:
+    """Where a municipality's index of one content version lives: ``<data_dir>/index/<version>/<gemeente>/``."""
+    return Path(data_dir) / INDEX_DIR / version / municipality
 
 
 def write_index(catalog: Catalog, data_dir: Path, *, force: bool = False) -> Path:
-    """Write the index for ``catalog`` to ``<data_dir>/index/<version>/``, built aside and renamed into place."""
+    """Write the index for ``catalog`` to ``<data_dir>/index/<version>/<gemeente>/``, built aside and renamed
+    into place."""
     make_private_dir(Path(data_dir))
     root = make_private_dir(Path(data_dir) / INDEX_DIR)
-    target = root / catalog.version
+    make_private_dir(root / catalog.version)
+    target = index_dir(data_dir, catalog.version, catalog.municipality.id)
     if not force and _is_current(target, catalog.version):
         return target
     temporary = Path(tempfile.mkdtemp(prefix=f".tmp-{catalog.version}-", dir=root))
@@ -301,7 +304,8 @@ def write_index(catalog: Catalog, data_dir: Path, *, force: bool = False) -> Pat
         ix = FileStorage(str(temporary)).create_index(schema(decompounder_for(catalog)))
         _fill(ix, catalog)
         ix.close()
-        meta = {"format": INDEX_FORMAT, "version": catalog.version, "products": len(catalog.products),
+        meta = {"format": INDEX_FORMAT, "version": catalog.version, "municipality": catalog.municipality.id,
+                "products": len(catalog.products),
                 "built_at": dt.datetime.now(dt.timezone.utc).isoformat()}
         (temporary / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
         make_tree_private(temporary)  # only the server's user reads the data directory (build it as that user)
@@ -334,7 +338,7 @@ def _is_current(directory: Path, version: str) -> bool:
 
 def open_index(catalog: Catalog, data_dir: Path) -> SearchIndex | None:
     """The saved index for this exact catalogue version, loaded into memory; None when missing or stale."""
-    directory = index_dir(data_dir, catalog.version)
+    directory = index_dir(data_dir, catalog.version, catalog.municipality.id)
     if not _is_current(directory, catalog.version):
         return None
     try:

@@ -41,9 +41,11 @@ from .api import publish_vocabulary
 from .content_admin import add_content_version, pin_content
 from .csrf import csrf_middleware
 from .deps import DEPENDENCIES
+from .municipalities import prefixing_send
+from .municipalities import route as route_municipality
 from .security import EXCEPTION_HANDLERS, StaticFileSystem, add_security_headers
 from .staff import run
-from .templating import STATIC_DIR, template_config
+from .templating import MUNICIPALITY_SCOPE_KEY, STATIC_DIR, template_config
 
 HTML_AREAS: list[str] = ["pages", "check", "staff", "referral", "search", "kcc", "content_admin"]
 API_AREAS: list[str] = ["api", "search_api", "content_api"]
@@ -140,6 +142,19 @@ async def _purge_loop(db: Database, settings: Settings) -> None:
 
 # ---------------------------------------------------------------- the app
 
+class CatalogusApp(Litestar):
+    """The Litestar app, with each municipality's resident pages under its own path (``municipalities``)."""
+
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[override]
+        if scope["type"] == "http":
+            content = self.state.content
+            route_municipality(scope, content.current.region if content._current is not None else None)
+            municipality = scope.get(MUNICIPALITY_SCOPE_KEY)
+            if municipality is not None and not municipality.default:
+                send = prefixing_send(send, municipality)
+        await super().__call__(scope, receive, send)
+
+
 def _areas(names: list[str]) -> list[ModuleType]:
     return [importlib.import_module(f"{__package__}.{name}") for name in names]
 
@@ -148,7 +163,7 @@ def create_app(settings: Settings, *, content: ContentState | None = None) -> Li
     """The Litestar app for these settings; raises ContentError when the content is invalid."""
     if content is None:
         content = ContentState(root=Path(settings.content_dir), today=today_of(settings),
-                               build_index=index_builder(settings))
+                               build_index=index_builder(settings), single_name=settings.gemeente)
     if content._current is None:
         content.load()
     html_modules, api_modules = _areas(HTML_AREAS), _areas(API_AREAS)
@@ -156,7 +171,7 @@ def create_app(settings: Settings, *, content: ContentState | None = None) -> Li
     static = create_static_files_router("/static", directories=[STATIC_DIR], include_in_schema=False,
                                         name="static", file_system=StaticFileSystem())
     state: dict[str, Any] = {"content": content, "settings": settings, "sc_feed": None}
-    return Litestar(
+    return CatalogusApp(
         route_handlers=[pages, *[h for m in api_modules for h in m.ROUTES], ping, static],
         dependencies=DEPENDENCIES,
         template_config=template_config(),

@@ -29,6 +29,7 @@ from ..models import PRODUCT_ID
 from ..sc import Publisher, render_sc_feed
 from ..settings import Settings
 from ..watch import health_info
+from .deps import CatalogDep, SettingsDep, SnapshotDep, TodayDep
 from .pages import product_context
 from .staff import STAFF_ERRORS, requires, staff_session
 from .templating import page
@@ -88,25 +89,27 @@ async def add_content_version(message: Message, scope: Scope) -> None:
 # ---------------------------------------------------------------- public
 
 @get("/samenwerkende-catalogi.xml", name="sc-feed")
-async def sc_feed(request: Request) -> Response:
-    """The Samenwerkende Catalogi 4.0 feed; rendered once per content version and date."""
-    snapshot = _state(request).current
-    today = _state(request).today()
-    key = (snapshot.version, today)
-    cached = getattr(request.app.state, "sc_feed", None)
-    if cached is None or cached[0] != key:
-        settings = _settings(request)
-        publisher = Publisher.named(settings.public_url, settings.gemeente, settings.gemeente_uri)
-        body = await anyio.to_thread.run_sync(
-            lambda: render_sc_feed(snapshot.catalog, settings.public_url, publisher=publisher, date=today))
-        cached = request.app.state.sc_feed = (key, body)
-    return Response(cached[1], media_type=SC_MEDIA_TYPE, headers={"cache-control": "public, max-age=300"})
+async def sc_feed(request: Request, snapshot: SnapshotDep, catalog: CatalogDep, today: TodayDep,
+                  settings: SettingsDep) -> Response:
+    """A municipality's Samenwerkende Catalogi 4.0 feed; rendered once per content version, municipality and date."""
+    region = snapshot.region
+    key = (snapshot.version, catalog.municipality.id, today)
+    feeds = request.app.state.sc_feed
+    if feeds is None or feeds[0] != key[:1]:
+        feeds = request.app.state.sc_feed = (key[:1], {})
+    body = feeds[1].get(key)
+    if body is None:
+        if region.single:
+            publisher = Publisher.named(settings.public_url, settings.gemeente, settings.gemeente_uri or None)
+        else:
+            publisher = Publisher.of(settings.public_url, catalog.municipality, region.municipality(region.central))
+        body = feeds[1][key] = await anyio.to_thread.run_sync(
+            lambda: render_sc_feed(catalog, settings.public_url, publisher=publisher, date=today))
+    return Response(body, media_type=SC_MEDIA_TYPE, headers={"cache-control": "public, max-age=300"})
 
 
 @get("/hoe-wij-bepalen", name="transparency")
-async def transparency(request: Request) -> Any:
-    catalog = _state(request).current.catalog
-    today = _state(request).today()
+async def transparency(request: Request, catalog: CatalogDep, today: TodayDep) -> Any:
     route, urgent = routing_rules(catalog, today)
     return page(request, "transparantie.html", {
         "groups": product_rules(catalog, today),

@@ -18,6 +18,7 @@ from ..catalog import Catalog
 from ..content import Snapshot
 from ..settings import Settings
 from .staff import staff_session
+from .templating import MUNICIPALITY_SCOPE_KEY
 
 SnapshotDep = NamedDependency[Snapshot]
 CatalogDep = NamedDependency[Catalog]
@@ -32,8 +33,10 @@ def provide_snapshot(request: Request) -> Snapshot:
     return request.app.state.content.current
 
 
-def provide_catalog(snapshot: SnapshotDep) -> Catalog:
-    return snapshot.catalog
+def provide_catalog(request: Request, snapshot: SnapshotDep) -> Catalog:
+    """The catalogue of the municipality whose pages these are (the default one for region-wide pages)."""
+    municipality = request.scope.get(MUNICIPALITY_SCOPE_KEY)
+    return snapshot.catalog_of(municipality.id if municipality is not None else None)
 
 
 def provide_today(request: Request) -> dt.date:

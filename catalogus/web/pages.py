@@ -11,17 +11,13 @@ from litestar.params import FromPath
 
 from ..catalog import Catalog, Product
 from ..models import DOMAINS
+from .deps import CatalogDep, TodayDep
 from .present import KIND_BY_SLUG, KINDS, amount_view, description_tree, domain_titles
 from .templating import page
 
 
-def _catalog(request: Request):
-    return request.app.state.content.current.catalog
-
-
 @get("/", name="home")
-async def home(request: Request) -> Any:
-    catalog = _catalog(request)
+async def home(request: Request, catalog: CatalogDep) -> Any:
     return page(request, "home.html", {
         "by_domain": catalog.by_domain(),
         "domain_titles": domain_titles(catalog),
@@ -30,12 +26,11 @@ async def home(request: Request) -> Any:
 
 
 @get("/producten/{product_id:str}", name="product")
-async def product(request: Request, product_id: FromPath[str]) -> Any:
-    catalog = _catalog(request)
+async def product(request: Request, product_id: FromPath[str], catalog: CatalogDep, today: TodayDep) -> Any:
     found = catalog.products.get(product_id)
     if found is None:
         raise NotFoundException("onbekend product")
-    return page(request, "product.html", product_context(catalog, found, request.app.state.content.today()))
+    return page(request, "product.html", product_context(catalog, found, today))
 
 
 def product_context(catalog: Catalog, found: Product, today: dt.date) -> dict[str, Any]:
@@ -52,8 +47,7 @@ def product_context(catalog: Catalog, found: Product, today: dt.date) -> dict[st
 
 
 @get("/onderwerpen/{domain:str}", name="domain")
-async def domain(request: Request, domain: FromPath[str]) -> Any:
-    catalog = _catalog(request)
+async def domain(request: Request, domain: FromPath[str], catalog: CatalogDep) -> Any:
     if domain not in DOMAINS:
         raise NotFoundException("onbekend onderwerp")
     products = catalog.by_domain()[domain]
@@ -66,8 +60,7 @@ async def domain(request: Request, domain: FromPath[str]) -> Any:
 
 
 @get("/soorten/{slug:str}", name="kind")
-async def kind(request: Request, slug: FromPath[str]) -> Any:
-    catalog = _catalog(request)
+async def kind(request: Request, slug: FromPath[str], catalog: CatalogDep) -> Any:
     info = KIND_BY_SLUG.get(slug)
     if info is None:
         raise NotFoundException("onbekende soort")

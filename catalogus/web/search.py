@@ -24,7 +24,8 @@ from ..search.index import SearchGaps, SearchIndex, SearchResults, build_index
 from ..search.gaps import MIN_SEARCHES, RETENTION_DAYS, DatabaseGaps, gap_words
 from .present import KIND_BY_SLUG, KINDS, domain_titles
 from .staff import STAFF_ERRORS, requires, staff_session
-from .templating import page, site_values
+from .deps import CatalogDep
+from .templating import MUNICIPALITY_SCOPE_KEY, page, site_values
 
 log = get_logger(__name__)
 
@@ -36,16 +37,22 @@ PAGE_LIMIT = 20
 MAX_QUERY_CHARS = 200
 
 
-def search_index(request: Any) -> SearchIndex:
-    """The index of the current content snapshot (built once per version when no builder was set)."""
+def search_index(request: Any, municipality_id: str | None = None) -> SearchIndex:
+    """The index of a municipality (this request's, or the one named) in the current content snapshot
+    (built once per version when no builder was set)."""
     snapshot: Snapshot = request.app.state.content.current
-    if snapshot.search is not None:
-        return snapshot.search
-    cached = getattr(request.app.state, "search_fallback", None)
-    if cached is None or cached.version != snapshot.version:
-        cached = build_index(snapshot.catalog)
-        request.app.state.search_fallback = cached
-    return cached
+    if municipality_id is None:
+        here = request.scope.get(MUNICIPALITY_SCOPE_KEY)
+        municipality_id = here.id if here is not None else snapshot.region.default.id
+    found = snapshot.search_of(municipality_id)
+    if found is not None:
+        return found
+    cache = getattr(request.app.state, "search_fallback", None)
+    if cache is None or cache[0] != snapshot.version:
+        cache = request.app.state.search_fallback = (snapshot.version, {})
+    if municipality_id not in cache[1]:
+        cache[1][municipality_id] = build_index(snapshot.catalog_of(municipality_id))
+    return cache[1][municipality_id]
 
 
 def search_gaps(app: Any) -> SearchGaps | None:
@@ -63,9 +70,9 @@ def words_to_count(index: SearchIndex, text: str) -> list[str]:
 
 
 async def run_search(request: Any, text: str, *, limit: int, domain: str | None = None, kind: str | None = None,
-                     live: bool = False) -> SearchResults:
+                     live: bool = False, municipality: str | None = None) -> SearchResults:
     """Search off the event loop; count a finished query that found nothing (not the keystrokes of live search)."""
-    index = search_index(request)
+    index = search_index(request, municipality)
     results = await anyio.to_thread.run_sync(
         lambda: index.search(text, limit=limit, domain=domain, kind=kind, partial=live))
     if not live and results.understood and results.total == 0 and domain is None and kind is None:
@@ -96,10 +103,9 @@ def live_target(request: Any) -> str | None:
 
 
 @get(SEARCH_PATH, name="search")
-async def search_page(request: Request, q: FromQuery[str] = "", onderwerp: FromQuery[str] = "",
+async def search_page(request: Request, catalog: CatalogDep, q: FromQuery[str] = "", onderwerp: FromQuery[str] = "",
                       soort: FromQuery[str] = "") -> Any:
     text = q[:MAX_QUERY_CHARS * 10]
-    catalog = request.app.state.content.current.catalog
     titles = domain_titles(catalog)
     domain = onderwerp if onderwerp in titles else None
     kind_info = KIND_BY_SLUG.get(soort)

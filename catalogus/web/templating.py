@@ -15,7 +15,7 @@ from litestar.template.config import TemplateConfig
 from markupsafe import Markup, escape
 
 from ..questions import format_money, join_dutch
-from ..region import Municipality
+from ..municipality import Municipality
 from .present import KINDS
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]

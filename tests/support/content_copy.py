@@ -1,4 +1,4 @@
-"""A private copy of the shipped content (products/ and rules/) that a test may change and break."""
+"""A private copy of the shipped content (products/, rules/ and gemeenten/) that a test may change and break."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def copy_content(target: Path) -> Path:
-    """Copy products/ and rules/ into ``target`` and return it."""
+    """Copy products/, rules/ and gemeenten/ into ``target`` and return it."""
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("products", "rules"):
+    for name in ("products", "rules", "gemeenten"):
         shutil.copytree(ROOT / name, target / name)
     return target
 

@@ -70,6 +70,13 @@ def _product(data: Any, p: dict[str, str], link_suffix: str, email: str) -> None
     _append(data, "kosten", p["template"])
     _append(data, "beslistermijn", p["svg"])
     contact = data["contact"]
+    if isinstance(contact, str):
+        return _rest_of_product(data, p, link_suffix)  # the municipality's contact: payloads in gemeente.yaml
+    _contact(contact, p, link_suffix, email)
+    _rest_of_product(data, p, link_suffix)
+
+
+def _contact(contact: Any, p: dict[str, str], link_suffix: str, email: str) -> None:
     _append(contact, "naam", p["script"])
     _append(contact, "telefoon", p["attribute"])
     _append(contact, "adres", p["svg"])
@@ -77,6 +84,9 @@ def _product(data: Any, p: dict[str, str], link_suffix: str, email: str) -> None
     _append(contact, "website", link_suffix, "")
     if contact.get("email"):
         contact["email"] = email
+
+
+def _rest_of_product(data: Any, p: dict[str, str], link_suffix: str) -> None:
     basis = data["wettelijke_basis"]
     _append(basis, "wet", p["script"])
     _append(basis, "artikel", p["attribute"])
@@ -126,12 +136,27 @@ def _routing(data: Any, p: dict[str, str], email: str) -> None:
         _append(signal["contact"], "titel", p["script"])
         _append(signal["contact"], "telefoon", p["attribute"])
         _append(signal["contact"], "tekst", p["svg"])
-    team = data["wijkteam"]
+    if "wijkteam" in data:
+        _team(data["wijkteam"], p, email)
+
+
+def _team(team: Any, p: dict[str, str], email: str) -> None:
     _append(team, "naam", p["script"])
     _append(team, "telefoon", p["attribute"])
     _append(team, "open", p["single_quote"])
     if team.get("email"):
         team["email"] = email
+
+
+def _municipality(data: Any, p: dict[str, str], link_suffix: str, email: str) -> None:
+    _append(data, "naam", p["script"])
+    _append(data, "telefoon", p["attribute"])
+    _append(data, "open", p["single_quote"])
+    _team(data["wijkteam"], p, email)
+    for contact in (data.get("contacten") or {}).values():
+        _contact(contact, p, link_suffix, email)
+    for change in (data.get("producten") or {}).values():
+        _append(change, "titel", p["script"])
 
 
 def _synonyms(data: Any, p: dict[str, str]) -> None:
@@ -153,6 +178,10 @@ def xss_content(target: Path) -> Path:
     edit_yaml(rules / "regels.yaml", lambda d: _shared(d, p))
     edit_yaml(rules / "routering.yaml", lambda d: _routing(d, p, email))
     edit_yaml(rules / "synoniemen.yaml", lambda d: _synonyms(d, p))
+    for file in sorted((target / "gemeenten").glob("*/gemeente.yaml")):
+        edit_yaml(file, lambda d: _municipality(d, p, link_suffix, email))
+    for file in sorted((target / "gemeenten").glob("*/producten/*.yaml")):
+        edit_yaml(file, lambda d: _product(d, p, link_suffix, email))
     return target
 
 
