@@ -14,7 +14,7 @@ def summary_text(catalog: Catalog, result: CheckResult) -> str:
 
     Contains answers a resident gave on the phone: show it, never log or store it.
     """
-    lines = [f"Check sociaal domein — {result.date:%d-%m-%Y}", ""]
+    lines = [f"Check sociaal domein — gemeente {catalog.municipality.name} — {result.date:%d-%m-%Y}", ""]
     cm = result.case_manager
     if cm.urgent:
         lines.append("URGENT: " + "; ".join(f"{c.titel} ({c.telefoon})" for c in cm.urgent_contacts))

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def anna(db):
-    return accounts.add_user(db, "Anna", "Anna de Wit", "casemanager", PASSWORD, now=T0)
+    return accounts.add_user(db, "Anna", "Anna de Wit", "casemanager", PASSWORD, now=T0, municipality="voorbeeldstad")
 
 
 def _password_hash(db, username):
@@ -232,7 +232,7 @@ def test_users_add_prompts_twice_without_echo_and_users_list_shows_the_account(d
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output and "kees" in result.output
     listing = _cli(db_settings, ["users", "list"], "")
-    assert "kees\tkcc\taan" in listing.output
+    assert "kees\tkcc\tregio\taan" in listing.output
 
 
 def test_users_commands_read_the_password_from_stdin_and_report_errors_with_exit_code_1(db, db_settings):
@@ -253,7 +253,7 @@ def test_users_add_takes_the_redacteur_role_and_the_help_lists_every_role(db, db
                                "--password-stdin"], f"{PASSWORD}\n")
     assert added.exit_code == 0, added.output
     assert "Account rita (Redacteur) is aangemaakt." in added.output
-    assert "rita\tredacteur\taan" in _cli(db_settings, ["users", "list"], "").output
+    assert "rita\tredacteur\tregio\taan" in _cli(db_settings, ["users", "list"], "").output
     unknown = _cli(db_settings, ["users", "add", "bob", "--name", "Bob", "--role", "baas", "--password-stdin"],
                    f"{PASSWORD}\n")
     assert unknown.exit_code == 2 and "'baas' is not one of" in unknown.output or "baas" in unknown.output

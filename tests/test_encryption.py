@@ -15,7 +15,7 @@ import pyotp
 import pytest
 from click.testing import CliRunner
 
-from catalogus.casework import accounts, referrals, sealing
+from catalogus.casework import accounts, jobs, referrals, sealing
 from catalogus.casework.contact import validate_contact
 from catalogus.casework.crypto import DataKey, Keyring, Undecryptable, read_key_file
 from catalogus.casework.db import open_database
@@ -35,13 +35,14 @@ def submit(db, *, phone=PHONE, email=EMAIL, now=T0, address="192.0.2.55"):
     assert problems == []
     return referrals.create_referral(db, contact, consent=True, answers=ANSWERS, products=["schuldhulp"],
                                      reasons=["U heeft schulden"], urgent=False, channel="online",
-                                     actor=Actor.resident(address), now=now)
+                                     actor=Actor.resident(address), now=now, municipality="voorbeeldstad")
 
 
 @pytest.fixture
 def manager(db):  # noqa: F811
-    user = accounts.add_user(db, "anna", "Anna de Wit", "casemanager", "een lang wachtwoord 42")
-    return Actor(user.id, user.username, user.role, "10.1.2.3")
+    user = accounts.add_user(db, "anna", "Anna de Wit", "casemanager", "een lang wachtwoord 42",
+                             municipality="voorbeeldstad")
+    return Actor(user.id, user.username, user.role, "10.1.2.3", "voorbeeldstad")
 
 
 def everything_stored(db) -> str:  # noqa: F811
@@ -241,11 +242,12 @@ def test_plain_text_from_before_is_sealed_at_the_first_start(db_settings, monkey
     old.close()
     monkeypatch.setattr(db_module, "load_migrations", every)
     database = open_database(db_settings)
+    jobs.adopt_default_municipality(database, "voorbeeldstad")  # as the app does at start-up
     try:
         stored = everything_stored(database)
         for value in (NAME, "0698765432", "Bartholomeus", "JBSWY3DPEHPK3PXP", "192.0.2.55", "198.51.100.1"):
             assert value not in stored, value
-        manager = Actor(1, "anna", "casemanager")
+        manager = Actor(1, "anna", "casemanager", "", "voorbeeldstad")
         found = referrals.get_referral(database, "VBS-2222-3333-44", manager)
         assert (found.name, found.phone, found.note, found.answers) == (NAME, "0698765432", NOTE, ANSWERS)
         assert accounts.totp_secret(database, 1) == "JBSWY3DPEHPK3PXP"

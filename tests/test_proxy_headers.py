@@ -46,7 +46,7 @@ def refer_with_forged_address(server: Server) -> str:
 def logged_addresses(data_dir, reference: str) -> set[str]:
     database = open_database(Settings(data_dir=data_dir))
     try:
-        entries = referrals.access_log(database, reference, referrals.Actor(None, "test", "casemanager"))
+        entries = referrals.access_log(database, reference, referrals.Actor(None, "test", "casemanager", "", "voorbeeldstad"))
     finally:
         database.close()
     return {entry.address for entry in entries if entry.action == "create"}

@@ -289,7 +289,7 @@ def test_the_referral_keeps_the_amounts_the_household_was_told_and_the_case_mana
     try:
         with database.transaction(write=False) as tx:
             row = tx.fetchone("SELECT * FROM referrals WHERE reference = ?", (reference,))
-        referral = get_referral(database, reference, Actor(1, "anna", "casemanager"))
+        referral = get_referral(database, reference, Actor(1, "anna", "casemanager", "", "voorbeeldstad"))
     finally:
         database.close()
     # The amounts say something about the household's income: they are sealed with the other personal fields.

@@ -27,17 +27,18 @@ def _contact(**changes) -> ContactDetails:
     return details
 
 
-def _submit(db, *, urgent=False, now=T0, channel="online", actor=None, **changes):
+def _submit(db, *, urgent=False, now=T0, channel="online", actor=None, municipality="voorbeeldstad", **changes):
     return referrals.create_referral(
         db, _contact(**changes), consent=True, answers=ANSWERS, products=["bijzondere-bijstand", "schuldhulp"],
         reasons=REASONS, urgent=urgent, channel=channel, actor=actor or Actor.resident("192.0.2.7"),
-        catalog_version="abc123", now=now)
+        catalog_version="abc123", now=now, municipality=municipality)
 
 
 @pytest.fixture
 def manager(db):
-    user = accounts.add_user(db, "anna", "Anna de Wit", "casemanager", "een lang wachtwoord 42")
-    return Actor(user.id, user.username, user.role, "10.1.2.3")
+    user = accounts.add_user(db, "anna", "Anna de Wit", "casemanager", "een lang wachtwoord 42",
+                             municipality="voorbeeldstad")
+    return Actor(user.id, user.username, user.role, "10.1.2.3", "voorbeeldstad")
 
 
 def _log(db, reference=None):
@@ -65,7 +66,8 @@ def test_a_referral_is_stored_with_everything_and_its_creation_is_logged(db, man
     assert stored.reasons == REASONS
     assert stored.urgent is True and stored.channel == "online"
     assert stored.consent_version == referrals.CURRENT_CONSENT_VERSION
-    assert stored.consent_text.startswith("Ik geef toestemming")
+    assert referrals.consent_text(stored.consent_version, "Voorbeeldstad").startswith("Ik geef toestemming")
+    assert stored.municipality == "voorbeeldstad"
     assert stored.created_at == T0 and stored.status == "nieuw"
     assert stored.assigned_to is None and stored.finished_at is None
     created = _log(db, referral.reference)[0]
@@ -77,7 +79,8 @@ def test_a_referral_is_stored_with_everything_and_its_creation_is_logged(db, man
 def test_without_consent_nothing_is_stored_and_the_resident_is_told_why(db):
     with pytest.raises(ReferralError) as caught:
         referrals.create_referral(db, _contact(), consent=False, answers=ANSWERS, products=[], reasons=[],
-                                  urgent=False, channel="online", actor=Actor.resident())
+                                  urgent=False, channel="online", actor=Actor.resident(),
+                                  municipality="voorbeeldstad")
     assert caught.value.problems[0].field == "consent"
     assert "niets opgeslagen" in caught.value.problems[0].message
     assert _count(db, "referrals") == 0 and _count(db, "access_log") == 0

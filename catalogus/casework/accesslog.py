@@ -14,7 +14,8 @@ from .crypto import Undecryptable
 from .db import Database, Transaction, to_utc, utcnow
 from .sealing import RESIDENT_ADDRESS, keyring_of
 
-ACTIONS = ("create", "list", "view", "assign", "finish", "reopen", "view-log", "purge")
+#: "denied": a case manager asked for a referral of another municipality (answered as if it did not exist)
+ACTIONS = ("create", "list", "view", "assign", "finish", "reopen", "view-log", "purge", "denied")
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Actor:
     username: str
     role: str  # "casemanager", "kcc", "inwoner" or "systeem"
     address: str = ""
+    municipality: str | None = None  # whose team (None: the whole region); a case manager sees only its referrals
 
     @classmethod
     def resident(cls, address: str = "") -> "Actor":
@@ -49,9 +51,13 @@ class NotAllowed(PermissionError):
     """This actor may not do this (wrong role)."""
 
 
-def require_casemanager(actor: Actor) -> None:
+def require_casemanager(actor: Actor) -> str:
+    """The municipality whose referrals this case manager may see (fails closed without one)."""
     if actor.role != "casemanager":
         raise NotAllowed("only case managers can see referrals")
+    if not actor.municipality:
+        raise NotAllowed("a case manager belongs to one municipality")
+    return actor.municipality
 
 
 def record_access(tx: Transaction, actor: Actor, action: str, reference: str | None, now: dt.datetime,
@@ -75,12 +81,19 @@ def record_access(tx: Transaction, actor: Actor, action: str, reference: str | N
                    (access_id, reference, sealed))
 
 
-def access_log(db: Database, reference: str, actor: Actor, now: dt.datetime | None = None) -> list[AccessEntry]:
-    """The access log of one referral, oldest first (reading it is logged too)."""
-    require_casemanager(actor)
+def access_log(db: Database, reference: str, actor: Actor, now: dt.datetime | None = None
+               ) -> list[AccessEntry] | None:
+    """The access log of one referral of the actor's municipality, oldest first (reading it is logged too);
+    None when the actor's municipality has no such referral (that attempt is logged)."""
+    municipality = require_casemanager(actor)
     now = now or utcnow()
     keyring = keyring_of(db)
     with db.transaction() as tx:
+        owner = tx.fetchvalue("SELECT municipality FROM referrals WHERE reference = ?", (reference,))
+        if owner != municipality:
+            if owner is not None:
+                record_access(tx, actor, "denied", reference, now, detail="logboek van een andere gemeente")
+            return None
         record_access(tx, actor, "view-log", reference, now)
         rows = tx.fetchall("SELECT a.id, a.at, a.username, a.role, a.action, a.reference, a.address, a.detail, "
                            "r.address AS resident_address FROM access_log a "

@@ -60,6 +60,7 @@ class User:
     role: str
     disabled: bool
     totp_enrolled: bool
+    municipality: str | None = None  # the municipality whose team it is; None: the whole region
 
     @property
     def role_label(self) -> str:
@@ -98,8 +99,14 @@ def password_problems(password: str, username: str = "") -> list[str]:
     return problems
 
 
+#: roles whose work is one municipality's: their account must name it
+MUNICIPAL_ROLES = frozenset({"casemanager"})
+
+
 def add_user(db: Database, username: str, display_name: str, role: str, password: str,
-             now: dt.datetime | None = None) -> User:
+             now: dt.datetime | None = None, municipality: str | None = None) -> User:
+    """A new account. A case manager belongs to one municipality (``municipality``, an id of the region);
+    other roles may name one or work for the whole region (None)."""
     username = normalise_username(username)
     if not _USERNAME.match(username):
         raise AccountError("Een gebruikersnaam is 2 tot 64 tekens: kleine letters, cijfers, punt, - of _.")
@@ -107,6 +114,8 @@ def add_user(db: Database, username: str, display_name: str, role: str, password
         raise AccountError(f"Rol moet een van {', '.join(ROLES)} zijn.")
     if not display_name.strip():
         raise AccountError("Vul een naam in.")
+    if role in MUNICIPAL_ROLES and not municipality:
+        raise AccountError("Een casemanager hoort bij één gemeente: geef de gemeente op (--gemeente).")
     problems = password_problems(password, username)
     if problems:
         raise AccountError(" ".join(problems))
@@ -115,12 +124,12 @@ def add_user(db: Database, username: str, display_name: str, role: str, password
     try:
         with db.transaction() as tx:
             tx.execute("INSERT INTO users (username, display_name, role, password_hash, created_at, "
-                       "password_changed_at) VALUES (?, ?, ?, ?, ?, ?)",
-                       (username, display_name.strip(), role, password_hash, now, now))
+                       "password_changed_at, municipality) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (username, display_name.strip(), role, password_hash, now, now, municipality))
             user = _user(tx, username)
     except IntegrityError:
         raise AccountError("Die gebruikersnaam bestaat al.") from None
-    log.info("user_added", user_id=user.id, role=role)
+    log.info("user_added", user_id=user.id, role=role, municipality=municipality or "regio")
     return user
 
 
@@ -161,7 +170,7 @@ def list_users(db: Database) -> list[User]:
     return [_to_user(row) for row in rows]
 
 
-_USER_COLUMNS = "id, username, display_name, role, disabled, totp_enrolled"
+_USER_COLUMNS = "id, username, display_name, role, disabled, totp_enrolled, municipality"
 
 
 def _to_user(row: dict) -> User:
@@ -171,6 +180,19 @@ def _to_user(row: dict) -> User:
 def _user(tx, username: str) -> User | None:
     row = tx.fetchone(f"SELECT {_USER_COLUMNS} FROM users WHERE username = ?", (normalise_username(username),))
     return _to_user(row) if row else None
+
+
+def set_municipality(db: Database, username: str, municipality: str | None) -> User:
+    """Move an account to another municipality's team (None: the whole region, not for case managers)."""
+    with db.transaction() as tx:
+        user = _existing(tx, username)
+        if user.role in MUNICIPAL_ROLES and not municipality:
+            raise AccountError("Een casemanager hoort bij één gemeente: geef de gemeente op.")
+        tx.execute("UPDATE users SET municipality = ? WHERE id = ?", (municipality, user.id))
+        tx.execute("DELETE FROM sessions WHERE user_id = ?", (user.id,))  # what they may see changes: log in again
+        user = _user(tx, username)
+    log.info("user_municipality", user_id=user.id, municipality=municipality or "regio")
+    return user
 
 
 def _existing(tx, username: str) -> User:
@@ -207,7 +229,8 @@ def authenticate(db: Database, username: str, password: str, settings: Settings,
         log.info("login_failed", reason="unknown_user")
         raise LoginFailed()
     password_ok = _verify(row["password_hash"], password)
-    user = _to_user({k: row[k] for k in ("id", "username", "display_name", "role", "disabled", "totp_enrolled")})
+    user = _to_user({k: row[k] for k in ("id", "username", "display_name", "role", "disabled", "totp_enrolled",
+                                         "municipality")})
     if row["locked_until"] is not None and row["locked_until"] > now:
         log.warning("login_refused_locked", user_id=user.id)
         raise LoginFailed()
@@ -334,7 +357,7 @@ def load_session(db: Database, token: str | None, settings: Settings,
     token_hash = _token_hash(token)
     with db.transaction(write=False) as tx:
         row = tx.fetchone("SELECT s.created_at, s.last_seen_at, s.totp_verified, u.id, u.username, "
-                          "u.display_name, u.role, u.disabled, u.totp_enrolled FROM sessions s "
+                          "u.display_name, u.role, u.disabled, u.totp_enrolled, u.municipality FROM sessions s "
                           "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?", (token_hash,))
     if row is None:
         return None
@@ -346,7 +369,8 @@ def load_session(db: Database, token: str | None, settings: Settings,
     if now - row["last_seen_at"] > dt.timedelta(seconds=SESSION_TOUCH_SECONDS):
         with db.transaction() as tx:
             tx.execute("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", (now, token_hash))
-    user = _to_user({k: row[k] for k in ("id", "username", "display_name", "role", "disabled", "totp_enrolled")})
+    user = _to_user({k: row[k] for k in ("id", "username", "display_name", "role", "disabled", "totp_enrolled",
+                                         "municipality")})
     return Session(token_hash, user, row["created_at"], now, bool(row["totp_verified"]))
 
 

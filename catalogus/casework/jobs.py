@@ -35,6 +35,18 @@ def run_if_due(db: Database, name: str, interval: dt.timedelta, work: Callable[[
     return True
 
 
+def adopt_default_municipality(db: Database, municipality: str) -> int:
+    """Referrals and case managers from before the region belong to the default municipality (at start-up;
+    a no-op once done). Only the content knows which municipality that is, so a migration cannot do it."""
+    with db.transaction() as tx:
+        changed = tx.execute("UPDATE referrals SET municipality = ? WHERE municipality IS NULL", (municipality,))
+        changed += tx.execute("UPDATE users SET municipality = ? WHERE municipality IS NULL AND role IN (?)",
+                              (municipality, *sorted(accounts.MUNICIPAL_ROLES)))
+    if changed:
+        log.info("municipality_adopted", municipality=municipality, rows=changed)
+    return changed
+
+
 def maintenance_in(tx: Transaction, settings: Settings, now: dt.datetime) -> int:
     """Retention purge plus housekeeping (expired sessions, old rate-limit windows, search-gap words past
     90 days and pending hashes of past periods); return referrals purged."""

@@ -29,13 +29,28 @@ from ..logs import get_logger
 
 log = get_logger(__name__)
 
+#: every consent text a resident ever agreed to, by version (a stored referral names its version);
+#: {gemeente} is the resident's municipality
 CONSENT_TEXTS = {
     "2026-1": ("Ik geef toestemming dat de gemeente Voorbeeldstad mijn antwoorden, de uitkomst van de check "
                "en mijn contactgegevens deelt met het wijkteam. Het wijkteam gebruikt deze gegevens alleen om "
                "contact met mij op te nemen en mij te helpen. De gegevens worden verwijderd 12 maanden nadat "
                "mijn aanmelding is afgerond."),
+    "2026-2": ("Ik geef toestemming dat de gemeente {gemeente} mijn antwoorden, de uitkomst van de check "
+               "en mijn contactgegevens deelt met het wijkteam van {gemeente}. Het wijkteam gebruikt deze "
+               "gegevens alleen om contact met mij op te nemen en mij te helpen. De gegevens worden verwijderd "
+               "12 maanden nadat mijn aanmelding is afgerond."),
 }
-CURRENT_CONSENT_VERSION = "2026-1"
+CURRENT_CONSENT_VERSION = "2026-2"
+
+
+def consent_text(version: str, municipality_name: str) -> str:
+    """The consent text of a version as the resident of that municipality read it.
+
+    >>> consent_text("2026-2", "Buurdorp").startswith("Ik geef toestemming dat de gemeente Buurdorp mijn")
+    True
+    """
+    return CONSENT_TEXTS.get(version, "").replace("{gemeente}", municipality_name)
 #: said when the consent box was not ticked: nothing is stored then
 NO_CONSENT_MESSAGE = ("Zonder uw toestemming kunnen wij uw aanmelding niet naar het wijkteam sturen. Er is niets "
                       "opgeslagen. Zet een vinkje als u toestemming geeft.")
@@ -74,6 +89,7 @@ class Referral:
     catalog_version: str
     created_at: dt.datetime
     created_by: int | None
+    municipality: str | None          # whose referral: the resident's municipality (its wijkteam's queue)
     status: str
     assigned_to: int | None
     assigned_name: str | None
@@ -88,10 +104,6 @@ class Referral:
     # complete}; sealed with the other personal fields; None for referrals made before amounts existed
     amounts: list[dict[str, Any]] | None = None
     amounts_total: dict[str, Any] | None = None
-
-    @property
-    def consent_text(self) -> str:
-        return CONSENT_TEXTS.get(self.consent_version, "")
 
     def undo_until(self) -> dt.datetime | None:
         """Until when "Afronden" can be undone (None when it is not finished)."""
@@ -129,13 +141,14 @@ def create_referral(db: Database, contact: ContactDetails, *, consent: bool, ans
                     products: Iterable[str], reasons: Iterable[str], urgent: bool, channel: str, actor: Actor,
                     consent_version: str = CURRENT_CONSENT_VERSION, catalog_version: str = "",
                     submission_key: str | None = None, now: dt.datetime | None = None,
-                    amounts: Iterable[Mapping[str, Any]] = (), amounts_total: Mapping[str, Any] | None = None
-                    ) -> Referral:
+                    amounts: Iterable[Mapping[str, Any]] = (), amounts_total: Mapping[str, Any] | None = None,
+                    municipality: str) -> Referral:
     """Store a referral and its access-log row in one transaction; without consent nothing is stored.
 
     A form sent twice with the same ``submission_key`` (a double click, a resend after a
     lost answer) gives back the referral it already made. ``amounts`` and ``amounts_total`` are the
-    indicative figures the household saw, stored as they were told.
+    indicative figures the household saw, stored as they were told. ``municipality`` is the resident's: the
+    referral lands in its wijkteam's queue and only its case managers see it.
     """
     if not consent:
         raise ReferralError([FieldProblem("consent", NO_CONSENT_MESSAGE)])
@@ -145,6 +158,8 @@ def create_referral(db: Database, contact: ContactDetails, *, consent: bool, ans
         raise ValueError(f"unknown channel {channel!r}")
     if channel == "kcc" and actor.role != "kcc":
         raise NotAllowed("only KCC staff can refer on a caller's behalf")
+    if not municipality:
+        raise ValueError("a referral belongs to a municipality")
     now = to_utc(now or utcnow())
     keyring = keyring_of(db)
     personal = json.dumps({"name": contact.name, "phone": contact.phone, "email": contact.email,
@@ -153,7 +168,7 @@ def create_referral(db: Database, contact: ContactDetails, *, consent: bool, ans
                            "amounts_total": None if amounts_total is None else dict(amounts_total)},
                           ensure_ascii=False)
     values = (keyring.blind_index(contact.phone), keyring.blind_index(contact.email), contact.contact_time,
-              bool(urgent), channel, consent_version, catalog_version, now, actor.user_id)
+              bool(urgent), channel, consent_version, catalog_version, now, actor.user_id, municipality)
     try:
         with db.transaction() as tx:
             earlier = _by_submission(tx, submission_key)
@@ -164,8 +179,9 @@ def create_referral(db: Database, contact: ContactDetails, *, consent: bool, ans
                 sealed = keyring.encrypt(personal, REFERRAL.context(reference))
                 inserted = tx.execute(
                     "INSERT INTO referrals (reference, sealed, phone_index, email_index, contact_time, urgent, "
-                    "channel, consent_version, catalog_version, created_at, created_by, submission_key) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (reference) DO NOTHING",
+                    "channel, consent_version, catalog_version, created_at, created_by, municipality, "
+                    "submission_key) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (reference) DO NOTHING",
                     (reference, sealed, *values, submission_key))
                 if inserted == 1:
                     break
@@ -181,7 +197,7 @@ def create_referral(db: Database, contact: ContactDetails, *, consent: bool, ans
         if earlier is None:
             raise
         return earlier
-    log.info("referral_created", reference=reference, channel=channel, urgent=bool(urgent))
+    log.info("referral_created", reference=reference, channel=channel, urgent=bool(urgent), municipality=municipality)
     return referral
 
 
@@ -209,8 +225,8 @@ class QueueItem:
 
 def list_queue(db: Database, actor: Actor, *, status: str | None = None,
                now: dt.datetime | None = None) -> list[QueueItem]:
-    """The queue: urgent first, then oldest first; optionally only one status."""
-    _require_casemanager(actor)
+    """The queue of the actor's municipality: urgent first, then oldest first; optionally only one status."""
+    municipality = _require_casemanager(actor)
     if status is not None and status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
     keyring = keyring_of(db)
@@ -219,7 +235,7 @@ def list_queue(db: Database, actor: Actor, *, status: str | None = None,
         rows = tx.fetchall(
             "SELECT r.reference, r.sealed, r.phone_index, r.email_index, r.urgent, r.status, r.channel, r.created_at, "
             "u.display_name AS assigned_name FROM referrals r LEFT JOIN users u ON u.id = r.assigned_to "
-            "ORDER BY r.urgent DESC, r.created_at, r.reference")
+            "WHERE r.municipality = ? ORDER BY r.urgent DESC, r.created_at, r.reference", (municipality,))
     twins = _same_contact(rows)
     items = []
     for row in rows:
@@ -250,24 +266,34 @@ def _same_contact(rows: list[dict]) -> dict[str, list[str]]:
 
 
 def get_referral(db: Database, reference: str, actor: Actor, now: dt.datetime | None = None) -> Referral | None:
-    """One referral with everything, or None when there is no such reference. The view is logged."""
-    _require_casemanager(actor)
+    """One referral of the actor's municipality with everything, or None when it has no such reference (another
+    municipality's referral answers the same, and the attempt is logged). The view is logged."""
+    municipality = _require_casemanager(actor)
     reference = normalise_reference(reference) or ""
     if not reference:
         return None
+    now = to_utc(now or utcnow())
     with db.transaction() as tx:
-        referral = _fetch(tx, reference)
+        referral = _fetch(tx, reference, municipality)
         if referral is None:
+            _log_denied(tx, actor, reference, now)
             return None
-        record_access(tx, actor, "view", reference, to_utc(now or utcnow()))
+        record_access(tx, actor, "view", reference, now)
     return referral
+
+
+def _log_denied(tx: Transaction, actor: Actor, reference: str, now: dt.datetime) -> None:
+    """Log a case manager's attempt on another municipality's referral (a reference that does not exist at all
+    is not logged: it names no one)."""
+    if tx.fetchvalue("SELECT 1 FROM referrals WHERE reference = ?", (reference,)) is not None:
+        record_access(tx, actor, "denied", reference, now, detail="aanmelding van een andere gemeente")
 
 
 def assign(db: Database, reference: str, actor: Actor, now: dt.datetime | None = None) -> Referral:
     """"In behandeling nemen": assign to the actor (also taking it over from a colleague)."""
     return _change(db, reference, actor, now, "assign",
                    "UPDATE referrals SET status = 'in_behandeling', assigned_to = ?, assigned_at = ? "
-                   "WHERE reference = ? AND status IN ('nieuw', 'in_behandeling')")
+                   "WHERE reference = ? AND municipality = ? AND status IN ('nieuw', 'in_behandeling')")
 
 
 def finish(db: Database, reference: str, actor: Actor, now: dt.datetime | None = None, *,
@@ -277,7 +303,7 @@ def finish(db: Database, reference: str, actor: Actor, now: dt.datetime | None =
     A referral nobody took ("nieuw") needs a ``reason``: nobody should close a resident's
     request unseen without saying why.
     """
-    _require_casemanager(actor)
+    municipality = _require_casemanager(actor)
     if outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}")
     now = to_utc(now or utcnow())
@@ -285,8 +311,10 @@ def finish(db: Database, reference: str, actor: Actor, now: dt.datetime | None =
     reason = reason.strip()[:CLOSING_NOTE_MAX]
     keyring = keyring_of(db)
     with db.transaction() as tx:
-        before = tx.fetchvalue("SELECT status FROM referrals WHERE reference = ?", (reference,))
+        before = tx.fetchvalue("SELECT status FROM referrals WHERE reference = ? AND municipality = ?",
+                               (reference, municipality))
         if before is None:
+            _log_denied(tx, actor, reference, now)
             raise LookupError(reference)
         if before == "afgerond":
             raise WrongStatus("Deze aanmelding is al afgerond.")
@@ -295,18 +323,18 @@ def finish(db: Database, reference: str, actor: Actor, now: dt.datetime | None =
         note = keyring.encrypt(reason, CLOSING_NOTE.context(reference)) if reason else None
         if tx.execute("UPDATE referrals SET status = 'afgerond', assigned_to = COALESCE(assigned_to, ?), "
                       "finished_at = ?, outcome = ?, finished_from = ?, closing_note = ? "
-                      "WHERE reference = ? AND status = ?",
-                      (actor.user_id, now, outcome, before, note, reference, before)) != 1:
+                      "WHERE reference = ? AND status = ? AND municipality = ?",
+                      (actor.user_id, now, outcome, before, note, reference, before, municipality)) != 1:
             raise WrongStatus("Deze aanmelding is net door iemand anders gewijzigd.")
         record_access(tx, actor, "finish", reference, now, detail=outcome)
-        referral = _fetch(tx, reference)
+        referral = _fetch(tx, reference, municipality)
     log.info("referral_finish", reference=reference, user_id=actor.user_id, outcome=outcome)
     return referral
 
 
 def reopen(db: Database, reference: str, actor: Actor, now: dt.datetime | None = None) -> Referral:
     """Undo "Afronden" within UNDO_MINUTES: back to the status it had, outcome and reason gone."""
-    _require_casemanager(actor)
+    municipality = _require_casemanager(actor)
     now = to_utc(now or utcnow())
     reference = normalise_reference(reference) or ""
     with db.transaction() as tx:
@@ -315,30 +343,33 @@ def reopen(db: Database, reference: str, actor: Actor, now: dt.datetime | None =
             "outcome = NULL, closing_note = NULL, "
             "assigned_to = CASE WHEN finished_from = 'nieuw' THEN NULL ELSE assigned_to END, "
             "assigned_at = CASE WHEN finished_from = 'nieuw' THEN NULL ELSE assigned_at END, finished_from = NULL "
-            "WHERE reference = ? AND status = 'afgerond' AND finished_at >= ?",
-            (reference, now - dt.timedelta(minutes=UNDO_MINUTES)))
+            "WHERE reference = ? AND status = 'afgerond' AND finished_at >= ? AND municipality = ?",
+            (reference, now - dt.timedelta(minutes=UNDO_MINUTES), municipality))
         if changed != 1:
-            if _fetch(tx, reference) is None:
+            if _fetch(tx, reference, municipality) is None:
+                _log_denied(tx, actor, reference, now)
                 raise LookupError(reference)
             raise WrongStatus(f"Afronden kan alleen de eerste {UNDO_MINUTES} minuten ongedaan worden gemaakt. "
                               "Daarna is het definitief.")
         record_access(tx, actor, "reopen", reference, now)
-        referral = _fetch(tx, reference)
+        referral = _fetch(tx, reference, municipality)
     log.info("referral_reopen", reference=reference, user_id=actor.user_id)
     return referral
 
 
 def _change(db: Database, reference: str, actor: Actor, now: dt.datetime | None, action: str, sql: str) -> Referral:
-    _require_casemanager(actor)
+    """Run ``sql`` (parameters: user id, now, reference, municipality) on a referral of the actor's municipality."""
+    municipality = _require_casemanager(actor)
     now = to_utc(now or utcnow())
     reference = normalise_reference(reference) or ""
     with db.transaction() as tx:
-        if tx.execute(sql, (actor.user_id, now, reference)) != 1:
-            if _fetch(tx, reference) is None:
+        if tx.execute(sql, (actor.user_id, now, reference, municipality)) != 1:
+            if _fetch(tx, reference, municipality) is None:
+                _log_denied(tx, actor, reference, now)
                 raise LookupError(reference)
             raise WrongStatus("Deze aanmelding is al afgerond.")
         record_access(tx, actor, action, reference, now)
-        referral = _fetch(tx, reference)
+        referral = _fetch(tx, reference, municipality)
     log.info("referral_" + action, reference=reference, user_id=actor.user_id)
     return referral
 
@@ -354,10 +385,13 @@ def _open(keyring: Any, reference: str, sealed: str | None) -> tuple[dict[str, A
         return {}, exc.reason
 
 
-def _fetch(tx: Transaction, reference: str) -> Referral | None:
+def _fetch(tx: Transaction, reference: str, municipality: str | None = None) -> Referral | None:
+    """A referral (of ``municipality`` when given: the one place that scoping is enforced for single reads)."""
+    scoped = " AND r.municipality = ?" if municipality is not None else ""
     row = tx.fetchone(f"SELECT {_COLUMNS}, r.sealed, r.phone_index, r.email_index, r.closing_note AS closing_sealed, "
                       "u.display_name AS assigned_name FROM referrals r "
-                      "LEFT JOIN users u ON u.id = r.assigned_to WHERE r.reference = ?", (reference,))
+                      f"LEFT JOIN users u ON u.id = r.assigned_to WHERE r.reference = ?{scoped}",
+                      (reference, *([municipality] if municipality is not None else [])))
     if row is None:
         return None
     keyring = keyring_of(tx.database)
@@ -373,9 +407,10 @@ def _fetch(tx: Transaction, reference: str) -> Referral | None:
     twins: list[tuple[str, dt.datetime]] = []
     if indexes:
         marks = ", ".join("?" for _ in indexes)
+        # Only the same municipality's: another team's referrals are not this team's to know about.
         for other in tx.fetchall(f"SELECT reference, created_at FROM referrals WHERE reference <> ? AND "
-                                 f"(phone_index IN ({marks}) OR email_index IN ({marks})) ORDER BY created_at",
-                                 (reference, *indexes, *indexes)):
+                                 f"municipality = ? AND (phone_index IN ({marks}) OR email_index IN ({marks})) "
+                                 "ORDER BY created_at", (reference, row["municipality"], *indexes, *indexes)):
             if abs(other["created_at"] - row["created_at"]) <= dt.timedelta(days=DUPLICATE_DAYS):
                 twins.append((other["reference"], other["created_at"]))
     return _referral(row, personal, note, problem, twins)
@@ -395,8 +430,8 @@ _PERSONAL = {"name", "phone", "email", "note", "answers", "products", "reasons",
 _COLUMNS = ", ".join("r." + f for f in Referral.__dataclass_fields__ if f not in _PERSONAL)
 
 
-def _require_casemanager(actor: Actor) -> None:
-    require_casemanager(actor)
+def _require_casemanager(actor: Actor) -> str:
+    return require_casemanager(actor)
 
 
 # ------------------------------------------------------------------ retention

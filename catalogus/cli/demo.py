@@ -33,18 +33,23 @@ def one_time_password(username: str) -> str:
             return password
 
 
-def make_demo_accounts(db) -> list[tuple[accounts.User, str]]:
-    """Create (or reset) demo-<role> for every role in accounts.ROLES; return each account with its password."""
+def make_demo_accounts(db, municipalities: list[str]) -> list[tuple[accounts.User, str]]:
+    """Create (or reset) demo-<role> for every role in accounts.ROLES, and for a role that belongs to one
+    municipality one account per municipality (demo-casemanager for the first, the default one, then
+    demo-casemanager-<id>); return each account with its password."""
     existing = {user.username for user in accounts.list_users(db)}
     made = []
     for role, label in accounts.ROLES.items():
-        username = demo_username(role)
-        password = one_time_password(username)
-        if username in existing:
-            user = accounts.reset_password(db, username, password, reset_totp=True)
-        else:
-            user = accounts.add_user(db, username, f"Demo {label}", role, password)
-        made.append((user, password))
+        places: list[str | None] = list(municipalities) if role in accounts.MUNICIPAL_ROLES else [None]
+        for i, municipality in enumerate(places):
+            username = demo_username(role) + (f"-{municipality}" if i else "")
+            password = one_time_password(username)
+            if username in existing:
+                user = accounts.reset_password(db, username, password, reset_totp=True)
+            else:
+                name = f"Demo {label}" + (f" {municipality}" if municipality else "")
+                user = accounts.add_user(db, username, name, role, password, municipality=municipality)
+            made.append((user, password))
     return made
 
 
@@ -62,13 +67,21 @@ def demo(force: bool) -> None:
                        "Is dit echt een database om te proberen? Gebruik dan --force.", err=True)
             sys.exit(1)
         click.echo("LET OP: demo-accounts in de PostgreSQL-database van CATALOGUS_DATABASE_URL (--force).", err=True)
-    made = make_demo_accounts(open_database(settings))
+    from ..region import load_region
+    from .common import today_of
+
+    region, _diagnostics = load_region(settings.content_dir, today=today_of(settings), single_name=settings.gemeente)
+    if region is None:
+        click.echo("Fout: de inhoud heeft fouten; los ze eerst op (catalogus check).", err=True)
+        sys.exit(1)
+    made = make_demo_accounts(open_database(settings), region.ids)
     width = max(len(user.username) for user, _password in made) + 2
     label_width = max(len(accounts.ROLES[user.role]) for user, _password in made) + 2
     click.echo(f"Demo-accounts. {WARNING}\n")
-    click.echo(f"  {'gebruikersnaam':<{width}}{'rol':<{label_width}}wachtwoord")
+    click.echo(f"  {'gebruikersnaam':<{width}}{'rol':<{label_width}}{'gemeente':<16}wachtwoord")
     for user, password in made:
-        click.echo(f"  {user.username:<{width}}{accounts.ROLES[user.role]:<{label_width}}{password}")
+        click.echo(f"  {user.username:<{width}}{accounts.ROLES[user.role]:<{label_width}}"
+                   f"{user.municipality or 'hele regio':<16}{password}")
     click.echo("\nInloggen: /medewerkers/inloggen (na make run: http://127.0.0.1:8000/medewerkers/inloggen).\n"
                "Een casemanager stelt bij de eerste keer inloggen een app voor tweestapsverificatie in.\n"
                "De wachtwoorden staan nergens opgeslagen; voer catalogus demo opnieuw uit voor nieuwe.")

@@ -12,7 +12,7 @@ import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import Body, FromPath, FromQuery, Parameter
 
 from ..amounts import AmountResult
 from ..catalog import Catalog, Product
@@ -20,13 +20,15 @@ from ..check import Check, CheckResult
 from ..errors import AnswerError, NormDateError
 from ..questions import Question
 from ..rules import Comparison
-from .deps import CatalogDep, TodayDep
+from ..content import Snapshot
+from .deps import SnapshotDep, TodayDep
 from .security import ApiProblem
 from .api_schema import (
     AmountOut, AmountsTotalOut, ApiError, AskedWhen, CaseManagerOut, CheckRequest, CheckResponse, CheckResultItem,
-    ContactInfo, Domain, ErrorBody, HowToApply, Kind, LegalBasis, NextQuestion, NextStep, Option, ProductDetail,
+    ContactInfo, Domain, ErrorBody, HowToApply, Kind, LegalBasis, MunicipalityList, MunicipalityOut, NextQuestion,
+    NextStep, Option, ProductDetail,
     ProductList, ProductSummary, Progress, StepQuestion,
-    Upl, UrgentContact, describe_check_request,
+    Upl, UrgentContact, describe_check_request, describe_municipalities,
 )
 
 PREFIX = "/api/v1"
@@ -49,34 +51,64 @@ def _problem(status: int, errors: list[ApiError]) -> ApiProblem:
     return ApiProblem(status, [msgspec.to_builtins(e) for e in errors])
 
 
-def _page_url(request: Request, product_id: str) -> str:
-    """The public page of a product, from ``public_url`` (never the Host header, which the client chooses)."""
-    return request.app.state.settings.public_url.rstrip("/") + f"/producten/{product_id}"
+def _page_url(request: Request, product_id: str, catalog: Catalog) -> str:
+    """The public page of a product in its municipality, from ``public_url`` (never the Host header, which the
+    client chooses)."""
+    return (request.app.state.settings.public_url.rstrip("/") + catalog.municipality.prefix
+            + f"/producten/{product_id}")
 
 
-def _summary_fields(request: Request, product: Product) -> dict[str, Any]:
+def _summary_fields(request: Request, product: Product, catalog: Catalog) -> dict[str, Any]:
     return {"id": product.id, "title": product.title, "kind": product.kind, "domains": product.domains,
-            "summary": product.summary, "url": _page_url(request, product.id)}
+            "summary": product.summary, "url": _page_url(request, product.id, catalog)}
+
+
+GEMEENTE_QUERY = Parameter(query="gemeente", description=(
+    "id van de gemeente (zie /api/v1/gemeenten); zonder: de standaardgemeente van de regio"),
+    schema_extra={"pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 60})
+
+
+def municipality_catalog(snapshot: Snapshot, municipality: str | None, field: str = "gemeente") -> Catalog:
+    """The catalogue of the municipality a call names (the default without one); 422 naming the known ones."""
+    region = snapshot.region
+    if municipality is None:
+        return region.default_catalog
+    if region.municipality(municipality) is None:
+        shown = municipality[:60]
+        raise _problem(422, [ApiError(f"onbekende gemeente '{shown}'; bekend zijn: {', '.join(region.ids)}",
+                                      field=field)])
+    return region.catalog(municipality)
+
+
+@get(f"{PREFIX}/gemeenten", name="api-municipalities", tags=TAGS,
+     summary="De gemeenten van de regio; de standaardgemeente antwoordt als een verzoek geen gemeente noemt")
+async def list_municipalities(snapshot: SnapshotDep) -> MunicipalityList:
+    return MunicipalityList([MunicipalityOut(m.id, m.name, m.default) for m in snapshot.region.municipalities])
 
 
 @get(f"{PREFIX}/products", name="api-products", tags=TAGS, responses=BAD_REQUEST,
      summary="Alle producten, met filters op soort en domein")
-async def list_products(request: Request, catalog: CatalogDep, kind: FromQuery[Kind | None] = None,
-                        domain: FromQuery[Domain | None] = None) -> ProductList:
+async def list_products(request: Request, snapshot: SnapshotDep, kind: FromQuery[Kind | None] = None,
+                        domain: FromQuery[Domain | None] = None,
+                        gemeente: Annotated[str | None, GEMEENTE_QUERY] = None) -> ProductList:
+    catalog = municipality_catalog(snapshot, gemeente)
     products = [p for p in catalog.sorted_products()
                 if (kind is None or p.kind == kind) and (domain is None or domain in p.domains)]
-    return ProductList([ProductSummary(**_summary_fields(request, p)) for p in products])
+    return ProductList([ProductSummary(**_summary_fields(request, p, catalog)) for p in products])
 
 
 @get(f"{PREFIX}/products/{{product_id:str}}", name="api-product", tags=TAGS,
-     responses={404: _error_spec("Onbekend product-id")}, summary="Eén product met alle inhoud en de regel")
-async def product_detail(request: Request, product_id: FromPath[str], catalog: CatalogDep) -> ProductDetail:
+     responses={404: _error_spec("Onbekend product-id"), 422: BAD_REQUEST[422]},
+     summary="Eén product met alle inhoud en de regel")
+async def product_detail(request: Request, product_id: FromPath[str], snapshot: SnapshotDep,
+                         gemeente: Annotated[str | None, GEMEENTE_QUERY] = None) -> ProductDetail:
+    catalog = municipality_catalog(snapshot, gemeente)
     product = catalog.products.get(product_id)
     if product is None:
         raise _problem(404, [ApiError(f"onbekend product '{product_id[:100]}'", field="product_id")])
     c = product.content
     return ProductDetail(
-        **_summary_fields(request, product),
+        **_summary_fields(request, product, catalog),
         what_you_get=c.wat_krijgt_u,
         for_whom=c.voor_wie,
         upl=Upl(c.upl.naam, c.upl.uri) if c.upl else None,
@@ -95,7 +127,8 @@ async def product_detail(request: Request, product_id: FromPath[str], catalog: C
 @post(f"{PREFIX}/check", name="api-check", tags=TAGS, status_code=200, responses=BAD_REQUEST,
       cache_control=CacheControlHeader(no_store=True),
       summary="Statussen, redenen, bedragen, casemanager en de volgende vraag voor een set antwoorden")
-async def check(request: Request, data: CheckBody, catalog: CatalogDep, today: TodayDep) -> CheckResponse:
+async def check(request: Request, data: CheckBody, snapshot: SnapshotDep, today: TodayDep) -> CheckResponse:
+    catalog = municipality_catalog(snapshot, data.gemeente)
     if len(data.answers) > len(catalog.vocabulary):  # then some are unknown; don't spend seconds on 60,000 of them
         raise _problem(422, [ApiError(f"te veel antwoorden: er zijn {len(catalog.vocabulary)} vragen",
                                       field="answers")])
@@ -139,6 +172,8 @@ def next_step_out(result: CheckResult) -> NextStep | None:
             extra["only_if"] = AskedWhen(condition.question.id, condition.op, value)
         questions.append(next_question_out(question, StepQuestion, **extra))
     return NextStep(step.id, step.step.title, questions)
+
+
 def amount_out(result: CheckResult, amount: AmountResult | None) -> AmountOut | None:
     if amount is None:
         return None
@@ -154,7 +189,8 @@ def check_response(request: Request, result: CheckResult) -> CheckResponse:
         date=result.date,
         topics=list(result.topics),
         results=[CheckResultItem(r.id, r.product.title, r.product.kind, r.product.domains, r.status,
-                                 texts(r.reasons), list(r.deciding), r.in_topics, _page_url(request, r.id),
+                                 texts(r.reasons), list(r.deciding), r.in_topics,
+                                 _page_url(request, r.id, result.catalog),
                                  amount_out(result, r.amount))
                  for r in result.results],
         case_manager=CaseManagerOut(cm.route, cm.urgent, texts(cm.reasons),
@@ -168,11 +204,14 @@ def check_response(request: Request, result: CheckResult) -> CheckResponse:
 
 
 def publish_vocabulary(app) -> None:
-    """Publish the question vocabulary in the OpenAPI document (it comes from the content)."""
+    """Publish the question vocabulary and the region's municipalities in the OpenAPI document (both come
+    from the content)."""
     from litestar._openapi.plugin import OpenAPIPlugin
 
     document = app.plugins.get(OpenAPIPlugin).provide_openapi_schema()
-    describe_check_request(document, app.state.content.current.catalog.vocabulary)
+    snapshot = app.state.content.current
+    describe_check_request(document, snapshot.catalog.vocabulary)
+    describe_municipalities(document, snapshot.region.ids)
 
 
-ROUTES = [list_products, product_detail, check]
+ROUTES = [list_products, product_detail, check, list_municipalities]

@@ -86,10 +86,24 @@ class ProductDetail(ProductSummary, kw_only=True):
 
 
 class CheckRequest(Struct, forbid_unknown_fields=True):
-    """Answers keyed by question id (see the vocabulary); ``date`` defaults to today."""
+    """Answers keyed by question id (see the vocabulary); ``date`` defaults to today; ``gemeente`` (a
+    municipality id from ``GET /api/v1/gemeenten``) defaults to the region's default municipality."""
 
     answers: dict[str, Any] = {}
     date: dt.date | None = None
+    gemeente: str | None = None
+
+
+class MunicipalityOut(Struct):
+    """One municipality of the region."""
+
+    id: str
+    name: str
+    default: bool
+
+
+class MunicipalityList(Struct):
+    gemeenten: list[MunicipalityOut]
 
 
 class AmountOut(Struct):
@@ -213,3 +227,19 @@ def describe_check_request(document: dict[str, Any], vocabulary) -> None:
         "oneOf": [{"type": "string", "format": "date", "pattern": DATE_FROM_2026}, {"type": "null"}],
         "description": "Datum voor de normen (JJJJ-MM-DD, vanaf 2026-01-01); standaard vandaag.",
     }
+
+
+def describe_municipalities(document: dict[str, Any], ids: list[str]) -> None:
+    """Name the region's municipality ids wherever a request can choose one (query ``gemeente`` and the
+    check's ``gemeente`` field), so that a client sees which values exist."""
+    choice = {"type": "string", "enum": list(ids)}
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter.get("name") == "gemeente" and parameter.get("in") == "query":
+                    parameter["schema"] = {**choice, "description": parameter.get("schema", {}).get("description", "")}
+    request = document.get("components", {}).get("schemas", {}).get("CheckRequest")
+    if request is not None:
+        request["properties"]["gemeente"] = {
+            "oneOf": [choice, {"type": "null"}],
+            "description": "id van de gemeente (zie /api/v1/gemeenten); standaard de standaardgemeente van de regio."}

@@ -99,6 +99,7 @@ async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
         log.error("startup_failed", reason=_startup_reason(exc), error=type(exc.__cause__ or exc).__name__)
         raise
     log.info("database_ready", engine=app.state.db.engine)
+    await run(jobs.adopt_default_municipality, app.state.db, app.state.content.current.region.default.id)
     purge = asyncio.create_task(_purge_loop(app.state.db, settings), name="catalogus-purge")
     try:
         yield

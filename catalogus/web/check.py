@@ -25,12 +25,12 @@ from ..catalog import Catalog
 from ..check import RESIDENCE_QUESTION, TOPICS_QUESTION, Check, CheckResult
 from ..conversation import Step
 from ..questions import Question, form_values
-from .deps import CatalogDep, SettingsDep, TodayDep
+from .deps import CatalogDep, SettingsDep, SnapshotDep, TodayDep
 from .forms import ANSWERS_FIELD, BadAnswers, FieldError, carried_answers, display_value, first_target, settle
 from .present import STATUS_BADGE, STATUS_WORDS, domain_titles, not_resident, results_page, step_questions
 from ..datadir import secret_key
 from .templating import page
-from .wizard_state import COOKIE, WizardState, cleared_cookie, seal, state_cookie, unseal
+from .wizard_state import WizardState, cleared_cookie, cookie_name, seal, state_cookie, unseal
 
 NO_STORE = CacheControlHeader(no_store=True)
 START = "/check"
@@ -45,6 +45,12 @@ def step_url(step_id: str) -> str:
     return f"/check/stap/{step_id}"
 
 
+def check_cookie(catalog: Catalog) -> str:
+    """The cookie of this municipality's check."""
+    municipality = catalog.municipality
+    return cookie_name(None if municipality.default else municipality.id)
+
+
 @dataclass
 class Visit:
     """One request of the check: the catalogue, the date, what the resident has answered, the secret."""
@@ -54,11 +60,13 @@ class Visit:
     state: WizardState
     secret: str
     cookies_work: bool
+    cookie_name: str
 
     @classmethod
     def of(cls, request: Request, catalog: Catalog, today: dt.date, settings, form: Any = None) -> "Visit":
         secret = secret_key(settings)
-        from_cookie = unseal(request.cookies.get(COOKIE), secret)
+        name = check_cookie(catalog)
+        from_cookie = unseal(request.cookies.get(name), secret, name)
         state = from_cookie or WizardState()
         if form is not None and form.get(ANSWERS_FIELD) is not None:
             # The page the resident submitted is what counts (it may be an older page after Back).
@@ -68,7 +76,7 @@ class Visit:
                                     from_cookie.remaining if from_cookie else None)
             except BadAnswers:
                 raise ClientException("de antwoorden in het formulier zijn niet geldig") from None
-        visit = cls(catalog, Check(catalog, today), state, secret, COOKIE in request.cookies)
+        visit = cls(catalog, Check(catalog, today), state, secret, name in request.cookies, name)
         visit.settle()  # damaged answers fail here, before anything is shown
         return visit
 
@@ -84,7 +92,8 @@ class Visit:
         return found
 
     def cookie(self, request: Request):
-        return state_cookie(seal(self.state, self.secret), secure=request.url.scheme == "https")
+        return state_cookie(seal(self.state, self.secret, self.cookie_name), secure=request.url.scheme == "https",
+                            name=self.cookie_name)
 
 
 # ---------------------------------------------------------------- pages
@@ -180,8 +189,13 @@ def _back_of_overview(visit: Visit) -> str:
 
 def _not_resident_page(request: Request, visit: Visit) -> Any:
     result = visit.settle()
+    region = request.app.state.content.current.region
+    others = [m for m in region.municipalities if m.id != visit.catalog.municipality.id]
+    moved = {**visit.state.answers}
+    moved.pop(RESIDENCE_QUESTION, None)  # the other municipality's check says it: choosing it answers the question
     return _page(request, visit, "check_not_resident.html", _context(
-        visit, result, help=not_resident(result), back=_back_of_overview(visit)))
+        visit, result, help=not_resident(result), back=_back_of_overview(visit), others=others, region=region,
+        moved_answers=moved))
 
 
 # ---------------------------------------------------------------- handlers
@@ -192,9 +206,9 @@ async def start(request: Request, catalog: CatalogDep, today: TodayDep, settings
 
 
 @get("/check/opnieuw", name="check-restart", cache_control=NO_STORE)
-async def restart(request: Request) -> Any:
+async def restart(request: Request, catalog: CatalogDep) -> Any:
     response = Redirect(START, status_code=303, headers={"cache-control": "no-store"})
-    response.cookies.append(cleared_cookie(secure=request.url.scheme == "https"))
+    response.cookies.append(cleared_cookie(secure=request.url.scheme == "https", name=check_cookie(catalog)))
     return response
 
 
@@ -202,11 +216,28 @@ QUICK_EXIT_TO = "https://www.google.nl/"
 
 
 @get("/check/weg", name="check-quick-exit", cache_control=NO_STORE)
-async def quick_exit(request: Request) -> Any:
-    """"Snel weg": forget the answers in this browser and leave for a neutral site at once."""
+async def quick_exit(request: Request, snapshot: SnapshotDep) -> Any:
+    """"Snel weg": forget the answers in this browser (of every municipality's check) and leave for a
+    neutral site at once."""
     response = Redirect(QUICK_EXIT_TO, status_code=303, headers={"cache-control": "no-store"})
-    response.cookies.append(cleared_cookie(secure=request.url.scheme == "https"))
+    secure = request.url.scheme == "https"
+    for catalog in snapshot.region.catalogs.values():
+        response.cookies.append(cleared_cookie(secure=secure, name=check_cookie(catalog)))
     return response
+
+
+@post("/check/overnemen", name="check-move", cache_control=NO_STORE)
+async def move_here(request: Request, catalog: CatalogDep, today: TodayDep, settings: SettingsDep) -> Any:
+    """A resident of another municipality of the region continues here with the answers given there: choosing
+    this municipality says they live in it."""
+    form = await request.form()
+    visit = Visit.of(request, catalog, today, settings, form)
+    visit.cookies_work = bool(request.cookies)  # this check's cookie is new, but the browser keeps others
+    _set(visit.state, {RESIDENCE_QUESTION: True})
+    visit.state.history = [s for s in visit.state.history if s in {step.id for step in catalog.steps}]
+    result = visit.settle()
+    visit.state.remaining = result.remaining_steps
+    return _go(request, visit, _next_target(visit, result))
 
 
 @get("/check/stap/{step_id:str}", name="check-step-page", cache_control=NO_STORE)
@@ -369,4 +400,4 @@ def _results(request: Request, visit: Visit) -> Any:
         not_resident=result.answers.get(RESIDENCE_QUESTION) is False))
 
 
-ROUTES = [start, restart, quick_exit, step_page, change, overview, not_resident_page, submit, results_get, results]
+ROUTES = [start, restart, quick_exit, move_here, step_page, change, overview, not_resident_page, submit, results_get, results]

@@ -160,13 +160,29 @@ def context(call: Call, session: Any) -> dict[str, Any]:
         "vocabulary": vocabulary, "field_target": field_target, "status_words": STATUS_SHORT,
         "status_badge": STATUS_BADGE, "shortcuts": SHORTCUTS, "eligible_count": eligible,
         "open_count": still_open, "topics_chosen": TOPICS_QUESTION in result.answers,
+        # the caller's municipality: its name, numbers and pages everywhere on this screen
+        "gemeente": catalog.municipality, "prefix": catalog.municipality.prefix,
     }
+
+
+MUNICIPALITY_FIELD = "gemeente"
+
+
+def caller_catalog(request: Request, chosen: Any) -> Catalog:
+    """The catalogue of the caller's municipality (the KCC works for the whole region); a 400 for an unknown one."""
+    region = request.app.state.content.current.region
+    if region.single or chosen in (None, ""):
+        return region.default_catalog
+    if not isinstance(chosen, str) or region.municipality(chosen) is None:
+        raise ClientException("onbekende gemeente")
+    return region.catalog(chosen)
 
 
 async def _call(request: Request) -> tuple[Call, Any]:
     form = await request.form()
     content = request.app.state.content
-    return read_call(content.current.catalog, content.today(), form), await staff_session(request)
+    catalog = caller_catalog(request, form.get(MUNICIPALITY_FIELD))
+    return read_call(catalog, content.today(), form), await staff_session(request)
 
 
 # ---------------------------------------------------------------- handlers
@@ -190,10 +206,16 @@ KCC = {"guards": [requires(*KCC_ROLES)], "cache_control": NO_STORE,
 
 @get(KCC_PATH, name="kcc", **KCC)
 async def kcc_page(request: Request) -> Any:
-    """A new call: every field empty."""
+    """A new call: in a region first the caller's municipality, then every field empty."""
     content = request.app.state.content
-    call = read_call(content.current.catalog, content.today(), {})
-    return page(request, "kcc.html", context(call, await staff_session(request)), no_store=True)
+    region = content.current.region
+    chosen = request.query_params.get(MUNICIPALITY_FIELD)
+    session = await staff_session(request)
+    if not region.single and not chosen:
+        return page(request, "kcc_gemeente.html", {"session": session, "municipalities": region.municipalities,
+                                                   "regio_naam": region.name}, no_store=True)
+    call = read_call(caller_catalog(request, chosen), content.today(), {})
+    return page(request, "kcc.html", context(call, session), no_store=True)
 
 
 @post(KCC_PATH, name="kcc-post", **KCC)

@@ -11,7 +11,7 @@ from litestar.params import FromPath
 
 from ..catalog import Catalog, Product
 from ..models import DOMAINS
-from .deps import CatalogDep, TodayDep
+from .deps import CatalogDep, SnapshotDep, TodayDep
 from .present import KIND_BY_SLUG, KINDS, amount_view, description_tree, domain_titles
 from .templating import page
 
@@ -72,4 +72,15 @@ async def kind(request: Request, slug: FromPath[str], catalog: CatalogDep) -> An
     })
 
 
-ROUTES = [home, product, domain, kind]
+REGION_PATH = "/gemeenten"
+
+
+@get(REGION_PATH, name="region")
+async def region(request: Request, snapshot: SnapshotDep) -> Any:
+    """The region's entry page: every municipality, with its own pages and check."""
+    if snapshot.region.single:
+        raise NotFoundException("deze site is van één gemeente")
+    return page(request, "regio.html", {"municipalities": snapshot.region.municipalities})
+
+
+ROUTES = [home, product, domain, kind, region]

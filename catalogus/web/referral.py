@@ -22,12 +22,13 @@ from ..casework import ratelimit, referrals
 from ..casework.contact import CONTACT_TIMES, NOTE_MAX, FieldProblem, ReferralError, format_phone, validate_contact
 from ..casework.db import DatabaseError, IntegrityError, utcnow
 from ..logs import get_logger
-from ..casework.referrals import CONSENT_TEXTS, CURRENT_CONSENT_VERSION, NO_CONSENT_MESSAGE, OUTCOMES, STATUSES, Actor
+from ..casework.referrals import (CURRENT_CONSENT_VERSION, NO_CONSENT_MESSAGE, OUTCOMES, STATUSES, Actor,
+                                  consent_text)
 from ..check import Check, CheckResult
 from .forms import ANSWERS_FIELD, carried_answers, read_settled
 from .security import RETRY_AFTER_SECONDS
 from .staff import STAFF_ERRORS, actor_of, client_address, database, requires, run, settings_of, staff_session
-from .templating import date_nl, page
+from .templating import MUNICIPALITY_SCOPE_KEY, date_nl, page
 
 FIELD_TARGETS = {"name": "naam", "phone": "telefoon", "email": "email", "contact_time": "contact_time-ochtend",
                  "note": "toelichting", "consent": "toestemming"}
@@ -56,9 +57,15 @@ def _snapshot(request: Request):
     return request.app.state.content.current
 
 
+def _catalog(request: Request):
+    """The catalogue of the municipality whose form this is (``/buurdorp/aanmelden`` is Buurdorp's)."""
+    municipality = request.scope.get(MUNICIPALITY_SCOPE_KEY)
+    return _snapshot(request).catalog_of(municipality.id if municipality is not None else None)
+
+
 def _check(request: Request, raw: Any):
     """The hidden field's answers as sent (validated) and the check on them (a damaged field is a 400)."""
-    catalog = _snapshot(request).catalog
+    catalog = _catalog(request)
     result = read_settled(Check(catalog, request.app.state.content.today()), raw)
     return catalog, carried_answers(raw), result
 
@@ -79,7 +86,7 @@ def _submission_key(posted: Any) -> str:
 @get("/aanmelden", name="referral-start")
 async def referral_start(request: Request) -> Any:
     """Without answers there is nothing to refer: explain where to start."""
-    return page(request, "referral_start.html", {"team": _snapshot(request).catalog.routing.team}, no_store=True)
+    return page(request, "referral_start.html", {"team": _catalog(request).routing.team}, no_store=True)
 
 
 @post("/aanmelden", name="referral")
@@ -90,7 +97,8 @@ async def referral(request: Request) -> Any:
     on_behalf = session is not None and session.complete and session.user.role == "kcc"
     context = {"antwoorden": ordered, "team": catalog.routing.team, "result": result, "on_behalf": on_behalf,
                "submission_key": _submission_key(form.get(SUBMISSION_FIELD)),
-               "consent_text": CONSENT_TEXTS[CURRENT_CONSENT_VERSION], "contact_times": CONTACT_TIMES,
+               "consent_text": consent_text(CURRENT_CONSENT_VERSION, catalog.municipality.name),
+               "contact_times": CONTACT_TIMES,
                "note_max": NOTE_MAX, "values": {k: "" for k in FORM_FIELDS}, "errors": [], "field_errors": {},
                "consent": False}
     if result.case_manager.route is not True:
@@ -118,7 +126,7 @@ async def referral(request: Request) -> Any:
             products=[r.id for r in result.results if r.status == "eligible"],
             reasons=result.texts(result.case_manager.reasons), urgent=result.case_manager.urgent,
             channel="kcc" if on_behalf else "online", actor=actor, catalog_version=catalog.version,
-            submission_key=context["submission_key"], **amounts_told(result))
+            submission_key=context["submission_key"], municipality=catalog.municipality.id, **amounts_told(result))
     except ReferralError as exc:  # pragma: no cover - validated above
         return _form_with_errors(request, context, exc.problems)
     except DatabaseError as exc:
@@ -173,8 +181,17 @@ async def queue(request: Request) -> Any:
     if status not in STATUSES:
         status = None
     items = await run(referrals.list_queue, database(request), actor_of(session, request), status=status)
+    catalog = _team_catalog(request, session.user.municipality)
     return page(request, "staff_queue.html", {"items": items, "status": status, "statuses": STATUSES,
-                                              "session": session, "when": when}, no_store=True)
+                                              "session": session, "when": when, "gemeente": catalog.municipality,
+                                              "team": catalog.routing.team}, no_store=True)
+
+
+def _team_catalog(request: Request, municipality: str | None):
+    """The catalogue of a staff member's (or a referral's) municipality; the default one when it is unknown."""
+    region = _snapshot(request).region
+    return region.catalog(municipality) if municipality and region.municipality(municipality) else \
+        region.default_catalog
 
 
 @get("/medewerkers/aanmeldingen/{reference:str}", name="referral-detail", **CASEMANAGER)
@@ -183,7 +200,7 @@ async def detail(request: Request, reference: FromPath[str]) -> Any:
     found = await run(referrals.get_referral, database(request), reference, actor_of(session, request))
     if found is None:
         raise NotFoundException("onbekende aanmelding")
-    catalog = _snapshot(request).catalog
+    catalog = _team_catalog(request, found.municipality)
     undo_until = found.undo_until()
     return page(request, "staff_referral.html", {
         "referral": found, "session": session, "statuses": STATUSES, "contact_times": CONTACT_TIMES, "when": when,
@@ -191,6 +208,8 @@ async def detail(request: Request, reference: FromPath[str]) -> Any:
         "products": [(pid, catalog.products[pid].title if pid in catalog.products else pid)
                      for pid in found.products],
         "outcomes": OUTCOMES, "undo_until": undo_until if undo_until and undo_until > utcnow() else None,
+        "consent_text": consent_text(found.consent_version, catalog.municipality.name),
+        "gemeente": catalog.municipality,
         "notice": NOTICES.get(request.query_params.get("klaar", ""), ""),
     }, no_store=True)
 
@@ -208,6 +227,8 @@ async def access_log(request: Request, reference: FromPath[str]) -> Any:
     if found is None:
         raise NotFoundException("onbekende aanmelding")
     entries = await run(referrals.access_log, db, found.reference, actor)
+    if entries is None:
+        raise NotFoundException("onbekende aanmelding")
     return page(request, "staff_access_log.html", {"referral": found, "entries": entries, "session": session,
                                                      "when": when},
                 no_store=True)

@@ -14,7 +14,8 @@ from litestar.params import Parameter
 from msgspec import Struct
 from typing_extensions import Annotated
 
-from .api import BAD_REQUEST, PREFIX, TAGS, _page_url, _problem
+from .api import BAD_REQUEST, GEMEENTE_QUERY, PREFIX, TAGS, _page_url, _problem, municipality_catalog
+from .deps import SnapshotDep
 from .api_schema import ApiError, Domain, Kind
 from .search import run_search
 
@@ -75,18 +76,21 @@ class SearchResponse(Struct, kw_only=True):
      summary="Zoek producten met de woorden van de inwoner; beste eerst, met 'Bedoelde u'")
 async def search(
     request: Request,
+    snapshot: SnapshotDep,
     q: Annotated[str | None, Parameter(description="wat de inwoner typte (gewone woorden)", required=True,
                                        schema_extra=QUERY_SCHEMA)] = None,
     limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT, description="hoeveel resultaten (1 tot en met 50)")] = 10,
     kind: Annotated[Kind | None, Parameter(description="alleen deze soort")] = None,
     domain: Annotated[Domain | None, Parameter(description="alleen dit domein")] = None,
+    gemeente: Annotated[str | None, GEMEENTE_QUERY] = None,
 ) -> SearchResponse:
     if is_blank(q):
         raise _problem(422, [ApiError("typ een of meer woorden om te zoeken", field="q")])
-    found = await run_search(request, q, limit=limit, domain=domain, kind=kind)
+    catalog = municipality_catalog(snapshot, gemeente)
+    found = await run_search(request, q, limit=limit, domain=domain, kind=kind, municipality=catalog.municipality.id)
     return SearchResponse(
         query=q,
-        results=[SearchHit(**hit.to_api(), url=_page_url(request, hit.id)) for hit in found.hits],
+        results=[SearchHit(**hit.to_api(), url=_page_url(request, hit.id, catalog)) for hit in found.hits],
         suggestion=found.suggestion,
         total=found.total,
         facets=SearchFacets(domain=found.facets["domain"], kind=found.facets["kind"]),

@@ -88,7 +88,8 @@ async def staff_session(request: Any) -> Session | None:
 
 def actor_of(session: Session, request: Any) -> Actor:
     """The staff member of this session, for the access log."""
-    return Actor(session.user.id, session.user.username, session.user.role, client_address(request))
+    return Actor(session.user.id, session.user.username, session.user.role, client_address(request),
+                 session.user.municipality)
 
 
 # ---------------------------------------------------------------- guard

@@ -106,14 +106,17 @@ MUNICIPALITY_SCOPE_KEY = "catalogus.municipality"
 
 def site_values(request: Any) -> dict[str, Any]:
     """What every template may use about whose site this is: ``gemeente`` (the municipality of this
-    request) and ``prefix``, the path its resident pages live under ('' or '/buurdorp')."""
+    request), ``prefix``, the path its resident pages live under ('' or '/buurdorp'), and ``regio`` (the
+    region, or None for an installation of one municipality)."""
     municipality = request.scope.get(MUNICIPALITY_SCOPE_KEY)
+    try:
+        region = request.app.state.content.current.region
+    except (AttributeError, RuntimeError):  # an error page before any content is loaded
+        region = None
     if municipality is None:
-        try:
-            municipality = request.app.state.content.current.catalog.municipality
-        except (AttributeError, RuntimeError):  # an error page before any content is loaded
-            municipality = Municipality.single()
-    return {"gemeente": municipality, "prefix": municipality.prefix}
+        municipality = region.default if region is not None else Municipality.single()
+    return {"gemeente": municipality, "prefix": municipality.prefix,
+            "regio": region if region is not None and not region.single else None}
 
 
 def page(request: Any, template: str, context: dict[str, Any] | None = None, *, status: int = 200,

@@ -74,30 +74,37 @@ def _key(secret: str) -> bytes:
     return hashlib.sha256(b"catalogus check state v1\0" + secret.encode()).digest()
 
 
-def seal(state: WizardState, secret: str) -> str:
-    """The state as an encrypted, authenticated cookie value (URL-safe base64)."""
+def cookie_name(municipality: str | None = None) -> str:
+    """Each municipality's check has its own cookie: answering "yes, I live here" in Voorbeeldstad says
+    nothing about Buurdorp (None: the default municipality, whose cookie keeps its old name)."""
+    return COOKIE if municipality is None else f"{COOKIE}-{municipality}"
+
+
+def seal(state: WizardState, secret: str, name: str = COOKIE) -> str:
+    """The state as an encrypted, authenticated cookie value (URL-safe base64), bound to its cookie's name."""
     nonce = os.urandom(NONCE_BYTES)
     plain = json.dumps(state.to_json(), ensure_ascii=False, separators=(",", ":")).encode()
-    sealed = AESGCM(_key(secret)).encrypt(nonce, plain, COOKIE.encode())
+    sealed = AESGCM(_key(secret)).encrypt(nonce, plain, name.encode())
     return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
 
 
-def unseal(token: str | None, secret: str) -> WizardState | None:
-    """The state in a cookie value; None when it is missing, too old, changed or made with another key."""
+def unseal(token: str | None, secret: str, name: str = COOKIE) -> WizardState | None:
+    """The state in a cookie value; None when it is missing, too old, changed, made with another key or for
+    another cookie (another municipality's check)."""
     if not token or len(token) > MAX_COOKIE_BYTES * 2:
         return None
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        plain = AESGCM(_key(secret)).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], COOKIE.encode())
+        plain = AESGCM(_key(secret)).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], name.encode())
         return WizardState.from_json(json.loads(plain))
     except (ValueError, InvalidTag, UnicodeDecodeError, RecursionError):
         return None
 
 
-def state_cookie(value: str, *, secure: bool) -> Cookie:
-    return Cookie(key=COOKIE, value=value, path=COOKIE_PATH, httponly=True, secure=secure, samesite="lax")
+def state_cookie(value: str, *, secure: bool, name: str = COOKIE) -> Cookie:
+    return Cookie(key=name, value=value, path=COOKIE_PATH, httponly=True, secure=secure, samesite="lax")
 
 
-def cleared_cookie(*, secure: bool) -> Cookie:
-    return Cookie(key=COOKIE, value="", path=COOKIE_PATH, httponly=True, secure=secure, samesite="lax",
+def cleared_cookie(*, secure: bool, name: str = COOKIE) -> Cookie:
+    return Cookie(key=name, value="", path=COOKIE_PATH, httponly=True, secure=secure, samesite="lax",
                   max_age=0, expires=0)

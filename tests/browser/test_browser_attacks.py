@@ -16,6 +16,7 @@ import pyotp
 import pytest
 
 from catalogus.settings import Settings
+from tests.browser.wizard import run_check
 from tests.support.servers import Server, server_env
 from tests.support.staff import PASSWORD, ROUTED, add_staff
 from tests.support.xss import payloads, product_ids, xss_content
@@ -78,30 +79,7 @@ def assert_clean(page, *, shows: str | None = P["script"]) -> None:
 
 
 def answer_wizard(page, answers: dict) -> None:
-    for _ in range(60):
-        if page.locator("[data-page=uitkomst]").count():
-            return
-        if page.locator("[data-page=controleer]").count():
-            assert_clean(page)
-            page.get_by_role("button", name="Bekijk wat bij u past").click()
-            page.wait_for_selector("[data-page=uitkomst]")
-            return
-        assert_clean(page)
-        qid = page.locator("[data-question]").get_attribute("data-question")
-        value = answers[qid]
-        if isinstance(value, bool):
-            page.locator(f"#{qid}-{'ja' if value else 'nee'}").check()
-        elif isinstance(value, list):
-            for item in value:
-                page.locator(f"#{qid}-{item}").check()
-        elif isinstance(value, str):
-            page.locator(f"#{qid}-{value}").check()
-        else:
-            page.locator(f"#{qid}").fill(str(value))
-        page.get_by_role("button", name="Volgende").click()
-        page.wait_for_selector(f'[data-question]:not([data-question="{qid}"]), [data-page=controleer], '
-                               "[data-page=uitkomst]")
-    raise AssertionError("the wizard did not finish")
+    run_check(page, None, answers, after_each=assert_clean)
 
 
 def log_in(page, url: str, username: str) -> None:
@@ -230,7 +208,7 @@ def test_a_form_on_another_site_that_posts_to_ours_is_refused_and_ours_shows_its
     page.on("request", lambda request: seen.append(request) if request.method == "POST" else None)
     page.locator("#onderwerpen-geld").check()
     page.get_by_role("button", name="Volgende").click()
-    page.wait_for_selector('[data-question]:not([data-question="onderwerpen"])')
+    page.wait_for_selector('[data-page="stap"]')
     assert seen and {request.all_headers().get("origin") for request in seen} == {server.url}
 
     attack = (f'<form id="f" method="post" action="{server.url}/check">'

@@ -8,6 +8,7 @@ import pyotp
 import pytest
 
 from catalogus.settings import Settings
+from tests.browser.wizard import run_check
 from tests.support.servers import Server, server_env
 from tests.support.staff import ROUTED, XSS, add_staff
 
@@ -35,31 +36,8 @@ def page(request, browser):
 
 
 def _answer_wizard(page, answers: dict) -> None:
-    """Answer each question the wizard asks from the household, until the results page."""
-    for _ in range(60):
-        if page.locator("[data-page=uitkomst]").count():
-            return
-        if page.locator("[data-page=controleer]").count():
-            page.get_by_role("button", name="Bekijk wat bij u past").click()
-            page.wait_for_selector("[data-page=uitkomst]")
-            return
-        wizard = page.locator("[data-question]")
-        qid = wizard.get_attribute("data-question")
-        value = answers[qid]
-        if isinstance(value, bool):
-            page.locator(f"#{qid}-{'ja' if value else 'nee'}").check()
-        elif isinstance(value, list):
-            for item in value:
-                page.locator(f"#{qid}-{item}").check()
-        elif isinstance(value, str):
-            page.locator(f"#{qid}-{value}").check()
-        else:
-            page.locator(f"#{qid}").fill(str(value))
-        page.get_by_role("button", name="Volgende").click()
-        page.wait_for_selector(f'[data-question]:not([data-question="{qid}"]), [data-page=controleer], '
-                               "[data-page=uitkomst], .error-summary")
-        assert not page.locator(".error-summary").count(), page.locator(".error-summary").inner_text()
-    raise AssertionError("the wizard did not finish")
+    """Answer each screen the check shows from the household, until the results page."""
+    run_check(page, None, answers)
 
 
 def test_resident_refers_herself_and_a_case_manager_takes_and_finishes_it(server, page, tmp_path):

@@ -19,6 +19,7 @@ import pyotp
 import pytest
 
 from catalogus.settings import Settings
+from tests.browser.wizard import run_check
 from tests.support.servers import Server, server_env
 from tests.support.staff import PASSWORD, ROUTED, add_staff
 
@@ -64,29 +65,7 @@ class Secrets:
 
 
 def answer_wizard(page, answers: dict) -> None:
-    for _ in range(60):
-        if page.locator("[data-page=uitkomst]").count():
-            return
-        if page.locator("[data-page=controleer]").count():
-            page.get_by_role("button", name="Bekijk wat bij u past").click()
-            page.wait_for_selector("[data-page=uitkomst]")
-            return
-        qid = page.locator("[data-question]").get_attribute("data-question")
-        value = answers[qid]
-        if qid in TYPED:
-            page.locator(f"#{qid}").fill(TYPED[qid])
-        elif isinstance(value, bool):
-            page.locator(f"#{qid}-{'ja' if value else 'nee'}").check()
-        elif isinstance(value, list):
-            for item in value:
-                page.locator(f"#{qid}-{item}").check()
-        else:
-            page.locator(f"#{qid}-{value}").check()
-        page.get_by_role("button", name="Volgende").click()
-        page.wait_for_selector(f'[data-question]:not([data-question="{qid}"]), [data-page=controleer], '
-                               "[data-page=uitkomst]")
-        assert not page.locator(".error-summary").count(), page.locator(".error-summary").inner_text()
-    raise AssertionError("the wizard did not finish")
+    run_check(page, None, answers, text=TYPED)
 
 
 def fill_referral(page, name: str, phone: str, email: str, note: str) -> str:

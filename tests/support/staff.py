@@ -57,10 +57,13 @@ def reference_in(html: str) -> str:
     return re.search(r"data-reference>(VBS-[0-9A-Z-]+)<", html).group(1)
 
 
-def add_staff(settings, username: str, role: str) -> accounts.User:
+def add_staff(settings, username: str, role: str, municipality: str | None = None) -> accounts.User:
+    """A staff account; a case manager belongs to the default municipality unless another is named."""
+    if municipality is None and role in accounts.MUNICIPAL_ROLES:
+        municipality = "voorbeeldstad"
     database = open_database(settings)
     try:
-        return accounts.add_user(database, username, username.capitalize(), role, PASSWORD)
+        return accounts.add_user(database, username, username.capitalize(), role, PASSWORD, municipality=municipality)
     finally:
         database.close()
 
