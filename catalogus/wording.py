@@ -105,6 +105,25 @@ def _multiplies(part) -> bool:
     return isinstance(part, Calculation) and (part.op == "×" or _multiplies(part.left) or _multiplies(part.right))
 
 
+def _joined_sentences(sentences: list[str]) -> str | None:
+    """Sentences that differ only at the end, said once with 'of'.
+
+    >>> _joined_sentences(["U woont in een huurwoning.", "U woont in een koopwoning."])
+    'U woont in een huurwoning of koopwoning.'
+    >>> _joined_sentences(["U woont alleen."])
+    'U woont alleen.'
+    """
+    if len(sentences) == 1:
+        return sentences[0]
+    split = [s.rstrip(".").split() for s in sentences]
+    common = 0
+    while all(len(words) > common + 1 and words[common] == split[0][common] for words in split):
+        common += 1
+    if common < 2:
+        return None
+    return " ".join(split[0][:common]) + " " + join_dutch([" ".join(w[common:]) for w in split], "of") + "."
+
+
 def _clause(text: str) -> str:
     """A main sentence as part of a list: 'U heeft schulden.' -> 'u heeft schulden'."""
     text = text.strip().rstrip(".")
@@ -434,13 +453,18 @@ class Wording:
             return words.ja if view.operand == (view.op == "=") else words.nee
         if q.type == "choice":
             values = view.operand if view.op == "in" else [view.operand]
-            if view.op != "!=" and len(values) == 1:
-                return q.stated(values[0])
+            if view.op != "!=":
+                joined = _joined_sentences([q.stated(v) for v in values])
+                if joined:
+                    return joined
             labels = join_dutch([q.label(v) for v in values], "of")
             verb = "is niet" if view.op == "!=" else "is"
             return f"{q.definition.onderwerp} {verb}: {labels}."
         if q.type == "multi":
+            words = q.definition.reden
             if view.op == "bevat":
+                if words and words.bevat:
+                    return words.bevat.replace("{waarden}", q.label(view.operand))
                 return f"{q.short}: {q.label(view.operand)}."
             return f"{q.short}: iets anders dan '{q.label(view.operand)}'."
         phrase = {">=": "is minstens", ">": "is meer dan", "<=": "is niet meer dan", "<": "is minder dan",
