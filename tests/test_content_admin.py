@@ -187,6 +187,7 @@ def test_the_transparency_page_groups_products_by_kind_collective_first(client, 
 
 
 def section_of(text: str, product_id: str) -> str:
+    text = text.replace("\u00a0", " ")  # a no-break space keeps € with its amount
     return re.search(rf'<article class="rule-entry" data-product="{product_id}".*?</article>', text, re.S).group(0)
 
 
