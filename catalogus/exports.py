@@ -146,6 +146,8 @@ def schema_for(relative_path: str) -> str | None:
 
 def description_to_json(description: Description) -> dict[str, Any]:
     data: dict[str, Any] = {"text": clean_text(description.text)}
+    if description.limits:
+        data["limits"] = [{"lead": lead, "lines": lines} for lead, lines in description.limits]
     if description.children:
         data["children"] = [description_to_json(child) for child in description.children]
     return data

@@ -313,6 +313,7 @@ class ProductFile(Strict):
 
 class Option(Strict):
     label: str
+    zin: str | None = Field(default=None, description="dit antwoord als zin in redenen, bijv. 'U woont alleen.'")
 
 
 class ReasonWords(Strict):

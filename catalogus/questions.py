@@ -252,7 +252,7 @@ class IntegerKind(QuestionKind):
         if not raw:
             return FormAnswer(None, "Vul een getal in.", raw)
         if not _WHOLE_NUMBER.match(raw):
-            return FormAnswer(None, "Vul een heel getal in, alleen cijfers. Bijvoorbeeld: 3.", raw)
+            return FormAnswer(None, f"Vul een heel getal in, alleen cijfers. Bijvoorbeeld: {question.example}.", raw)
         try:
             return FormAnswer(self.parse(question, int(raw)), None, raw)
         except ValueError as exc:
@@ -469,6 +469,20 @@ class Question:
 
     def label(self, value: str) -> str:
         return self.options.get(value, value)
+
+    def stated(self, value: str) -> str:
+        """A choice answer as a sentence: the option's own ``zin``, else 'Onderwerp: label.'"""
+        option = (self.definition.opties or {}).get(value)
+        if option is not None and option.zin:
+            return option.zin
+        return f"{self.definition.onderwerp or self.short}: {self.label(value)}."
+
+    @property
+    def example(self) -> int:
+        """A whole number to show as an example in a hint: one a person could really type (an age of 40, not 3)."""
+        low, high = self.definition.min or 0, self.definition.max
+        usual = 40 if self.definition.hele_jaren else 3
+        return min(max(usual, low), high) if high is not None else max(usual, low)
 
     def to_api(self) -> dict:
         """The question as the JSON API describes it."""

@@ -229,6 +229,11 @@ def _description_list(description: Description) -> ET.Element:
 
 def _describe_into(parent: ET.Element, description: Description) -> None:
     item = _child(parent, "li", description.text)
+    if description.limits:
+        figures = ET.SubElement(item, "ul")
+        for lead, lines in description.limits:
+            for line in lines:
+                _child(figures, "li", f"{lead} {line}" if lead else line)
     if description.children:
         nested = ET.SubElement(item, "ul")
         for child in description.children:

@@ -13,7 +13,8 @@ from decimal import Decimal
 from functools import singledispatchmethod
 from typing import TYPE_CHECKING, Mapping
 
-from .norms import MONEY_UNITS, DayNorms, NormBook
+from .limits import LimitBand, LimitTable, limit_table
+from .norms import MONEY_UNITS, SITUATION_QUESTION, DayNorms, NormBook
 from .questions import Question, Vocabulary, format_money, join_dutch
 from .reasons import (
     AmountFigures, AmountOpen, AnswerStated, AtLeastView, Calculation, CompareView, ContentWording, Counted, Figure,
@@ -61,12 +62,17 @@ def norm_value_with_unit(value: Decimal | int, unit: str) -> str:
     return text + UNIT_WORDS[unit] if unit in MONEY_UNITS else text
 
 
+#: A limit said per age band: an optional lead question ("Bent u 18, 19 of 20 jaar?") and its sentences.
+LimitGroup = tuple[str | None, list[str]]
+
+
 @dataclass
 class Description:
-    """A rule in plain Dutch: a sentence, or a joiner over sub-descriptions."""
+    """A rule in plain Dutch: a sentence, or a joiner over sub-descriptions, with the limits it uses."""
 
     text: str
     children: list["Description"] = field(default_factory=list)
+    limits: list[LimitGroup] = field(default_factory=list)  # the figures per leefsituatie and age on the day
 
 
 def _relation(value, threshold) -> str:
@@ -97,6 +103,25 @@ def _figures(part) -> list[Figure]:
 
 def _multiplies(part) -> bool:
     return isinstance(part, Calculation) and (part.op == "×" or _multiplies(part.left) or _multiplies(part.right))
+
+
+def _joined_sentences(sentences: list[str]) -> str | None:
+    """Sentences that differ only at the end, said once with 'of'.
+
+    >>> _joined_sentences(["U woont in een huurwoning.", "U woont in een koopwoning."])
+    'U woont in een huurwoning of koopwoning.'
+    >>> _joined_sentences(["U woont alleen."])
+    'U woont alleen.'
+    """
+    if len(sentences) == 1:
+        return sentences[0]
+    split = [s.rstrip(".").split() for s in sentences]
+    common = 0
+    while all(len(words) > common + 1 and words[common] == split[0][common] for words in split):
+        common += 1
+    if common < 2:
+        return None
+    return " ".join(split[0][:common]) + " " + join_dutch([" ".join(w[common:]) for w in split], "of") + "."
 
 
 def _clause(text: str) -> str:
@@ -142,7 +167,7 @@ class Wording:
         if q.type == "boolean":
             return words.ja if value else words.nee
         if q.type == "choice":
-            return f"{q.definition.onderwerp}: {q.label(value)}."
+            return q.stated(value)
         if reason.op == "bevat":
             label = q.label(reason.operand)
             template = (words.bevat if reason.holds else words.bevat_niet) if words else None
@@ -330,7 +355,7 @@ class Wording:
 
     def _describe(self, view: RuleView, day: DayNorms) -> Description:
         if isinstance(view, WordedView):
-            return self._describe(view.part, day)
+            return Description(view.when_true, limits=self._limits(view.part, day))
         if isinstance(view, JunctionView):
             heading = "Alle voorwaarden hieronder gelden:" if view.every else "Minstens één van deze voorwaarden geldt:"
             return Description(heading, [self._describe(p, day) for p in view.parts])
@@ -340,10 +365,86 @@ class Wording:
             return Description(f"Minstens {view.count} van deze voorwaarden gelden:",
                                [self._describe(p, day) for p in view.parts])
         if isinstance(view, NamedView):
-            return Description(view.summary, [self._describe(view.part, day)] if view.part is not None else [])
+            # the summary says the rule; below it only the figures, not the rule a second time
+            return Description(view.summary, limits=self._limits(view.part, day) if view.part is not None else [])
         if isinstance(view, ProductView):
             return Description(f"U komt in aanmerking voor {self.product_titles.get(view.product, view.product)}.")
-        return Description(self._comparison(view, day))
+        return Description(self._comparison(view, day), limits=self._limits(view, day))
+
+    # ------------------------------------------------------------ limits (what a norm means for a household)
+
+    def _limits(self, view: RuleView, day: DayNorms) -> list[LimitGroup]:
+        """The figures of every norm a rule compares with: per leefsituatie and age, or the one value."""
+        if isinstance(view, (JunctionView, AtLeastView)):
+            return [group for part in view.parts for group in self._limits(part, day)]
+        if isinstance(view, (NotView, WordedView)):
+            return self._limits(view.part, day)
+        if isinstance(view, NamedView):
+            return self._limits(view.part, day) if view.part is not None else []
+        if not isinstance(view, CompareView) or view.norm is None:
+            return []
+        factor = day.scalar(view.factor_norm) if view.factor_norm else view.factor
+        table = limit_table(day, view.norm, factor, self._situations())
+        if table is not None:
+            return self.limit_groups(table, day)
+        norm = self.norms.norms[view.norm]
+        if view.factor is None and view.factor_norm is None:
+            return []  # the sentence itself names the value
+        value = format_norm_value(day.values[norm.id].value * factor, norm.unit, in_cents=False)
+        return [(None, [f"De grens is {value}{UNIT_WORDS[norm.unit] if norm.unit in MONEY_UNITS else ''}."])]
+
+    def _situations(self) -> tuple[str, ...]:
+        if SITUATION_QUESTION not in self.vocabulary:
+            return ()
+        return tuple(self.vocabulary[SITUATION_QUESTION].options)
+
+    def limit_groups(self, table: LimitTable, day: DayNorms) -> list[LimitGroup]:
+        """A limit table as B1 sentences: 'Woont u alleen? Dan is de grens € 1.821,95 per maand.'"""
+        several = len(table.bands) > 1
+        groups: list[LimitGroup] = []
+        for band in table.bands:
+            age = self.age_question(band, day) if several else None
+            lines = band.lines
+            if len(lines) == 1 and lines[0].situations is None:
+                amount = self.limit_value(table, lines[0].value)
+                groups.append((None, [f"{age} Dan is de grens {amount}." if age else f"De grens is {amount}."]))
+                continue
+            sentences = [f"{self.situation_question(line.situations)} Dan is de grens "
+                         f"{self.limit_value(table, line.value)}." for line in lines]
+            groups.append((age, sentences))
+        return groups
+
+    def limit_value(self, table: LimitTable, value) -> str:
+        """'€ 1.821,95 per maand', '€ 8.000', '8 uur per week'."""
+        if table.money:
+            return format_money(int(value)) + UNIT_WORDS.get(table.unit, "")
+        return format_norm_value(value, table.unit, in_cents=False)
+
+    def situation_question(self, situations: tuple[str, ...] | None) -> str:
+        """'Woont u alleen of alleen met kinderen?' (the leefsituatie options as a question)."""
+        if not situations:
+            return "Woont u anders?"
+        q = self.vocabulary[SITUATION_QUESTION]
+        return f"Woont u {join_dutch([q.label(s) for s in situations], 'of')}?"
+
+    def age_question(self, band: LimitBand, day: DayNorms) -> str:
+        """'Bent u 18, 19 of 20 jaar?', 'Heeft u de AOW-leeftijd (67 jaar) bereikt?'"""
+        low, high = band.age_from, band.age_to
+        if high is None:
+            if isinstance(low, str):
+                return f"Heeft u {self._age_bound(low, day)} bereikt?"
+            return f"Bent u {_number(low)} jaar of ouder?" if low is not None else "Voor alle leeftijden:"
+        if low is None:
+            return f"Bent u jonger dan {self._age_bound(high, day)}?"
+        if not isinstance(low, str) and not isinstance(high, str) and high - low <= 3:
+            years = [str(age) for age in range(int(low), int(high))]
+            return f"Bent u {join_dutch(years, 'of')} jaar?"
+        return f"Bent u {self._age_bound(low, day)} of ouder, maar jonger dan {self._age_bound(high, day)}?"
+
+    def _age_bound(self, bound, day: DayNorms) -> str:
+        if isinstance(bound, str):
+            return f"de {self.norms.norms[bound].title} ({format_norm_value(day.scalar(bound), 'jaren', in_cents=False)})"
+        return f"{_number(bound)} jaar"
 
     def _comparison(self, view: CompareView, day: DayNorms) -> str:
         q = self.vocabulary[view.question]
@@ -352,11 +453,18 @@ class Wording:
             return words.ja if view.operand == (view.op == "=") else words.nee
         if q.type == "choice":
             values = view.operand if view.op == "in" else [view.operand]
+            if view.op != "!=":
+                joined = _joined_sentences([q.stated(v) for v in values])
+                if joined:
+                    return joined
             labels = join_dutch([q.label(v) for v in values], "of")
             verb = "is niet" if view.op == "!=" else "is"
             return f"{q.definition.onderwerp} {verb}: {labels}."
         if q.type == "multi":
+            words = q.definition.reden
             if view.op == "bevat":
+                if words and words.bevat:
+                    return words.bevat.replace("{waarden}", q.label(view.operand))
                 return f"{q.short}: {q.label(view.operand)}."
             return f"{q.short}: iets anders dan '{q.label(view.operand)}'."
         phrase = {">=": "is minstens", ">": "is meer dan", "<=": "is niet meer dan", "<": "is minder dan",
@@ -374,15 +482,13 @@ class Wording:
 
     def _norm_in_rule(self, view: CompareView, day: DayNorms) -> str:
         norm = self.norms.norms[view.norm]
-        where = " voor uw situatie" if norm.depends_on else ""
         dated = day.values[norm.id]
-        value = ""
-        if dated.value is not None:
-            value = f" ({format_norm_value(dated.value, norm.unit, in_cents=False)})"
-        if view.factor is None and view.factor_norm is None:
-            return f"de {norm.title}{where}{value}"
-        factor = day.scalar(view.factor_norm) if view.factor_norm else view.factor
-        return f"{format_norm_value(factor, 'factor', in_cents=False)} van de {norm.title}{where}"
+        plain = view.factor is None and view.factor_norm is None
+        if dated.variants is not None:  # a figure per household: the limit groups below the sentence give them
+            return f"de {norm.title} voor uw situatie" if plain else "de grens voor uw situatie"
+        if plain:
+            return f"de {norm.title} ({format_norm_value(dated.value, norm.unit, in_cents=False)})"
+        return "de grens hieronder"
 
     # ------------------------------------------------------------ follow-up questions
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 import xml.etree.ElementTree as ET
 
@@ -185,31 +186,42 @@ def test_the_transparency_page_groups_products_by_kind_collective_first(client, 
     assert text.index(f'data-product="{referral.id}"') > positions[2]
 
 
-def test_the_transparency_page_lists_every_norm_with_all_its_dated_values_and_sources(client, catalog):
-    text = page_text(client.get("/hoe-wij-bepalen"))
-    for norm in catalog.norms.norms.values():
-        block = re.search(rf'data-norm="{norm.id}">(.*?)</div>', text, re.S)
-        assert block is not None, norm.id
-        for dated in norm.values:
-            assert date_nl(dated.start) in block.group(1), (norm.id, dated.start)
-            assert dated.source in block.group(1)
-            for variant in dated.variants or ():
-                assert format_norm_value(variant.value, norm.unit, in_cents=False) in block.group(1)
-            if dated.value is not None:
-                assert format_norm_value(dated.value, norm.unit, in_cents=False) in block.group(1)
-    bijstand = re.search(r'data-norm="bijstandsnorm">(.*?)</div>', text, re.S).group(1)
-    assert "van 21 jaar tot de AOW-leeftijd" in bijstand and "woont alleen of alleen met kinderen" in bijstand
-    assert "€ 1.401,50 per maand" in bijstand
-    assert "67 jaar en 3 maanden" in text  # the AOW age from 2028
+def section_of(text: str, product_id: str) -> str:
+    text = text.replace("\u00a0", " ")  # a no-break space keeps € with its amount
+    return re.search(rf'<article class="rule-entry" data-product="{product_id}".*?</article>', text, re.S).group(0)
 
 
-def test_the_transparency_page_shows_shared_conditions_with_their_source_and_the_routing(client, catalog):
+def test_each_product_section_shows_its_norms_today_with_later_values_and_sources(client, catalog):
     text = page_text(client.get("/hoe-wij-bepalen"))
-    for name, source in catalog.shared_sources.items():
-        if name in catalog.routing.domains:
-            continue
-        entry = re.search(rf'data-rule="{name}"[^>]*>(.*?)</article>', text, re.S).group(1)
-        assert catalog.shared[name].summary in entry and f"Bron: {source}" in entry
+    for product in catalog.products.values():
+        entry = section_of(text, product.id)
+        assert f'id="regel-{product.id}"' in entry
+        for norm_id in product.rule.norm_ids():
+            norm = catalog.norms.norms[norm_id]
+            row = re.search(rf'data-norm="{norm_id}">(.*?)</tr>', entry, re.S)
+            assert row is not None, (product.id, norm_id)
+            current = norm.on(TODAY)
+            assert f"Bron: {current.source}" in row.group(1)
+            for variant in current.variants or ():
+                assert format_norm_value(variant.value, norm.unit, in_cents=False) in row.group(1)
+            for later in (d for d in norm.values if d.start > TODAY):
+                assert f"Vanaf {date_nl(later.start)}" in row.group(1)
+    bijstand = re.search(r'data-norm="bijstandsnorm">(.*?)</tr>', section_of(text, "bijstandsuitkering"), re.S).group(1)
+    assert "Van 21 jaar tot de AOW-leeftijd, woont alleen of alleen met kinderen: € 1.401,50 per maand" in bijstand
+    assert "Vanaf 1 januari 2028: 67 jaar en 3 maanden" in section_of(text, "bijstandsuitkering")  # the AOW age
+    minima = re.search(r'data-norm="minima_grens">(.*?)</tr>', section_of(text, "voorbeeldpas"), re.S).group(1)
+    assert "130%" in minima and "Vanaf 1 januari 2027: 140%" in minima
+
+
+def test_a_shared_rule_is_said_once_with_its_amounts_not_repeated_below_itself(client):
+    entry = section_of(page_text(client.get("/hoe-wij-bepalen")), "voorbeeldpas")
+    assert entry.count("inkomensgrens voor mensen met een laag inkomen.") == 1
+    assert "Woont u alleen of alleen met kinderen? Dan is de grens € 1.821,95 per maand." in entry
+    assert "Uw woonsituatie is:" not in page_text(client.get("/hoe-wij-bepalen"))
+
+
+def test_the_transparency_page_shows_the_routing_and_the_urgent_situations(client, catalog):
+    text = page_text(client.get("/hoe-wij-bepalen"))
     day = catalog.norms.on(TODAY)
     for title in catalog.routing.domain_titles.values():
         assert title in text
@@ -217,6 +229,30 @@ def test_the_transparency_page_shows_shared_conditions_with_their_source_and_the
         assert sentence in text
     for signal in catalog.routing.urgent:
         assert signal.contact.titel in text and signal.contact.telefoon in text
+
+
+REGISTER_FIELDS = ("naam", "korte_omschrijving", "organisatie", "status", "contact", "doel",
+                   "menselijke_tussenkomst", "wettelijke_basis", "broncode")
+
+
+@pytest.mark.parametrize("prefix, name", [("", "Voorbeeldstad"), ("/buurdorp", "Buurdorp"), ("/kleinmeer", "Kleinmeer")])
+def test_the_algoritmeregister_json_has_the_standards_required_fields_per_municipality(client, prefix, name):
+    page = client.get(f"{prefix}/hoe-wij-bepalen").text
+    assert f'href="{prefix}/hoe-wij-bepalen/algoritmeregister.json"' in page
+    response = client.get(f"{prefix}/hoe-wij-bepalen/algoritmeregister.json")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/json")
+    data = response.json()
+    for field in REGISTER_FIELDS:
+        assert data[field], field
+    assert data["organisatie"] == f"Gemeente {name}"
+    assert data["broncode"].startswith("https://")
+    assert "Participatiewet" in data["wettelijke_basis"]
+    assert "geen besluit" in data["korte_omschrijving"] and "medewerker" in data["menselijke_tussenkomst"]
+    rules = {r["product"]: r for r in data["regels"]}
+    assert rules["bijzondere-bijstand"]["uitleg"].endswith(f"{prefix}/hoe-wij-bepalen#regel-bijzondere-bijstand")
+    assert "€ 1.821,95 per maand" in json.dumps(rules["bijzondere-bijstand"]["voorwaarden"], ensure_ascii=False) \
+        or name != "Voorbeeldstad"
+    assert {n["id"] for n in rules["bijzondere-bijstand"]["normen"]} >= {"bijstandsnorm", "minima_grens"}
 
 
 # ---------------------------------------------------------------- staff pages

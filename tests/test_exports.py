@@ -266,7 +266,7 @@ def test_export_json_describes_every_product_like_the_api(catalog, tmp_path):
     assert detail["upl"] == {"name": "bijzonderebijstandsuitkering",
                              "uri": "http://standaarden.overheid.nl/owms/terms/bijzBijstUitk"}
     assert detail["eligibility"]["rule"]["alle"][0] == {"regel": "inwoner"}
-    assert "130%" in json.dumps(detail["eligibility"]["description"], ensure_ascii=False)
+    assert "€ 1.821,95 per maand" in json.dumps(detail["eligibility"]["description"], ensure_ascii=False)
     assert "\\u0007" not in out.read_text(encoding="utf-8")
 
 

@@ -179,13 +179,18 @@ def test_the_rule_is_described_in_plain_dutch(tiny):
 
     def texts(node):
         yield node.text
+        for lead, lines in node.limits:
+            yield from ([lead] if lead else []) + lines
         for child in node.children:
             yield from texts(child)
 
     found = list(texts(description))
     assert found[0] == "Alle voorwaarden hieronder gelden:"
     assert "U woont in de gemeente." in found and "U bent minstens 18 jaar." in found
-    assert "Uw inkomen is niet meer dan 130% van de bijstandsnorm voor uw situatie." in found
+    # a limit that differs per household is said as the amount for each situation, never as a bare percentage
+    assert "Uw inkomen is niet meer dan de grens voor uw situatie." in found
+    assert not any("130%" in text for text in found)
+    assert any(text.endswith("Dan is de grens € 1.821,95 per maand.") for text in found), found
 
 
 def test_compiled_nodes_know_where_they_were_written(tiny):

@@ -34,22 +34,27 @@ def test_a_product_page_shows_all_its_content(client, catalog):
     assert content.meenemen[0] in html
     assert 'href="tel:140555"' in html
     assert f'href="{content.wettelijke_basis.bron}"' in html
-    assert "bijzonderebijstandsuitkering" in html
+    assert "bijzonderebijstandsuitkering" not in html and "Uniforme productnaam" not in html  # a code, for the SC feed
+    assert 'href="/hoe-wij-bepalen#regel-bijzondere-bijstand"' in html
     assert "30 juni 2027" in html  # herzien_voor, in Dutch
 
 
 def test_who_it_is_for_is_generated_from_the_rule_itself(client, catalog):
-    html = client.get("/producten/bijzondere-bijstand").text
+    html = client.get("/producten/bijzondere-bijstand").text.replace("\u00a0", " ")  # € and amount stay together
     description = catalog.describe(catalog.products["bijzondere-bijstand"].rule, catalog.norms.on(catalog_date()))
 
     def texts(node):
         yield node.text
+        for lead, lines in node.limits:
+            yield from ([lead] if lead else []) + lines
         for child in node.children:
             yield from texts(child)
 
     for text in texts(description):
         assert text.replace("'", "&#39;") in html
-    assert html.count('class="utrecht-unordered-list rule-list"') >= 2  # nested: a shared rule with parts
+    # the shared income rule says its limit once, as the amount per household, not the rule a second time
+    assert "Woont u alleen of alleen met kinderen? Dan is de grens € 1.821,95 per maand." in html
+    assert "130% van de bijstandsnorm" not in html
 
 
 def catalog_date():

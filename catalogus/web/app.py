@@ -47,7 +47,7 @@ from .security import EXCEPTION_HANDLERS, StaticFileSystem, add_security_headers
 from .staff import run
 from .templating import MUNICIPALITY_SCOPE_KEY, STATIC_DIR, template_config
 
-HTML_AREAS: list[str] = ["pages", "check", "staff", "referral", "search", "kcc", "content_admin"]
+HTML_AREAS: list[str] = ["pages", "check", "staff", "referral", "search", "kcc", "content_admin", "transparency"]
 API_AREAS: list[str] = ["api", "search_api", "content_api"]
 
 MAX_BODY_BYTES = 1024 * 1024

@@ -1,4 +1,4 @@
-"""The content in the running site: live reload, the SC feed, the transparency page, staff content pages.
+"""The content in the running site: live reload, the SC feed, staff content pages.
 
 - Live reload: ``on_startup`` starts the watcher (``settings.reload``); a valid change
   replaces catalogue and search index as one snapshot, an invalid one leaves the last good
@@ -33,7 +33,6 @@ from .deps import CatalogDep, SettingsDep, SnapshotDep, TodayDep
 from .pages import product_context
 from .staff import STAFF_ERRORS, requires, staff_session
 from .templating import page
-from .transparency import life_domains, norm_tables, product_rules, routing_rules, shared_rules
 
 log = get_logger("catalogus.content")
 
@@ -106,21 +105,6 @@ async def sc_feed(request: Request, snapshot: SnapshotDep, catalog: CatalogDep, 
         body = feeds[1][key] = await anyio.to_thread.run_sync(
             lambda: render_sc_feed(catalog, settings.public_url, publisher=publisher, date=today))
     return Response(body, media_type=SC_MEDIA_TYPE, headers={"cache-control": "public, max-age=300"})
-
-
-@get("/hoe-wij-bepalen", name="transparency")
-async def transparency(request: Request, catalog: CatalogDep, today: TodayDep) -> Any:
-    route, urgent = routing_rules(catalog, today)
-    return page(request, "transparantie.html", {
-        "groups": product_rules(catalog, today),
-        "shared": shared_rules(catalog, today),
-        "domains": life_domains(catalog, today),
-        "route": route,
-        "urgent": urgent,
-        "norms": norm_tables(catalog, today),
-        "team": catalog.routing.team,
-        "today": today,
-    })
 
 
 # ---------------------------------------------------------------- staff
@@ -197,4 +181,4 @@ async def preview(request: Request, product_id: FromPath[str]) -> Any:
     return page(request, "staff_voorbeeld.html", context, no_store=True)
 
 
-ROUTES = [sc_feed, transparency, content_status, preview]
+ROUTES = [sc_feed, content_status, preview]

@@ -59,7 +59,8 @@ def domain_titles(catalog: Catalog) -> dict[str, str]:
 
 def description_tree(description: Description) -> dict:
     """A rule description as plain data for the nested-list macro."""
-    return {"text": description.text, "children": [description_tree(c) for c in description.children]}
+    return {"text": description.text, "children": [description_tree(c) for c in description.children],
+            "limits": [{"lead": lead, "lines": lines} for lead, lines in description.limits]}
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,7 @@ async def referral(request: Request) -> Any:
     session = await staff_session(request)
     on_behalf = session is not None and session.complete and session.user.role == "kcc"
     context = {"antwoorden": ordered, "team": catalog.routing.team, "result": result, "on_behalf": on_behalf,
+               "session": session if on_behalf else None,
                "submission_key": _submission_key(form.get(SUBMISSION_FIELD)),
                "consent_text": consent_text(CURRENT_CONSENT_VERSION, catalog.municipality.name),
                "contact_times": CONTACT_TIMES,
@@ -136,7 +137,8 @@ async def referral(request: Request) -> Any:
     return page(request, "referral_done.html", {"reference": stored.reference, "team": catalog.routing.team,
                                                 "urgent": result.case_manager.urgent,
                                                 "urgent_contacts": result.case_manager.urgent_contacts,
-                                                "on_behalf": on_behalf}, no_store=True)
+                                                "on_behalf": on_behalf, "session": session if on_behalf else None},
+                no_store=True)
 
 
 def amounts_told(result: CheckResult) -> dict[str, Any]:
