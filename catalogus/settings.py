@@ -40,8 +40,8 @@ class Settings:
     gemeente: str = _setting("Voorbeeldstad", "naam van de gemeente, in de SC-feed en exports")
     trusted_proxies: str = _setting("", "adressen van proxyservers (zoals nginx), komma-gescheiden, waarvan "
                                         "X-Forwarded-For en X-Forwarded-Proto geloofd worden; leeg = van niemand")
-    source_url: str = _setting("https://gitlab.com/regio-voorbeeld/catalogus",
-                               "waar de broncode van de check staat, voor het Algoritmeregister")
+    source_url: str = _setting("", "waar de broncode van de check staat (een adres), voor het Algoritmeregister; "
+                                   "leeg = de broncode is op aanvraag bij de gemeente")
     gemeente_uri: str = _setting("", "OWMS-URI van de gemeente in de SC-feed; leeg = "
                                      "de OWMS-gemeentelijst plus de naam van de gemeente")
 

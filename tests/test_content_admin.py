@@ -245,10 +245,11 @@ def test_the_algoritmeregister_json_has_the_standards_required_fields_per_munici
     for field in REGISTER_FIELDS:
         assert data[field], field
     assert data["organisatie"] == f"Gemeente {name}"
-    assert data["broncode"].startswith("https://")
+    assert data["broncode"] == f"Op aanvraag bij de gemeente {name}"  # no address unless the operator sets one
     assert "Participatiewet" in data["wettelijke_basis"]
     assert "geen besluit" in data["korte_omschrijving"] and "medewerker" in data["menselijke_tussenkomst"]
     rules = {r["product"]: r for r in data["regels"]}
+    assert ("kindpakket" in rules) is (name != "Buurdorp")
     assert rules["bijzondere-bijstand"]["uitleg"].endswith(f"{prefix}/hoe-wij-bepalen#regel-bijzondere-bijstand")
     assert "€ 1.821,95 per maand" in json.dumps(rules["bijzondere-bijstand"]["voorwaarden"], ensure_ascii=False) \
         or name != "Voorbeeldstad"
@@ -404,3 +405,15 @@ def test_exports_link_to_the_public_url_and_name_the_municipality_from_the_setti
     assert "https://www.ergens.nl/buurdorp/producten/buurdorppas" in buurdorp.output
     override = CliRunner().invoke(main, ["export", "json", "--root", str(ROOT), "--base-url", "https://x.example"])
     assert "https://x.example/producten/huurtoeslag" in override.output and "ergens.nl" not in override.output
+
+
+def test_the_register_names_the_source_code_address_the_operator_set(tmp_path):
+    from litestar.testing import TestClient
+
+    from catalogus.web.app import create_app
+    from tests.conftest import make_web_settings
+
+    settings = make_web_settings(tmp_path, source_url="https://code.example.nl/regio/catalogus")
+    with TestClient(create_app(settings)) as client:
+        data = client.get("/hoe-wij-bepalen/algoritmeregister.json").json()
+    assert data["broncode"] == "https://code.example.nl/regio/catalogus"

@@ -177,7 +177,8 @@ def register_entry(catalog: Catalog, today: dt.date, public_url: str, source_url
                                    "een eigen beoordeling van de hele situatie. Een aanmelding bij het wijkteam "
                                    "leest een casemanager."),
         "wettelijke_basis": laws,
-        "broncode": source_url,
+        # Never an address we made up: without a setting, say how to get it.
+        "broncode": source_url or f"Op aanvraag bij de gemeente {municipality.name}",
         "type_algoritme": "Regelgebaseerd",
         "publicatiedatum": today.isoformat(),
         "regels": [{
