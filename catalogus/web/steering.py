@@ -88,6 +88,7 @@ async def steering_page(request: Request) -> Any:
     region = request.app.state.content.current.region
     return page(request, "staff_stuurinformatie.html", {
         "session": session, "report": found, "errors": errors, "region": region,
+        "field_errors": {e["target"]: e["message"] for e in reversed(errors)},
         "choose": not region.single and not (session.user.municipality
                                              and region.municipality(session.user.municipality)),
         "week_chart": columns([(w.label, w.started) for w in found.weeks]),
