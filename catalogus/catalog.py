@@ -202,8 +202,9 @@ class Catalog:
 # ---------------------------------------------------------------- loading
 
 def content_files(root: Path) -> list[Path]:
-    """Every file whose content makes up the catalogue, in a stable order."""
-    files = sorted((root / RULES_DIR).glob("*.yaml")) + sorted((root / PRODUCTS_DIR).glob("*.yaml"))
+    """Every file whose content makes up the catalogue (of every municipality of a region), in a stable order."""
+    files = (sorted((root / RULES_DIR).glob("*.yaml")) + sorted((root / PRODUCTS_DIR).glob("*.yaml"))
+             + sorted((root / "gemeenten").glob("**/*.yaml")))
     return [f for f in files if f.is_file()]
 
 

@@ -86,7 +86,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "unknown_municipality": ("E902", "onbekende gemeente '{municipality}'", "{hint}"),
     "overlay_unknown_product": ("E903", "product '{product}' bestaat niet in products/", "{hint}"),
     "overlay_unknown_norm": ("E904", "norm '{norm}' bestaat niet in rules/normen.yaml", "{hint}"),
-    "unknown_contact": ("E905", "de gemeente {municipality} heeft geen contact '{contact}'", "{hint}"),
+    "unknown_contact": ("E905", "contact '{contact}' staat niet onder contacten: in gemeente.yaml", "{hint}"),
     "own_product_clash": ("E906", "product '{product}' bestaat al in products/",
                           "geef het een eigen id, of verander het product met 'producten: {product}:' in "
                           "gemeente.yaml"),
@@ -96,6 +96,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                      "zet het wijkteam in rules/routering.yaml, of in een regio in gemeenten/<id>/gemeente.yaml"),
     "placeholder_without_value": ("E908", "'{{{name}}}' heeft hier geen waarde",
                                   "{hint}"),
+    "unknown_placeholder": ("E908", "'{{{name}}}' is geen plaatshouder", "{hint}"),
     "overlay_not_a_block": ("E104", "de wijzigingen van product '{product}' moeten een blok met velden zijn",
                             "bijvoorbeeld: {product}: {{titel: Dorpshuis De Linde}}"),
     "example_amount_none": ("E503", "voorbeeld '{name}' verwacht een bedrag, maar dit product heeft geen bedrag",

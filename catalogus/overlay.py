@@ -9,6 +9,8 @@ diagnostic points at the file and line where the offending value was written.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,15 +28,22 @@ TEAM_KEY = "wijkteam"
 
 #: every placeholder content may use; the municipality gives each its words (``Overlay.words``)
 PLACEHOLDERS = ("gemeente", "telefoon", "website", "domein", "wijkteam_telefoon")
+#: placeholders of one field, filled when that field is shown (an amount's ``zin``, a rule's ``bevat``); their
+#: own models check where they may stand
+FIELD_PLACEHOLDERS = ("bedrag", "waarden")
+_BRACED = re.compile(r"\{([a-z_]+)\}")
 
 
 def fill(data: Any, words: dict[str, str], path: tuple = (), left: list | None = None) -> Any:
     """A copy of ``data`` with every ``{name}`` placeholder in its text replaced (the cached original stays).
 
-    Placeholders without a value here are kept, and their place is added to ``left``.
+    Placeholders without a value here, and ``{words}`` that are no placeholder at all, are kept, and their
+    place is added to ``left``.
     """
     if isinstance(data, str):
         if "{" in data:
+            if left is not None:
+                left.extend((path, name) for name in _BRACED.findall(data) if name not in PLACEHOLDERS + FIELD_PLACEHOLDERS)
             for name in PLACEHOLDERS:
                 marker = "{" + name + "}"
                 if marker in data:
@@ -154,6 +163,11 @@ class Overlay:
         left: list = []
         data = fill(data, self.words, (), left)
         for path, name in left:
+            if name not in PLACEHOLDERS:
+                hint = did_you_mean("{" + name + "}", ["{" + p + "}" for p in PLACEHOLDERS]) or (
+                    "plaatshouders zijn " + ", ".join("{" + p + "}" for p in PLACEHOLDERS))
+                self.diagnostics.append(diagnostic(source, path, "unknown_placeholder", name=name, hint=hint))
+                continue
             hint = (f"'{{{name}}}' komt uit gemeenten/<id>/gemeente.yaml; zonder map gemeenten/ schrijft u de "
                     "tekst voluit") if self.file is None else f"'{{{name}}}' kan hier niet"
             self.diagnostics.append(diagnostic(source, path, "placeholder_without_value", name=name, hint=hint))
@@ -165,10 +179,12 @@ class Overlay:
             return data, None
         book = {**self.file.contacten, TEAM_KEY: self.file.wijkteam}
         if reference not in book:
+            # The same words for every municipality that lacks it, so that the checker reports it once (naming
+            # the municipalities only when some have it).
             hint = did_you_mean(reference, book) or (
-                f"voeg '{reference}:' toe onder contacten: in gemeenten/{self.municipality.id}/gemeente.yaml")
-            self.diagnostics.append(diagnostic(source, ("contact",), "unknown_contact",
-                                               municipality=self.municipality.name, contact=reference, hint=hint))
+                f"voeg '{reference}:' toe onder contacten: in gemeenten/<id>/gemeente.yaml")
+            self.diagnostics.append(diagnostic(source, ("contact",), "unknown_contact", contact=reference,
+                                               hint=hint))
             return data, None
         theirs = (TEAM_KEY,) if reference == TEAM_KEY else ("contacten", reference)
         written = self.data[TEAM_KEY] if reference == TEAM_KEY else self.data["contacten"][reference]

@@ -1,4 +1,4 @@
-"""Live reload: watch ``products/`` and ``rules/`` and swap in a new catalogue when they change.
+"""Live reload: watch ``products/``, ``rules/`` and ``gemeenten/`` and swap in a new catalogue when they change.
 
 The web app runs ``watch_content`` as a background task (``start_watcher`` in
 its lifespan). Each batch of changes (debounced) reloads the whole content
@@ -19,6 +19,7 @@ import watchfiles
 
 from .catalog import PRODUCTS_DIR, RULES_DIR, content_version
 from .content import ContentState, ReloadReport
+from .region import GEMEENTEN_DIR
 from .logs import get_logger
 
 log = get_logger("catalogus.content")
@@ -34,7 +35,7 @@ def content_filter(change: watchfiles.Change, path: str) -> bool:
 
 
 def watched_dirs(root: Path) -> list[Path]:
-    dirs = [root / PRODUCTS_DIR, root / RULES_DIR]
+    dirs = [root / PRODUCTS_DIR, root / RULES_DIR, root / GEMEENTEN_DIR]
     return [d for d in dirs if d.is_dir()] or [root]
 
 

@@ -332,3 +332,57 @@ def test_a_second_referral_with_the_same_phone_or_email_within_30_days_is_marked
     assert queue[first.reference] == (same_mail.reference,) and queue[same_mail.reference] == (first.reference,)
     assert queue[much_later.reference] == () and queue[other.reference] == ()
     assert [r for r, _ in referrals.get_referral(db, same_mail.reference, manager).duplicates] == [first.reference]
+
+
+# ------------------------------------------------------------------ scoped by municipality (regio.md)
+
+@pytest.fixture
+def buurdorp_manager(db):
+    user = accounts.add_user(db, "bram", "Bram Buurdorp", "casemanager", "een lang wachtwoord 42",
+                             municipality="buurdorp")
+    return Actor(user.id, user.username, user.role, "10.9.9.9", "buurdorp")
+
+
+def test_a_case_manager_sees_only_the_queue_of_their_own_municipality(db, manager, buurdorp_manager):
+    ours = _submit(db)
+    theirs = _submit(db, municipality="buurdorp", name="Bert Buurman", phone="0612345670", email="bert@example.nl")
+    assert [item.reference for item in referrals.list_queue(db, manager)] == [ours.reference]
+    assert [item.reference for item in referrals.list_queue(db, buurdorp_manager)] == [theirs.reference]
+
+
+def test_another_municipalitys_reference_answers_like_one_that_does_not_exist_and_the_attempt_is_logged(
+        db, manager, buurdorp_manager):
+    theirs = _submit(db, municipality="buurdorp")
+    missing = "VBS-0000-0000-00"
+    assert referrals.get_referral(db, theirs.reference, manager) is None
+    assert referrals.get_referral(db, missing, manager) is None
+    for action in (referrals.assign, referrals.finish, referrals.reopen):
+        with pytest.raises(LookupError):
+            action(db, theirs.reference, manager)
+        with pytest.raises(LookupError):
+            action(db, missing, manager)
+    assert referrals.access_log(db, theirs.reference, manager) is None
+    assert referrals.access_log(db, missing, manager) is None
+    denied = [row for row in _log(db, theirs.reference) if row["action"] == "denied"]
+    assert len(denied) == 5 and {row["username"] for row in denied} == {"anna"}
+    assert _log(db, missing) == []  # a reference that names no one is not worth a log line
+    # Buurdorp's own case manager reads it, untouched, and sees who tried.
+    found = referrals.get_referral(db, theirs.reference, buurdorp_manager)
+    assert found.status == "nieuw" and found.assigned_to is None
+    shown = referrals.access_log(db, theirs.reference, buurdorp_manager)
+    assert [e.username for e in shown if e.action == "denied"] == ["anna"] * 5
+
+
+def test_a_case_manager_without_a_municipality_sees_nothing(db):
+    _submit(db)
+    lost = Actor(7, "zonder", "casemanager", "10.0.0.1", None)
+    with pytest.raises(referrals.NotAllowed):
+        referrals.list_queue(db, lost)
+
+
+def test_the_same_contact_in_another_municipality_is_not_shown_as_a_duplicate(db, manager, buurdorp_manager):
+    first = _submit(db)
+    _submit(db, municipality="buurdorp")  # same phone and e-mail, other team
+    assert referrals.get_referral(db, first.reference, manager).duplicates == ()
+    second = _submit(db)
+    assert [ref for ref, _at in referrals.get_referral(db, second.reference, manager).duplicates] == [first.reference]

@@ -42,7 +42,7 @@ def test_log_in_through_one_process_continue_through_the_other_and_share_the_que
         # the second factor goes to the other process, which knows the half-finished session
         queue = client.post(b.url + "/medewerkers/tweestaps/instellen",
                             data={"_csrf_token": token, "code": current_code(secret)})
-        assert queue.status_code == 200 and "Aanmeldingen voor het wijkteam" in queue.text
+        assert queue.status_code == 200 and "Aanmeldingen voor Wijkteam Voorbeeldstad" in queue.text
         token = _token(client, a.url)  # the full session's, valid in every process
 
         done = client.post(b.url + "/aanmelden", data=referral_form(_token(client, b.url), naam="Twee Processen"))

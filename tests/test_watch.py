@@ -262,3 +262,21 @@ async def _until(condition, timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("the watcher did not reload in time")
         await asyncio.sleep(0.05)
+
+
+def test_a_change_in_one_municipalitys_overlay_is_a_new_version_and_is_served(tmp_path):
+    from catalogus.watch import watched_dirs
+    from tests.support.content_copy import copy_content
+
+    region_root = copy_content(tmp_path / "regio")
+    assert region_root / "gemeenten" in watched_dirs(region_root)
+    state = ContentState(region_root, today=lambda: TODAY, build_index=lambda catalog: {})
+    state.load()
+    before = state.current.version
+    overlay = region_root / "gemeenten" / "buurdorp" / "gemeente.yaml"
+    overlay.write_text(overlay.read_text(encoding="utf-8").replace('"0299 123 456"', '"0299 777 888"'),
+                       encoding="utf-8")
+    report = run_async(reload_now(state))
+    assert report is not None and report.ok
+    assert state.current.version != before
+    assert state.current.catalog_of("buurdorp").routing.team.telefoon == "0299 777 888"

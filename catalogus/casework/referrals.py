@@ -315,7 +315,9 @@ def finish(db: Database, reference: str, actor: Actor, now: dt.datetime | None =
                                (reference, municipality))
         if before is None:
             _log_denied(tx, actor, reference, now)
-            raise LookupError(reference)
+    if before is None:  # raised after the transaction, so that the logged attempt is kept
+        raise LookupError(reference)
+    with db.transaction() as tx:
         if before == "afgerond":
             raise WrongStatus("Deze aanmelding is al afgerond.")
         if before == "nieuw" and not reason:
@@ -345,14 +347,17 @@ def reopen(db: Database, reference: str, actor: Actor, now: dt.datetime | None =
             "assigned_at = CASE WHEN finished_from = 'nieuw' THEN NULL ELSE assigned_at END, finished_from = NULL "
             "WHERE reference = ? AND status = 'afgerond' AND finished_at >= ? AND municipality = ?",
             (reference, now - dt.timedelta(minutes=UNDO_MINUTES), municipality))
-        if changed != 1:
-            if _fetch(tx, reference, municipality) is None:
-                _log_denied(tx, actor, reference, now)
-                raise LookupError(reference)
+        missing = changed != 1 and _fetch(tx, reference, municipality) is None
+        if missing:
+            _log_denied(tx, actor, reference, now)
+        elif changed != 1:
             raise WrongStatus(f"Afronden kan alleen de eerste {UNDO_MINUTES} minuten ongedaan worden gemaakt. "
                               "Daarna is het definitief.")
-        record_access(tx, actor, "reopen", reference, now)
-        referral = _fetch(tx, reference, municipality)
+        else:
+            record_access(tx, actor, "reopen", reference, now)
+            referral = _fetch(tx, reference, municipality)
+    if missing:  # raised after the transaction, so that the logged attempt is kept
+        raise LookupError(reference)
     log.info("referral_reopen", reference=reference, user_id=actor.user_id)
     return referral
 
@@ -363,13 +368,17 @@ def _change(db: Database, reference: str, actor: Actor, now: dt.datetime | None,
     now = to_utc(now or utcnow())
     reference = normalise_reference(reference) or ""
     with db.transaction() as tx:
-        if tx.execute(sql, (actor.user_id, now, reference, municipality)) != 1:
-            if _fetch(tx, reference, municipality) is None:
-                _log_denied(tx, actor, reference, now)
-                raise LookupError(reference)
+        changed = tx.execute(sql, (actor.user_id, now, reference, municipality)) == 1
+        missing = not changed and _fetch(tx, reference, municipality) is None
+        if missing:
+            _log_denied(tx, actor, reference, now)
+        elif not changed:
             raise WrongStatus("Deze aanmelding is al afgerond.")
-        record_access(tx, actor, action, reference, now)
-        referral = _fetch(tx, reference, municipality)
+        else:
+            record_access(tx, actor, action, reference, now)
+            referral = _fetch(tx, reference, municipality)
+    if missing:  # raised after the transaction, so that the logged attempt is kept
+        raise LookupError(reference)
     log.info("referral_" + action, reference=reference, user_id=actor.user_id)
     return referral
 

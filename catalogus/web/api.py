@@ -12,7 +12,7 @@ import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Body, FromPath, FromQuery, Parameter
+from litestar.params import Body, FromPath, FromQuery, QueryParameter
 
 from ..amounts import AmountResult
 from ..catalog import Catalog, Product
@@ -65,7 +65,7 @@ def _summary_fields(request: Request, product: Product, catalog: Catalog) -> dic
             "summary": product.summary, "url": _page_url(request, product.id, catalog)}
 
 
-GEMEENTE_QUERY = Parameter(query="gemeente", description=(
+GEMEENTE_QUERY = QueryParameter(description=(
     "id van de gemeente (zie /api/v1/gemeenten); zonder: de standaardgemeente van de regio"),
     schema_extra={"pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 60})
 

@@ -30,6 +30,7 @@ from ..steering import events as ev
 from ..summary import summary_text
 from .forms import ANSWERS_FIELD, BadAnswers, FieldError, carried_answers, display_value, parse_field, settle
 from .present import KINDS, STATUS_BADGE, STATUS_SHORT, other_results, result_groups
+from .security import ExplainedClientError
 from .staff import STAFF_ERRORS, LoginRequired, NoAccess, requires, staff_session
 from .steering import count
 from .templating import page, site_values
@@ -192,7 +193,8 @@ def caller_catalog(request: Request, chosen: Any) -> Catalog:
     if region.single or chosen in (None, ""):
         return region.default_catalog
     if not isinstance(chosen, str) or region.municipality(chosen) is None:
-        raise ClientException("onbekende gemeente")
+        names = ", ".join(m.name for m in region.municipalities)
+        raise ExplainedClientError(f"Deze gemeente kennen we niet. Kies een van de gemeenten van de regio: {names}.")
     return region.catalog(chosen)
 
 

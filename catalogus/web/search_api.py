@@ -10,7 +10,7 @@ from __future__ import annotations
 from litestar import Request, get
 from litestar.datastructures import CacheControlHeader
 from litestar.openapi.spec import OpenAPIType
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from msgspec import Struct
 from typing_extensions import Annotated
 
@@ -25,7 +25,7 @@ WHITESPACE = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
 
 
 def not_whitespace_pattern() -> str:
-    """An ECMA-262 character class for "one character that is not white space" in Python's sense.
+    r"""An ECMA-262 character class for "one character that is not white space" in Python's sense.
 
     JSON Schema's ``\S`` means JavaScript white space, which differs: U+0085 and U+001C are
     white space to Python (the handler calls them blank) but not to JavaScript; U+FEFF is the reverse.
@@ -77,11 +77,11 @@ class SearchResponse(Struct, kw_only=True):
 async def search(
     request: Request,
     snapshot: SnapshotDep,
-    q: Annotated[str | None, Parameter(description="wat de inwoner typte (gewone woorden)", required=True,
+    q: Annotated[str | None, QueryParameter(description="wat de inwoner typte (gewone woorden)", required=True,
                                        schema_extra=QUERY_SCHEMA)] = None,
-    limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT, description="hoeveel resultaten (1 tot en met 50)")] = 10,
-    kind: Annotated[Kind | None, Parameter(description="alleen deze soort")] = None,
-    domain: Annotated[Domain | None, Parameter(description="alleen dit domein")] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT, description="hoeveel resultaten (1 tot en met 50)")] = 10,
+    kind: Annotated[Kind | None, QueryParameter(description="alleen deze soort")] = None,
+    domain: Annotated[Domain | None, QueryParameter(description="alleen dit domein")] = None,
     gemeente: Annotated[str | None, GEMEENTE_QUERY] = None,
 ) -> SearchResponse:
     if is_blank(q):

@@ -13,7 +13,7 @@ from litestar import Request, Response
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import MediaType
 from litestar.file_system import BaseLocalFileSystem
-from litestar.exceptions import HTTPException, ServiceUnavailableException, ValidationException
+from litestar.exceptions import ClientException, HTTPException, ServiceUnavailableException, ValidationException
 from litestar.response import Template
 from litestar.types import Message, Scope
 
@@ -143,6 +143,11 @@ def _api_errors(exc: Exception, status: int) -> list[dict[str, Any]]:
     return [{"field": "body", "message": str(detail or "ongeldig verzoek")}]
 
 
+class ExplainedClientError(ClientException):
+    """A 400 whose detail is written for the person who made the request: the error page shows it (other
+    details may hold internals and are never shown)."""
+
+
 def handle_exception(request: Request, exc: Exception) -> Response:
     """Every error as a friendly Dutch page, or as a JSON error body under /api/."""
     status = _status_of(exc)
@@ -156,6 +161,8 @@ def handle_exception(request: Request, exc: Exception) -> Response:
         return Response(api_error_body(status, _api_errors(exc, status)), status_code=status, headers=headers,
                         media_type="application/json")
     title, text = ERROR_PAGES.get(status, ERROR_PAGES[400 if status < 500 else 500])
+    if isinstance(exc, ExplainedClientError) and exc.detail:
+        text = str(exc.detail)
     headers.setdefault("cache-control", NO_STORE)
     try:
         return Template("error.html", context={**site_values(request), "status": status, "title": title, "text": text,

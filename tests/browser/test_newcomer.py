@@ -171,7 +171,7 @@ def test_a_newcomer_logs_in_as_every_role_after_following_only_the_readme(clone,
         assert all(f"{username}\t{role}\taan" in listed for role, (username, _n, _p) in accounts.items())
 
         headings = {role: log_in(chromium, site, *account[::2], account[1]) for role, account in accounts.items()}
-        assert headings["casemanager"] == "Aanmeldingen voor het wijkteam"
+        assert headings["casemanager"] == "Aanmeldingen voor Wijkteam Voorbeeldstad"
 
         demo = subprocess.run(["make", "demo"], cwd=clone.path, env=clone.env, capture_output=True, text=True,
                               timeout=300)

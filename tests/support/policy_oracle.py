@@ -39,8 +39,35 @@ def aow_age(date: dt.date) -> Decimal:
     return D("67.25") if date >= dt.date(2028, 1, 1) else D(67)
 
 
-def minima_factor(date):
-    return D("1.40") if date >= dt.date(2027, 1, 1) else D("1.30")
+def minima_factor(date, gemeente: str = "voorbeeldstad"):
+    return by_date(date, MUNICIPAL[gemeente]["minima_grens"])
+
+
+#: What differs per municipality, from the table in regio.md "What differs (municipal overrides)".
+MUNICIPAL = {
+    "voorbeeldstad": {
+        "minima_grens": [(dt.date(2026, 1, 1), D("1.30")), (dt.date(2027, 1, 1), D("1.40"))],
+        "iit_grens": D("1.10"), "iit_bedrag": (D(450), D(600), D(600)), "mantelzorg_min_uren": 8,
+        "mantelzorgwaardering_bedrag": [(dt.date(2026, 1, 1), D(200)), (dt.date(2027, 1, 1), D(250))],
+        "gemeentelijke_lasten": [
+            (dt.date(2026, 1, 1), (D("389.40"), D("512.76"))), (dt.date(2027, 1, 1), (D("401.10"), D("528.12")))],
+        "pas": ("voorbeeldpas", 125, 200), "not_offered": set(),
+    },
+    "buurdorp": {
+        "minima_grens": [(dt.date(2026, 1, 1), D("1.20")), (dt.date(2027, 1, 1), D("1.25"))],
+        "iit_grens": D("1.20"), "iit_bedrag": (D(400), D(550), D(550)), "mantelzorg_min_uren": 8,
+        "mantelzorgwaardering_bedrag": [(dt.date(2026, 1, 1), D(150))],
+        "gemeentelijke_lasten": [(dt.date(2026, 1, 1), (D("352.00"), D("468.00")))],
+        "pas": ("buurdorppas", 100, 150), "not_offered": {"kindpakket", "maaltijdservice"},
+    },
+    "kleinmeer": {
+        "minima_grens": [(dt.date(2026, 1, 1), D("1.25"))],
+        "iit_grens": D("1.10"), "iit_bedrag": (D(450), D(600), D(600)), "mantelzorg_min_uren": 4,
+        "mantelzorgwaardering_bedrag": [(dt.date(2026, 1, 1), D(200))],
+        "gemeentelijke_lasten": [(dt.date(2026, 1, 1), (D("410.25"), D("540.75")))],
+        "pas": None, "not_offered": {"boodschappendienst"},
+    },
+}
 
 
 def bijstandsnorm_for(situation: str, real_age_low: Decimal, real_age_high: Decimal, date):
@@ -130,19 +157,20 @@ def has_other_than_geen(a):
     return None if "moeite_met" not in a else any(v != "geen" for v in a["moeite_met"])
 
 
-def products(a: dict, date: dt.date) -> dict[str, bool | None]:
-    """Every product's status under the policy pack."""
+def products(a: dict, date: dt.date, gemeente: str = "voorbeeldstad") -> dict[str, bool | None]:
+    """The status of every product the municipality offers, under the policy pack and regio.md."""
+    local = MUNICIPAL[gemeente]
     resident = eq(a, "woont_in_gemeente", True)
     adult = age_at_least(a, 18)
     aow = age_vs_aow(a, date)
     below_aow = NOT(aow)
-    minima = income_vs_norm(a, date, minima_factor(date))
+    minima = income_vs_norm(a, date, minima_factor(date, gemeente))
     vermogen_bijstand = amount_at_most(a, "vermogen", {"alleenstaand": 8000, "alleenstaande_ouder": 16000,
                                                        "samenwonend": 16000})
     long_term = eq(a, "beperking_langdurig", True)
     kids = None if "aantal_kinderen" not in a else a["aantal_kinderen"] >= 1
     hours = None if "mantelzorg_uren" not in a else a["mantelzorg_uren"]
-    carer8 = None if hours is None else hours >= 8
+    carer8 = None if hours is None else hours >= local["mantelzorg_min_uren"]
     debts = eq(a, "schulden", True)
     below_norm = income_vs_norm(a, date, D(1), strict=True)
     werk = a.get("situatie_werk")
@@ -152,13 +180,14 @@ def products(a: dict, date: dt.date) -> dict[str, bool | None]:
     r["ioaw"] = AND(resident, age_at_least(a, 60), below_aow, below_norm, eq(a, "situatie_werk", "werkzoekend"),
                     OR(eq(a, "baan_verloren", True), eq(a, "laag_inkomen_3_jaar", True)))
     r["individuele-inkomenstoeslag"] = AND(resident, age_at_least(a, 21), below_aow,
-                                           income_vs_norm(a, date, D("1.10")), eq(a, "laag_inkomen_3_jaar", True),
+                                           income_vs_norm(a, date, local["iit_grens"]), eq(a, "laag_inkomen_3_jaar", True),
                                            not_student)
     r["bijzondere-bijstand"] = AND(resident, adult, eq(a, "bijzondere_kosten", True), minima)
     r["kwijtschelding-gemeentelijke-belastingen"] = AND(
         resident, adult, income_vs_norm(a, date, D("1.00")),
         amount_at_most(a, "vermogen", {"alleenstaand": 2500, "alleenstaande_ouder": 3500, "samenwonend": 3500}))
-    r["voorbeeldpas"] = AND(resident, minima, vermogen_bijstand)
+    if local["pas"]:
+        r[local["pas"][0]] = AND(resident, minima, vermogen_bijstand)
     r["kindpakket"] = AND(resident, kids, minima)
     r["collectieve-zorgverzekering"] = AND(resident, adult, minima)
     r["schuldhulpverlening"] = AND(resident, adult, debts)
@@ -212,7 +241,7 @@ def products(a: dict, date: dt.date) -> dict[str, bool | None]:
     r["veilig-thuis"] = eq(a, "onveilig_thuis", True)
     r["huisarts-ggz"] = eq(a, "psychische_klachten", True)
     r["wlz-indicatie"] = AND(eq(a, "zelfstandig_wonen_lukt_niet", True), long_term, eq(a, "psychische_klachten", False))
-    return r
+    return {pid: status for pid, status in r.items() if pid not in local["not_offered"]}
 
 
 def routing(a: dict, date: dt.date, statuses: dict) -> tuple[bool | None, bool]:
@@ -295,13 +324,16 @@ def combine(*parts):
     return (None, depends) if depends else ([v for v, _d in parts], set())
 
 
-def amounts(a: dict, date: dt.date, statuses: dict) -> dict[str, tuple]:
+def amounts(a: dict, date: dt.date, statuses: dict, gemeente: str = "voorbeeldstad") -> dict[str, tuple]:
     """Per product of amounts.md: (euros or None, period, depends_on in question order); nothing for others.
 
     A product that is not_eligible shows no figure; an open amount has no value and names its questions.
     """
     found = {}
+    local = MUNICIPAL[gemeente]
     norm, norm_open, norm_available = norm_for_amount(a, date)
+    single, parent, couple = local["iit_bedrag"]
+    lasten_single, lasten_couple = by_date(date, local["gemeentelijke_lasten"])
 
     def top_up():
         if not norm_available:
@@ -313,18 +345,20 @@ def amounts(a: dict, date: dt.date, statuses: dict) -> dict[str, tuple]:
         "bijstandsuitkering": (MONTHLY, top_up),
         "ioaw": (MONTHLY, top_up),
         "individuele-inkomenstoeslag": (YEARLY, lambda: situation_value(
-            a, {"alleenstaand": D(450), "alleenstaande_ouder": D(600), "samenwonend": D(600)})),
-        "mantelzorgwaardering": (YEARLY, lambda: (by_date(date, [(Y2026, D(200)), (Y2027, D(250))]), set())),
-        "kwijtschelding-gemeentelijke-belastingen": (YEARLY, lambda: situation_value(a, by_date(date, [
-            (Y2026, {"alleenstaand": D("389.40"), "alleenstaande_ouder": D("389.40"), "samenwonend": D("512.76")}),
-            (Y2027, {"alleenstaand": D("401.10"), "alleenstaande_ouder": D("401.10"), "samenwonend": D("528.12")})]))),
-        "voorbeeldpas": (YEARLY, lambda: _apply(combine(adults(a), children(a)),
-                                                lambda n, kids: 125 * n + 200 * kids)),
+            a, {"alleenstaand": single, "alleenstaande_ouder": parent, "samenwonend": couple})),
+        "mantelzorgwaardering": (YEARLY, lambda: (by_date(date, local["mantelzorgwaardering_bedrag"]), set())),
+        "kwijtschelding-gemeentelijke-belastingen": (YEARLY, lambda: situation_value(a, {
+            "alleenstaand": lasten_single, "alleenstaande_ouder": lasten_single, "samenwonend": lasten_couple})),
         "kindpakket": (YEARLY, lambda: _apply(combine(children(a)), lambda kids: by_date(
             date, [(Y2026, D(275)), (Y2027, D(300))]) * kids)),
         "collectieve-zorgverzekering": (MONTHLY, lambda: _apply(combine(adults(a)), lambda n: by_date(
             date, [(Y2026, D("22.50")), (Y2027, D("24.00"))]) * n)),
     }
+    if local["pas"]:
+        pas, per_adult, per_child = local["pas"]
+        formulas[pas] = (YEARLY, lambda: _apply(combine(adults(a), children(a)),
+                                                lambda n, kids: per_adult * n + per_child * kids))
+    formulas = {pid: formula for pid, formula in formulas.items() if pid in statuses}
     for pid, (period, formula) in formulas.items():
         if statuses[pid] is False:
             found[pid] = (None, period, ())

@@ -109,9 +109,10 @@ def screen_answers(form: Form, household: dict[str, Any]) -> dict[str, Any]:
             for q in on_screen if q in household}
 
 
-def walk_check(client, household: dict[str, Any], *, topics: list[str] | None = None) -> Walk:
-    """Answer the check without JavaScript: topics first, then every screen the server shows."""
-    response = client.get("/check")
+def walk_check(client, household: dict[str, Any], *, topics: list[str] | None = None, prefix: str = "") -> Walk:
+    """Answer the check without JavaScript: topics first, then every screen the server shows (of the
+    municipality under ``prefix``, such as "/buurdorp")."""
+    response = client.get(prefix + "/check")
     pages = [response]
     form = wizard_form(response.text)
     data = {**form.hidden(), "onderwerpen": topics if topics is not None else household["onderwerpen"]}
@@ -132,7 +133,7 @@ def walk_check(client, household: dict[str, Any], *, topics: list[str] | None = 
         raise AssertionError("the check did not end")
     if page == "niet-in-gemeente":
         return Walk(asked, screens, pages, response)
-    results_form = next(f for f in forms(response.text) if f.action == "/check/uitkomst")
+    results_form = next(f for f in forms(response.text) if f.action == prefix + "/check/uitkomst")
     response = client.post(results_form.action, data=results_form.hidden())
     pages.append(response)
     return Walk(asked, screens, pages, response)
