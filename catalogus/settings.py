@@ -33,6 +33,8 @@ class Settings:
     rate_limit_per_minute: int = _setting(10, "hoogstens zoveel aanmeldingen of inlogpogingen per minuut per adres")
     reload: bool = _setting(True, "inhoud opnieuw laden als bestanden veranderen")
     purge_interval_hours: int = _setting(24, "zo vaak ruimt de server oude aanmeldingen op")
+    steering: bool = _setting(True, "tel anoniem per dag en gemeente voor de sturingsinformatie (zet uit om "
+                                    "te meten wat tellen kost)")
     log_level: str = _setting("INFO", "logniveau: DEBUG, INFO, WARNING of ERROR")
     today: str = _setting("", "vaste datum (JJJJ-MM-DD) in plaats van vandaag; alleen voor tests en demo's")
     public_url: str = _setting("https://www.voorbeeldstad.nl",

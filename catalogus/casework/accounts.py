@@ -28,7 +28,10 @@ from ..settings import Settings
 log = get_logger(__name__)
 
 #: Every staff role, once (the database does not list them; migration 0020). Add a role here.
-ROLES = {"kcc": "KCC-medewerker", "casemanager": "Casemanager wijkteam", "redacteur": "Redacteur"}
+ROLES = {"kcc": "KCC-medewerker", "casemanager": "Casemanager wijkteam", "redacteur": "Redacteur",
+         "beleid": "Beleidsadviseur"}
+#: roles that need a second factor (TOTP) after the password: they see referrals or the steering figures
+TOTP_ROLES = frozenset({"casemanager", "beleid"})
 # RFC 9106's second recommended option: 3 passes over 64 MiB, 4 lanes.
 HASHER = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4, hash_len=32, salt_len=16, type=Type.ID)
 PASSWORD_MIN_LENGTH = 12
@@ -77,8 +80,8 @@ class Session:
 
     @property
     def complete(self) -> bool:
-        """Fully logged in: case managers also need their second factor."""
-        return self.user.role != "casemanager" or self.totp_verified
+        """Fully logged in: case managers and policy advisers also need their second factor."""
+        return self.user.role not in TOTP_ROLES or self.totp_verified
 
 
 # ------------------------------------------------------------------ user management

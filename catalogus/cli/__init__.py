@@ -59,6 +59,10 @@ from .demo import demo  # noqa: E402  (demo accounts for a local try-out)
 
 main.add_command(demo)
 
+from .steering import stuurinformatie  # noqa: E402  (steering figures)
+
+main.add_command(stuurinformatie)
+
 from .editor import COMMANDS as EDITOR_COMMANDS  # noqa: E402  (export, new, fmt, coverage, test)
 
 for _command in EDITOR_COMMANDS:

@@ -41,7 +41,7 @@ def users() -> None:
     pass
 
 
-@users.command("add", help="Maak een account. Casemanagers stellen bij de eerste keer inloggen een "
+@users.command("add", help="Maak een account. Casemanagers en beleidsadviseurs stellen bij de eerste keer inloggen een "
                            "tweestapsverificatie-app in. In een regio hoort een casemanager bij één gemeente.")
 @click.argument("username", metavar="GEBRUIKERSNAAM")
 @click.option("--name", "display_name", required=True, help="volledige naam, zoals collega's die zien")
@@ -49,7 +49,8 @@ def users() -> None:
               help="wat de medewerker mag: " + "; ".join(f"{role} = {label}" for role, label in accounts.ROLES.items()))
 @click.option("--gemeente", "municipality", default=None, metavar="ID",
               help="de gemeente van het team (de map gemeenten/<id>/); verplicht voor een casemanager in een regio, "
-                   "zonder werkt een KCC-medewerker of redacteur voor de hele regio")
+                   "zonder werkt een KCC-medewerker, redacteur of beleidsadviseur voor de hele regio (een "
+                   "beleidsadviseur met een gemeente ziet alleen de cijfers van die gemeente)")
 @PASSWORD_STDIN
 def add(username: str, display_name: str, role: str, municipality: str | None, password_stdin: bool) -> None:
     municipality = _municipality_or_exit(municipality, role)

@@ -21,7 +21,9 @@ from ..errors import AnswerError, NormDateError
 from ..questions import Question
 from ..rules import Comparison
 from ..content import Snapshot
+from ..steering import events as ev
 from .deps import SnapshotDep, TodayDep
+from .steering import count
 from .security import ApiProblem
 from .api_schema import (
     AmountOut, AmountsTotalOut, ApiError, AskedWhen, CaseManagerOut, CheckRequest, CheckResponse, CheckResultItem,
@@ -140,6 +142,10 @@ async def check(request: Request, data: CheckBody, snapshot: SnapshotDep, today:
     except NormDateError as exc:
         raise _problem(422, [ApiError(f"voor deze datum zijn er geen normen (de eerste gelden vanaf "
                                       f"{exc.first})", field="date")]) from None
+    counted = ev.started("api")
+    if result.next_question is None:  # nothing left to ask: the client shows results
+        counted += ev.results(result, "api") + ev.topics(result)
+    count(request, today, catalog.municipality.id, counted)
     return check_response(request, result)
 
 

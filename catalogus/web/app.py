@@ -2,7 +2,8 @@
 
 The content is loaded and validated here; a broken catalogue raises ``ContentError``
 (with every diagnostic) and the server does not start. The lifespan opens the
-database, sets up logging, runs the daily purge and watches the content; handlers
+database, sets up logging, runs the daily purge, writes the steering counts every few seconds (and at
+shutdown) and watches the content; handlers
 get what they need by dependency injection (``catalog``, ``snapshot``, ``today``,
 ``settings``, ``db``, ``session``) and stay a few lines long.
 
@@ -36,6 +37,7 @@ from ..datadir import check_data_dir, secret_key
 from ..errors import StartupError
 from ..logs import configure_logging, get_logger, set_address_key
 from ..settings import Settings
+from ..steering.counters import NoTally, Tally
 from ..watch import start_watcher
 from .api import publish_vocabulary
 from .content_admin import add_content_version, pin_content
@@ -47,11 +49,13 @@ from .security import EXCEPTION_HANDLERS, StaticFileSystem, add_security_headers
 from .staff import run
 from .templating import MUNICIPALITY_SCOPE_KEY, STATIC_DIR, template_config
 
-HTML_AREAS: list[str] = ["pages", "check", "staff", "referral", "search", "kcc", "content_admin", "transparency"]
+HTML_AREAS: list[str] = ["pages", "check", "staff", "referral", "search", "kcc", "content_admin", "transparency",
+                         "steering"]
 API_AREAS: list[str] = ["api", "search_api", "content_api"]
 
 MAX_BODY_BYTES = 1024 * 1024
 PURGE_CHECK_SECONDS = 3600
+STEERING_FLUSH_SECONDS = 2.0  # a crash loses at most this much of the steering counts
 
 log = get_logger(__name__)
 
@@ -101,12 +105,15 @@ async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
     log.info("database_ready", engine=app.state.db.engine)
     await run(jobs.adopt_default_municipality, app.state.db, app.state.content.current.region.default.id)
     purge = asyncio.create_task(_purge_loop(app.state.db, settings), name="catalogus-purge")
+    flusher = asyncio.create_task(_flush_loop(app.state.tally, app.state.db), name="catalogus-steering")
     try:
         yield
     finally:
-        purge.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await purge
+        for task in (purge, flusher):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await _flush(app.state.tally, app.state.db)  # the last seconds of counts, before the pool closes
         app.state.db.close()
 
 
@@ -141,6 +148,20 @@ async def _purge_loop(db: Database, settings: Settings) -> None:
         await asyncio.sleep(PURGE_CHECK_SECONDS)
 
 
+async def _flush(tally: Tally, db: Database) -> None:
+    try:
+        await run(tally.flush, db)
+    except Exception as exc:  # noqa: BLE001 - the counts stay in memory for the next round
+        log.warning("steering_flush_failed", error=type(exc.__cause__ or exc).__name__)
+
+
+async def _flush_loop(tally: Tally, db: Database) -> None:
+    """Write the steering counts every few seconds (pages never wait for it)."""
+    while True:
+        await asyncio.sleep(STEERING_FLUSH_SECONDS)
+        await _flush(tally, db)
+
+
 # ---------------------------------------------------------------- the app
 
 class CatalogusApp(Litestar):
@@ -171,7 +192,8 @@ def create_app(settings: Settings, *, content: ContentState | None = None) -> Li
     pages = Router("/", route_handlers=[h for m in html_modules for h in m.ROUTES], include_in_schema=False)
     static = create_static_files_router("/static", directories=[STATIC_DIR], include_in_schema=False,
                                         name="static", file_system=StaticFileSystem())
-    state: dict[str, Any] = {"content": content, "settings": settings, "sc_feed": None}
+    state: dict[str, Any] = {"content": content, "settings": settings, "sc_feed": None,
+                             "tally": Tally() if settings.steering else NoTally()}
     return CatalogusApp(
         route_handlers=[pages, *[h for m in api_modules for h in m.ROUTES], ping, static],
         dependencies=DEPENDENCIES,

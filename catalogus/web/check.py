@@ -29,12 +29,15 @@ from .deps import CatalogDep, SettingsDep, SnapshotDep, TodayDep
 from .forms import ANSWERS_FIELD, BadAnswers, FieldError, carried_answers, display_value, first_target, settle
 from .present import STATUS_BADGE, STATUS_WORDS, domain_titles, not_resident, results_page, step_questions
 from ..datadir import secret_key
+from ..steering import events as ev
+from .steering import count
 from .templating import page
-from .wizard_state import WizardState, cleared_cookie, cookie_name, seal, state_cookie, unseal
+from .wizard_state import WizardState, cleared_cookie, cookie_name, counted_marks, seal, state_cookie, unseal
 
 NO_STORE = CacheControlHeader(no_store=True)
 START = "/check"
 HISTORY_FIELD = "geschiedenis"
+COUNTED_FIELD = "geteld"
 ON_SCREEN_FIELD = "vragen"
 TICKED_FIELD = "aangevinkt"
 NONE_OF_THESE = "geen_van_deze"
@@ -73,7 +76,8 @@ class Visit:
             try:
                 state = WizardState(carried_answers(form.get(ANSWERS_FIELD)),
                                     [h for h in str(form.get(HISTORY_FIELD) or "").split(",") if h],
-                                    from_cookie.remaining if from_cookie else None)
+                                    from_cookie.remaining if from_cookie else None,
+                                    from_cookie.counted if from_cookie else counted_marks(form.get(COUNTED_FIELD)))
             except BadAnswers:
                 raise ClientException("de antwoorden in het formulier zijn niet geldig") from None
         visit = cls(catalog, Check(catalog, today), state, secret, name in request.cookies, name)
@@ -91,6 +95,16 @@ class Visit:
             raise NotFoundException("deze stap bestaat niet")
         return found
 
+    def count_once(self, request: Request, mark: str, events: list) -> bool:
+        """Count these events the first time this check gets to ``mark`` (the marks travel with the check)."""
+        if not self.state.count_once(mark):
+            return False
+        count(request, self.check.date, self.catalog.municipality.id, events)
+        return True
+
+    def count_start(self, request: Request, result: CheckResult) -> None:
+        self.count_once(request, "start", ev.started("online") + ev.topics(result))
+
     def cookie(self, request: Request):
         return state_cookie(seal(self.state, self.secret, self.cookie_name), secure=request.url.scheme == "https",
                             name=self.cookie_name)
@@ -102,6 +116,7 @@ def _context(visit: Visit, result: CheckResult, **extra: Any) -> dict[str, Any]:
     """What every page of the check shows around its own content."""
     topics = result.answers.get(TOPICS_QUESTION) or ()
     return {"result": result, "antwoorden": visit.state.answers, "geschiedenis": ",".join(visit.state.history),
+            "geteld": ",".join(visit.state.counted),
             "show_quick_exit": SAFETY_TOPIC in topics, "urgent_contacts": result.case_manager.urgent_contacts,
             "team": visit.catalog.routing.team, "vocabulary": visit.catalog.vocabulary,
             "status_words": STATUS_WORDS, "status_badge": STATUS_BADGE, **extra}
@@ -129,6 +144,7 @@ def _step_page(request: Request, visit: Visit, step: Step, *, mode: str = "next"
     fields = step_questions(result, step, mode, asked_for)
     if not fields.questions:
         return Redirect(_next_target(visit, result), status_code=303, headers={"cache-control": "no-store"})
+    visit.count_once(request, f"{ev.SHOWN}:{step.id}", ev.screen(ev.SHOWN, step.id))
     back = visit.state.back_from(step.id) if mode != "wijzig" else None
     values = shown or _shown_values(visit, step, fields.questions)
     total = len(visit.state.history) + (visit.state.remaining or result.remaining_steps)
@@ -179,6 +195,7 @@ def _overview_page(request: Request, visit: Visit) -> Any:
     result = visit.settle()
     vocabulary = visit.catalog.vocabulary
     rows = [(vocabulary[qid], vocabulary[qid].format(value)) for qid, value in result.answers.items()]
+    visit.count_once(request, f"{ev.SHOWN}:{ev.CHECK_PAGE}", ev.screen(ev.SHOWN, ev.CHECK_PAGE))
     return _page(request, visit, "check_overview.html", _context(visit, result, rows=rows,
                                                                  back=_back_of_overview(visit)))
 
@@ -193,6 +210,7 @@ def _not_resident_page(request: Request, visit: Visit) -> Any:
     others = [m for m in region.municipalities if m.id != visit.catalog.municipality.id]
     moved = {**visit.state.answers}
     moved.pop(RESIDENCE_QUESTION, None)  # the other municipality's check says it: choosing it answers the question
+    visit.count_once(request, f"{ev.SHOWN}:{ev.NOT_RESIDENT}", ev.screen(ev.SHOWN, ev.NOT_RESIDENT))
     return _page(request, visit, "check_not_resident.html", _context(
         visit, result, help=not_resident(result), back=_back_of_overview(visit), others=others, region=region,
         moved_answers=moved))
@@ -236,6 +254,8 @@ async def move_here(request: Request, catalog: CatalogDep, today: TodayDep, sett
     _set(visit.state, {RESIDENCE_QUESTION: True})
     visit.state.history = [s for s in visit.state.history if s in {step.id for step in catalog.steps}]
     result = visit.settle()
+    visit.state.counted = []  # a check of this municipality starts here (the other one counted its own)
+    visit.count_start(request, result)
     visit.state.remaining = result.remaining_steps
     return _go(request, visit, _next_target(visit, result))
 
@@ -295,6 +315,7 @@ def _submit_topics(request: Request, visit: Visit, form: Any) -> Any:
     _set(visit.state, {question.id: answer.value})
     visit.state.history = []
     result = visit.settle()
+    visit.count_start(request, result)
     visit.state.remaining = result.remaining_steps
     return _go(request, visit, _next_target(visit, result))
 
@@ -310,6 +331,8 @@ def _submit_step(request: Request, visit: Visit, step: Step, form: Any) -> Any:
         return _step_page(request, visit, step, mode=mode, errors=errors, shown=shown, status=422,
                           asked_for=on_screen)
     forward = step.id not in visit.state.history
+    if f"{ev.SHOWN}:{step.id}" in visit.state.counted:
+        visit.count_once(request, f"{ev.DONE}:{step.id}", ev.screen(ev.DONE, step.id))
     _set(visit.state, answers, forget=[q.id for q in questions if q.id not in answers])
     visit.state.answered(step.id)
     result = visit.settle()
@@ -393,6 +416,9 @@ async def results(request: Request, catalog: CatalogDep, today: TodayDep, settin
 def _results(request: Request, visit: Visit) -> Any:
     result = visit.settle()
     catalog = visit.catalog
+    if f"{ev.SHOWN}:{ev.CHECK_PAGE}" in visit.state.counted:
+        visit.count_once(request, f"{ev.DONE}:{ev.CHECK_PAGE}", ev.screen(ev.DONE, ev.CHECK_PAGE))
+    visit.count_once(request, "results", ev.results(result, "online"))
     return _page(request, visit, "check_results.html", _context(
         visit, result, sections=results_page(result),
         topic_titles=[domain_titles(catalog)[t] for t in result.topics],

@@ -26,11 +26,13 @@ from litestar.response import Template
 from ..catalog import Catalog
 from ..check import TOPICS_QUESTION, Check, CheckResult, ProductResult
 from ..questions import Question
+from ..steering import events as ev
 from ..summary import summary_text
 from .forms import ANSWERS_FIELD, BadAnswers, FieldError, carried_answers, display_value, parse_field, settle
 from .present import KINDS, STATUS_BADGE, STATUS_SHORT, other_results, result_groups
 from .security import ExplainedClientError
 from .staff import STAFF_ERRORS, LoginRequired, NoAccess, requires, staff_session
+from .steering import count
 from .templating import page, site_values
 
 KCC_PATH = "/kcc"
@@ -96,6 +98,7 @@ class Call:
     result: CheckResult
     product: ProductResult | None = None
     relevance: dict[str, Relevance] = field(default_factory=dict)
+    counted: bool = False  # the steering counters have this call's results (the form's hidden "geteld")
 
 
 def read_call(catalog: Catalog, date: dt.date, form: Any) -> Call:
@@ -128,7 +131,21 @@ def read_call(catalog: Catalog, date: dt.date, form: Any) -> Call:
     chosen = str(form.get("toon") if "toon" in form else form.get("product") or "")
     call.product = next((r for r in result.results if r.id == chosen), None)
     call.relevance = {qid: Relevance(r.state, r.count) for qid, r in result.relevance().items()}
+    # Back from the referral form the call was already under way: its results are not counted again.
+    call.counted = form.get(COUNTED_FIELD) == "1" or bool(carried)
     return call
+
+
+COUNTED_FIELD = "geteld"
+
+
+def count_results(request: Request, call: Call) -> None:
+    """A call reaches its results when nothing is left to ask; count that once per call."""
+    result = call.result
+    if call.counted or call.errors or result.next_question is not None:
+        return
+    count(request, result.date, call.catalog.municipality.id, ev.results(result, "kcc") + ev.topics(result))
+    call.counted = True
 
 
 def field_target(question: Question) -> str:
@@ -163,6 +180,7 @@ def context(call: Call, session: Any) -> dict[str, Any]:
         "open_count": still_open, "topics_chosen": TOPICS_QUESTION in result.answers,
         # the caller's municipality: its name, numbers and pages everywhere on this screen
         "gemeente": catalog.municipality, "prefix": catalog.municipality.prefix,
+        "geteld": call.counted,
     }
 
 
@@ -217,6 +235,7 @@ async def kcc_page(request: Request) -> Any:
         return page(request, "kcc_gemeente.html", {"session": session, "municipalities": region.municipalities,
                                                    "regio_naam": region.name}, no_store=True)
     call = read_call(caller_catalog(request, chosen), content.today(), {})
+    count(request, call.result.date, call.catalog.municipality.id, ev.started("kcc"))  # a new call
     return page(request, "kcc.html", context(call, session), no_store=True)
 
 
@@ -224,6 +243,7 @@ async def kcc_page(request: Request) -> Any:
 async def kcc_recalculate(request: Request) -> Any:
     """The button Bereken without JavaScript, and the way back from the referral form: the whole page again."""
     call, session = await _call(request)
+    count_results(request, call)
     return page(request, "kcc.html", context(call, session), status=422 if call.errors else 200,
                 no_store=True)
 
@@ -232,6 +252,7 @@ async def kcc_recalculate(request: Request) -> Any:
 async def kcc_panel(request: Request) -> Any:
     """For htmx: the results panel plus out-of-band markers, error messages and status text."""
     call, session = await _call(request)
+    count_results(request, call)
     return Template("_kcc_bijwerken.html", context={**site_values(request), **context(call, session)},
                     status_code=422 if call.errors else 200, headers={"cache-control": "no-store"})
 

@@ -25,9 +25,11 @@ from ..logs import get_logger
 from ..casework.referrals import (CURRENT_CONSENT_VERSION, NO_CONSENT_MESSAGE, OUTCOMES, STATUSES, Actor,
                                   consent_text)
 from ..check import Check, CheckResult
+from ..steering import events as ev
 from .forms import ANSWERS_FIELD, carried_answers, read_settled
 from .security import RETRY_AFTER_SECONDS
 from .staff import STAFF_ERRORS, actor_of, client_address, database, requires, run, settings_of, staff_session
+from .steering import count
 from .templating import MUNICIPALITY_SCOPE_KEY, date_nl, page
 
 FIELD_TARGETS = {"name": "naam", "phone": "telefoon", "email": "email", "contact_time": "contact_time-ochtend",
@@ -122,8 +124,9 @@ async def referral(request: Request) -> Any:
                 "target": "naam", "message": "Er kwamen te veel aanmeldingen achter elkaar van dit adres. Wacht "
                                              "een minuut en verstuur het formulier dan opnieuw."}]}, status=429,
                 no_store=True)
+        now = utcnow()
         stored = await run(
-            referrals.create_referral, db, contact, consent=True, answers=ordered,
+            referrals.create_referral, db, contact, consent=True, answers=ordered, now=now,
             products=[r.id for r in result.results if r.status == "eligible"],
             reasons=result.texts(result.case_manager.reasons), urgent=result.case_manager.urgent,
             channel="kcc" if on_behalf else "online", actor=actor, catalog_version=catalog.version,
@@ -134,6 +137,8 @@ async def referral(request: Request) -> Any:
         if isinstance(exc, IntegrityError):
             raise
         return _form_unavailable(request, context, exc)
+    if stored.created_at == now:  # not the same form sent again
+        count(request, request.app.state.content.today(), catalog.municipality.id, ev.referral(stored.channel))
     return page(request, "referral_done.html", {"reference": stored.reference, "team": catalog.routing.team,
                                                 "urgent": result.case_manager.urgent,
                                                 "urgent_contacts": result.case_manager.urgent_contacts,

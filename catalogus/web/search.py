@@ -22,9 +22,11 @@ from ..datadir import secret_key
 from ..logs import get_logger
 from ..search.index import SearchGaps, SearchIndex, SearchResults, build_index
 from ..search.gaps import MIN_SEARCHES, RETENTION_DAYS, DatabaseGaps, gap_words
+from ..steering import events as ev
 from .present import KIND_BY_SLUG, KINDS, domain_titles
 from .staff import STAFF_ERRORS, requires, staff_session
 from .deps import CatalogDep
+from .steering import count
 from .templating import MUNICIPALITY_SCOPE_KEY, page, site_values
 
 log = get_logger(__name__)
@@ -55,6 +57,14 @@ def search_index(request: Any, municipality_id: str | None = None) -> SearchInde
     return cache[1][municipality_id]
 
 
+def index_municipality(request: Any, municipality_id: str | None) -> str:
+    """The municipality whose index a search used (this request's, or the one named)."""
+    if municipality_id is not None:
+        return municipality_id
+    here = request.scope.get(MUNICIPALITY_SCOPE_KEY)
+    return here.id if here is not None else request.app.state.content.current.region.default.id
+
+
 def search_gaps(app: Any) -> SearchGaps | None:
     """Where the words of searches that found nothing go: the database when the staff area opened one."""
     gaps = getattr(app.state, "search_gaps", None)
@@ -75,6 +85,9 @@ async def run_search(request: Any, text: str, *, limit: int, domain: str | None 
     index = search_index(request, municipality)
     results = await anyio.to_thread.run_sync(
         lambda: index.search(text, limit=limit, domain=domain, kind=kind, partial=live))
+    if not live:  # a finished search, not the keystrokes of live search
+        count(request, request.app.state.content.today(), index_municipality(request, municipality),
+              ev.search(results.total == 0))
     if not live and results.understood and results.total == 0 and domain is None and kind is None:
         gaps = search_gaps(request.app)
         if gaps is not None:

@@ -1,4 +1,4 @@
-"""Staff pages: login (password, then TOTP for case managers), logout, and the guard for staff pages.
+"""Staff pages: login (password, then TOTP for case managers and policy advisers), logout, and the guard for staff pages.
 
 Sessions live in the database (``accounts``), so any process behind the load balancer
 can continue a session another one started. The session cookie holds only a random
@@ -38,6 +38,7 @@ TOTP_PATH = "/medewerkers/tweestaps"
 TOTP_SETUP_PATH = "/medewerkers/tweestaps/instellen"
 QUEUE_PATH = "/medewerkers/aanmeldingen"
 HOME_PATH = "/medewerkers"
+STEERING_PATH = "/medewerkers/stuurinformatie"
 NO_STORE = {"cache-control": "no-store"}
 
 
@@ -128,7 +129,7 @@ STAFF_ERRORS = {LoginRequired: _to_login, NoAccess: _no_access}
 
 
 def landing(session: Session) -> str:
-    return QUEUE_PATH if session.user.role == "casemanager" else HOME_PATH
+    return {"casemanager": QUEUE_PATH, "beleid": STEERING_PATH}.get(session.user.role, HOME_PATH)
 
 
 # ---------------------------------------------------------------- login
@@ -192,7 +193,7 @@ async def login(request: Request) -> Any:
     if old:
         await run(accounts.end_session, db, old)  # never carry a session across a login (fixation)
     token = await run(accounts.create_session, db, user)
-    if user.role != "casemanager":
+    if user.role not in accounts.TOTP_ROLES:
         target = HOME_PATH
     else:
         target = TOTP_PATH if user.totp_enrolled else TOTP_SETUP_PATH
@@ -213,9 +214,9 @@ async def logout(request: Request) -> Any:
 # ---------------------------------------------------------------- second factor
 
 async def _half_session(request: Request) -> Session | None:
-    """A case manager's session after the password, before the second factor."""
+    """A session of a role with a second factor (case manager, policy adviser) after the password."""
     session = await staff_session(request)
-    if session is None or session.user.role != "casemanager":
+    if session is None or session.user.role not in accounts.TOTP_ROLES:
         return None
     return session
 
@@ -226,7 +227,7 @@ async def totp_form(request: Request) -> Any:
     if session is None or not session.user.totp_enrolled:
         return Redirect(LOGIN_PATH if session is None else TOTP_SETUP_PATH, status_code=303)
     if session.complete:
-        return Redirect(QUEUE_PATH, status_code=303)
+        return Redirect(landing(session), status_code=303)
     return page(request, "staff_totp.html", {"error": ""}, no_store=True)
 
 
@@ -262,7 +263,8 @@ async def totp_verify(request: Request) -> Any:
         if token is None:
             return Redirect(LOGIN_PATH, status_code=303)
         log.info("staff_totp_ok", user_id=session.user.id)
-        return Redirect(QUEUE_PATH, status_code=303, cookies=[session_cookie(settings, token)], headers=NO_STORE)
+        return Redirect(landing(session), status_code=303, cookies=[session_cookie(settings, token)],
+                        headers=NO_STORE)
     else:
         error = accounts.TOTP_FAILED_MESSAGE
     if request.url.path == TOTP_SETUP_PATH and not session.user.totp_enrolled:

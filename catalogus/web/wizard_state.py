@@ -5,6 +5,8 @@ back link and reloading all work, with and without JavaScript. The answers trave
 with the resident:
 
 * a hidden field of each form (what that page was made from), so a form works even without cookies;
+  with it ``geteld``: which moments of this check the steering counters already have (so a reload or
+  Back never counts a screen twice; see catalogus.steering);
 * an encrypted cookie (AES-GCM, key derived from the secret key; no expiry date, so it ends with the
   browser session; ``HttpOnly``, ``SameSite=Lax``, ``Secure`` whenever the page came over https, so plain
   http on a test machine works too), so that a GET page can be rebuilt on Back or reload.
@@ -18,6 +20,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,9 +44,10 @@ class WizardState:
     answers: dict[str, Any] = field(default_factory=dict)
     history: list[str] = field(default_factory=list)  # screens answered, in order (step ids)
     remaining: int | None = None  # the last "nog ongeveer N stappen" shown: it never goes up
+    counted: list[str] = field(default_factory=list)  # what the steering counters already have of this check
 
     def to_json(self) -> dict[str, Any]:
-        return {"a": self.answers, "h": self.history, "r": self.remaining, "t": int(time.time())}
+        return {"a": self.answers, "h": self.history, "r": self.remaining, "c": self.counted, "t": int(time.time())}
 
     @classmethod
     def from_json(cls, data: Any) -> "WizardState | None":
@@ -53,7 +57,15 @@ class WizardState:
         remaining = data.get("r") if isinstance(data.get("r"), int) else None
         if not isinstance(data.get("t"), int) or time.time() - data["t"] > MAX_AGE_SECONDS:
             return None
-        return cls(data["a"], [h for h in history if isinstance(h, str)][:50], remaining)
+        counted = data.get("c") if isinstance(data.get("c"), list) else []
+        return cls(data["a"], [h for h in history if isinstance(h, str)][:50], remaining, counted_marks(counted))
+
+    def count_once(self, mark: str) -> bool:
+        """True the first time this check gets here (then the counters count it); False after that."""
+        if mark in self.counted:
+            return False
+        self.counted.append(mark)
+        return True
 
     def back_from(self, step_id: str) -> str | None:
         """The screen before ``step_id`` (None: the topics page)."""
@@ -67,6 +79,22 @@ class WizardState:
         if step_id in self.history:
             del self.history[self.history.index(step_id):]
         self.history.append(step_id)
+
+
+_MARK = re.compile(r"^[a-z]{1,8}(:[a-z0-9_-]{1,60})?$")
+
+
+def counted_marks(values: Any) -> list[str]:
+    """The counted marks a cookie or a form carries, without anything else.
+
+    >>> counted_marks(["start", "shown:wonen", "<b>", 3]), counted_marks("start,shown:wonen")
+    (['start', 'shown:wonen'], ['start', 'shown:wonen'])
+    """
+    if isinstance(values, str):
+        values = values.split(",")
+    if not isinstance(values, list):
+        return []
+    return list(dict.fromkeys(v for v in values if isinstance(v, str) and _MARK.match(v)))[:100]
 
 
 @lru_cache(maxsize=8)
