@@ -11,13 +11,13 @@ import json
 import re
 
 import httpx
-import pyotp
 import pytest
 
 from catalogus.catalog import load_catalog_or_raise
 from catalogus.settings import Settings
+from tests.browser.staff import log_in_with_totp
 from tests.support.servers import Server, server_env
-from tests.support.staff import PASSWORD, ROOT, ROUTED, TODAY, add_staff, reference_in, referral_form
+from tests.support.staff import ROOT, ROUTED, TODAY, add_staff, reference_in, referral_form
 
 pytestmark = pytest.mark.browser
 
@@ -44,14 +44,7 @@ def page(request, browser):
 
 
 def log_in(page, url: str) -> None:
-    page.goto(url + "/medewerkers/inloggen")
-    page.locator("#gebruikersnaam").fill("anna")
-    page.locator("#wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_selector(".totp-secret")
-    page.locator("#code").fill(pyotp.TOTP(page.locator(".totp-secret").inner_text().replace(" ", "")).now())
-    page.get_by_role("button", name="Instellen en inloggen").click()
-    page.wait_for_selector("table.queue")
+    log_in_with_totp(page, url, "anna", landing="**/medewerkers/aanmeldingen")
 
 
 def test_finishing_asks_for_an_outcome_and_a_reason_and_can_be_undone(server, page, tmp_path):

@@ -3,13 +3,13 @@ Buurdorp's case manager sees the referral, Voorbeeldstad's finds no such referen
 
 from __future__ import annotations
 
-import pyotp
 import pytest
 
 from catalogus.settings import Settings
 from tests.browser.wizard import run_check
+from tests.browser.staff import log_in_with_totp
 from tests.support.servers import Server, server_env
-from tests.support.staff import PASSWORD, ROUTED, add_staff
+from tests.support.staff import ROUTED, add_staff
 
 pytestmark = pytest.mark.browser
 
@@ -24,15 +24,7 @@ def server(tmp_path):
 
 
 def log_in(page, url: str, username: str) -> None:
-    page.goto(url + "/medewerkers/inloggen")
-    page.locator("#gebruikersnaam").fill(username)
-    page.locator("#wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_selector(".totp-secret")
-    secret = page.locator(".totp-secret").inner_text().replace(" ", "")
-    page.locator("#code").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Instellen en inloggen").click()
-    page.wait_for_url("**/medewerkers/aanmeldingen")
+    log_in_with_totp(page, url, username, landing="**/medewerkers/aanmeldingen")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

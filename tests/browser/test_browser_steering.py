@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import httpx
-import pyotp
 import pytest
 
 from catalogus.casework import accounts, referrals
@@ -18,6 +17,7 @@ from catalogus.casework.db import open_database
 from catalogus.casework.referrals import Actor
 from catalogus.settings import Settings
 from tests.browser.test_browser_accessibility import violations
+from tests.browser.staff import log_in_with_totp
 from tests.support.servers import Server, server_env
 from tests.support.staff import NOT_ROUTED, PASSWORD, ROUTED, add_staff
 from tests.support.web import walk_check, wizard_form
@@ -69,14 +69,7 @@ def server(tmp_path_factory):
 
 
 def log_in(page, url: str, username: str) -> None:
-    page.goto(url + "/medewerkers/inloggen")
-    page.locator("#gebruikersnaam").fill(username)
-    page.locator("#wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_selector(".totp-secret")
-    page.locator("#code").fill(pyotp.TOTP(page.locator(".totp-secret").inner_text().replace(" ", "")).now())
-    page.get_by_role("button", name="Instellen en inloggen").click()
-    page.wait_for_selector("h1:has-text('Stuurinformatie')")
+    log_in_with_totp(page, url, username, landing="**/medewerkers/stuurinformatie**")
 
 
 @pytest.mark.parametrize("width", [1280, 390])
