@@ -53,6 +53,11 @@ def fill(page, question: str, value: Any, text: dict[str, str] | None = None) ->
         page.fill(f"#{question}", typed(value))
 
 
+def loaded_url(page) -> str:
+    """The address of the last real page load: with htmx every later screen is swapped into that page."""
+    return page.evaluate("() => performance.getEntriesByType('navigation')[0].name")
+
+
 def mark_current(page) -> None:
     """Tag the page on screen, so that waiting for an untagged one waits for the next page."""
     page.evaluate("() => document.querySelectorAll('[data-page]').forEach(e => e.setAttribute('data-gezien', ''))")
