@@ -168,7 +168,7 @@ def test_staff_pages_show_every_payload_as_text(server, page):
     assert_clean(page, shows=TYPED)  # the resident's name and note, and the product titles
     page.get_by_role("link", name=re.compile("toegangslog")).click()
     assert_clean(page, shows=None)
-    for path in ("/medewerkers/inhoud", "/medewerkers/voorbeeld/voorbeeldpas", "/kcc"):
+    for path in ("/medewerkers/inhoud", "/medewerkers/voorbeeld/voorbeeldpas", "/kcc?gemeente=voorbeeldstad"):
         page.goto(server.url + path)
         assert_clean(page)
 
@@ -183,7 +183,7 @@ def test_staff_pages_show_every_payload_as_text(server, page):
 
 def test_the_kcc_screen_updates_never_run_a_payload(server, page):
     log_in(page, server.url, "kees")
-    page.goto(server.url + "/kcc")
+    page.goto(server.url + "/kcc?gemeente=voorbeeldstad")
     page.locator("#kcc-form").wait_for()
     assert_clean(page)
     page.locator("#kcc-zoek").fill("voedselbank")
