@@ -127,9 +127,9 @@ def test_the_check_results_and_referral_show_payloads_as_text(server, page):
     assert P["attribute"] in page.locator("main").inner_text()  # urgent contacts and the wijkteam
 
     # payloads typed into a money and a number field come back as text
-    page.get_by_role("button", name="Wijzig uw antwoorden").click()
+    page.get_by_role("link", name="Wijzig uw antwoorden").click()
     page.wait_for_selector("[data-page=controleer]")
-    page.locator('button[value="wijzig:leeftijd"]').click()
+    page.locator('a[href="/check/wijzig/leeftijd"]').click()
     page.locator("#leeftijd").fill(TYPED)
     page.locator("button[value=volgende]").click()
     page.wait_for_selector(".error-summary")
