@@ -207,3 +207,34 @@ def test_the_kcc_on_behalf_form_shows_the_consent_text_to_read_out_at_a_readable
     assert "Lees deze tekst voor" in page.locator("main").inner_text()
     assert_consent_laid_out(page, narrowest)  # the text the agent reads out, not 9,000 px of single letters
     assert violations(page) == []
+
+
+@JS
+def test_the_urgent_referral_asks_if_calling_is_safe_and_the_call_time_only_with_a_phone_number(
+        live_server, new_page, javascript):
+    page = new_page(javascript=javascript)
+    run_check(page, live_server.url, UNSAFE)
+    page.get_by_role("button", name="Meld u aan bij het wijkteam").click()
+    page.locator("#toestemming").wait_for()
+    assert page.get_by_role("link", name="Snel weg").is_visible()
+    assert page.locator("#veilig_bellen-nee").is_visible() and page.locator("#voorkeur-sms").is_visible()
+    call_time = page.locator("#contact_time-avond")
+    condition = page.get_by_text("Alleen als u een telefoonnummer invult")
+    if javascript:  # the question appears once there is a number to call
+        assert not call_time.is_visible()
+        page.fill("#telefoon", "06 12345678")
+        assert call_time.is_visible() and not condition.is_visible()
+    else:  # shown, with the condition under which it is asked
+        assert call_time.is_visible() and condition.is_visible()
+        page.fill("#telefoon", "06 12345678")
+    page.fill("#naam", "Fatima")
+    page.check("#veilig_bellen-nee")
+    page.check("#voorkeur-sms")
+    call_time.check()
+    page.check("#toestemming")
+    page.get_by_role("button", name="Aanmelding versturen").click()
+    page.locator("[data-reference]").wait_for()
+    text = page.locator("main").inner_text()
+    assert "op de eerstvolgende werkdag" in text and "zonder te bellen" in text
+    assert page.get_by_role("link", name="Snel weg").is_visible()
+    assert page.problems == []
