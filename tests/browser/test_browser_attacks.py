@@ -152,6 +152,8 @@ def test_the_check_results_and_referral_show_payloads_as_text(server, page):
     page.locator("#telefoon").fill("06 12345678")
     page.locator("#email").fill("")
     page.locator("#contact_time-middag").check()
+    page.locator("#veilig_bellen-ja").check()  # asked because the household is urgent
+    page.locator("#voorkeur-telefoon").check()
     page.locator("#toestemming").check()
     page.get_by_role("button", name="Aanmelding versturen").click()
     page.wait_for_selector("[data-reference]")
