@@ -1,10 +1,10 @@
-"""Benchmark of the check: questions asked per topic choice, and requests per second.
+"""Benchmark of the check: screens and questions per topic choice, and requests per second.
 
-1. Replays 200 random complete households through ``POST /api/v1/check`` question by
-   question (answer what ``next_question`` asks, from the household) and records how many
-   questions a resident answers per topic choice, against the size of the vocabulary.
-   It also checks that every product in the chosen topics ends decided, with the same
-   status as under the complete answers.
+1. Walks 200 random complete households screen by screen as the web wizard does (every question of
+   ``next_step`` and the follow-ups its answers reveal, until there is none; the same core the API and
+   the pages call) and reports per household the screens, the questions answered and the hindsight
+   minimum, the means per number of topics, questions that could no longer matter, and whether every
+   product in the chosen topics ends with the status it has under all answers.
 2. Measures requests per second of ``/api/v1/check``, the wizard page (``GET /check`` and
    a ``POST /check`` step) and a trivial endpoint (``/ping``) of the same server, in the
    same run, with a Python load generator (httpx in threads) on 127.0.0.1.
@@ -16,6 +16,7 @@ Run: ``.venv/bin/python bench/bench_wizard.py [--households 200] [--seconds 5] [
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import platform
@@ -36,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from catalogus.catalog import load_catalog_or_raise  # noqa: E402
+from catalogus.check import Check  # noqa: E402
+from tests.support.check_walk import walk  # noqa: E402
 from tests.support.households import household  # noqa: E402
 
 PERFORMANCE_MD = ROOT / "docs" / "performance.md"
@@ -71,53 +74,18 @@ def free_port() -> int:
 
 # ---------------------------------------------------------------- questions asked
 
-def replay(client: httpx.Client, complete: dict, topics: list[str]) -> tuple[int, int, list[str]]:
-    """Answer what the check asks.
-
-    Returns (questions asked, products in the topics decided differently than with all answers,
-    products in the topics still open when the check stops).
-    """
-    answers = {"onderwerpen": topics} if topics else {}  # no topics chosen = all topics
-    asked = 0
-    for _ in range(60):
-        body = client.post("/api/v1/check", json={"answers": answers}).raise_for_status().json()
-        question = body["next_question"]
-        if question is None:
-            break
-        answers[question["id"]] = complete[question["id"]]
-        asked += 1
-    full = client.post("/api/v1/check", json={"answers": {**complete, "onderwerpen": topics or None}}).json()
-    final = {r["id"]: r["status"] for r in body["results"]}
-    wrong = sum(1 for r in full["results"]
-                if r["in_topics"] and final[r["id"]] != "unknown" and final[r["id"]] != r["status"])
-    still_open = [r["id"] for r in body["results"] if r["in_topics"] and r["status"] == "unknown"]
-    return asked, wrong, still_open
-
-
-def questions_per_topic_choice(base: str, count: int, seed: int = 2026) -> dict:
+def questions_per_topic_choice(count: int, seed: int = 2026) -> dict:
+    """Walk random complete households screen by screen (``tests/support/check_walk.py``: every question of
+    ``next_step`` and the follow-ups its answers reveal, until there is no next step), as the web wizard does."""
+    catalog = load_catalog_or_raise(ROOT)
+    check = Check(catalog, dt.date.fromisoformat(TODAY))
     rng = random.Random(seed)
-    by_count: dict[int, list[int]] = defaultdict(list)
-    by_topic: dict[str, list[int]] = defaultdict(list)
-    wrong_total = 0
-    still_open: dict[str, int] = defaultdict(int)
-    with httpx.Client(base_url=base, timeout=30) as client:
-        for _ in range(count):
-            complete = household(rng)
-            topics = complete["onderwerpen"]
-            asked, wrong, open_ids = replay(client, complete, topics)
-            wrong_total += wrong
-            for product_id in open_ids:
-                still_open[product_id] += 1
-            by_count[len(topics)].append(asked)
-            if len(topics) == 1:
-                by_topic[topics[0]].append(asked)
-        everything = []
-        for _ in range(max(10, count // 10)):
-            complete = household(rng)
-            everything.append(replay(client, {**complete, "onderwerpen": None}, [])[0])
-    return {"by_count": dict(sorted(by_count.items())), "by_topic": dict(sorted(by_topic.items())),
-            "all_topics": everything, "wrong": wrong_total,
-            "open": dict(sorted(still_open.items(), key=lambda item: -item[1]))}
+    rows = []
+    for number in range(1, count + 1):
+        complete = household(rng)
+        topics = complete["onderwerpen"]
+        rows.append((number, topics, walk(check, complete, topics)))
+    return {"rows": rows, "vocabulary": len(catalog.vocabulary) - 1}
 
 
 # ---------------------------------------------------------------- throughput
@@ -137,7 +105,7 @@ def load(base: str, make_request, seconds: float, workers: int, max_requests: in
                 response = make_request(client, setup)
                 latencies[index].append(time.perf_counter() - started)
                 counts[index] += 1
-                if response.status_code != 200:
+                if response.status_code not in (200, 303):  # a submitted screen answers See Other
                     failures[index] += 1
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(workers)]
@@ -172,7 +140,8 @@ def wizard_start(client, _setup):
 
 def wizard_step(client, token):
     return client.post("/check", data={"_csrf_token": token, "antwoorden": json.dumps(FATIMA_PART),
-                                       "vraag": "situatie_werk", "situatie_werk": "werkend"})
+                                       "scherm": "werk_en_inkomen", "vragen": "situatie_werk",
+                                       "situatie_werk": "werkend", "actie": "volgende"})
 
 
 def _wizard_setup(client):
@@ -185,33 +154,51 @@ wizard_step.setup = _wizard_setup
 
 # ---------------------------------------------------------------- report
 
+BEFORE = {1: 12.7, 2: 14.6}  # mean questions per topic choice with one question per page (issue 12)
+
+
 def report(questions: dict, throughput: dict, args, vocabulary: int) -> str:
+    rows = questions["rows"]
     lines = [SECTION, "",
              f"`bench/bench_wizard.py`, {time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, "
              f"Python {platform.python_version()}; one uvicorn worker on 127.0.0.1, load generator httpx in "
              f"{args.workers} threads in the same machine (it competes with the server for the 2 cores).", "",
-             f"### Vragen per onderwerpkeuze ({args.households} willekeurige huishoudens)", "",
-             f"De vragenlijst heeft {vocabulary} vragen (plus de onderwerpkeuze). Elk huishouden beantwoordt via "
-             "`POST /api/v1/check` precies wat `next_question` vraagt, tot die `null` is.", "",
-             "| onderwerpen gekozen | huishoudens | gem. vragen | min | max | % van de vragenlijst |",
-             "| --- | ---: | ---: | ---: | ---: | ---: |"]
-    for count, asked in questions["by_count"].items():
-        lines.append(f"| {count} | {len(asked)} | {statistics.mean(asked):.1f} | {min(asked)} | {max(asked)} | "
-                     f"{100 * statistics.mean(asked) / vocabulary:.0f}% |")
-    everything = questions["all_topics"]
-    lines.append(f"| geen keuze (alles) | {len(everything)} | {statistics.mean(everything):.1f} | {min(everything)} | "
-                 f"{max(everything)} | {100 * statistics.mean(everything) / vocabulary:.0f}% |")
-    lines += ["", "Eén onderwerp, per onderwerp:", "", "| onderwerp | huishoudens | gem. vragen |", "| --- | ---: | ---: |"]
-    for topic, asked in questions["by_topic"].items():
-        lines.append(f"| {topic} | {len(asked)} | {statistics.mean(asked):.1f} |")
-    lines += ["", f"Producten binnen de gekozen onderwerpen die na de laatste vraag beslist waren, maar anders dan met "
-              f"alle antwoorden: **{questions['wrong']}** (moet 0 zijn). Producten binnen de onderwerpen die nog open "
-              f"waren toen de check stopte: **{sum(questions['open'].values())}** "
-              f"({', '.join(f'{k} {v}×' for k, v in questions['open'].items()) or 'geen'}). Geen vraag kan die "
-              "nog beslissen: ze hangen af van een vraag die voor dit huishouden niet gesteld wordt (`alleen_als` "
-              "is onwaar, bijvoorbeeld loopafstand bij `moeite_met: geen`) of van een norm zonder waarde voor "
-              "deze situatie (bijvoorbeeld leeftijd onder 18). De uitkomstpagina zegt dan bij wie de inwoner het "
-              "kan navragen.", "",
+             f"### Schermen en vragen per onderwerpkeuze ({len(rows)} willekeurige huishoudens)", "",
+             f"De vragenlijst heeft {vocabulary} vragen (plus de onderwerpkeuze). Elk huishouden doorloopt de check "
+             "zoals de webwizard: het beantwoordt elke vraag van `next_step` en de vervolgvragen die zijn antwoorden "
+             "tonen, tot er geen volgende stap is (`tests/support/check_walk.py`). *Achteraf minimaal*: een set "
+             "antwoorden waaruit geen antwoord weg kan zonder dat een uitkomst in de gekozen onderwerpen of de "
+             "routering verandert (gretig gezocht, dus een bovengrens van het echte minimum; de check kan dit "
+             "vooraf niet weten).", "",
+             "| onderwerpen gekozen | huishoudens | gem. schermen | gem. vragen | vroeger (één vraag per pagina) | "
+             "gem. achteraf minimaal | vragen die niets meer konden beslissen | uitkomsten anders dan met alle antwoorden |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    by_count: dict[int, list] = defaultdict(list)
+    for _number, topics, done in rows:
+        by_count[len(topics)].append(done)
+    for count, walks in sorted(by_count.items()):
+        lines.append(f"| {count} | {len(walks)} | {statistics.mean(w.steps for w in walks):.1f} | "
+                     f"{statistics.mean(w.questions for w in walks):.1f} | {BEFORE.get(count, '–')} | "
+                     f"{statistics.mean(w.hindsight for w in walks):.1f} | {sum(w.useless for w in walks)} | "
+                     f"{sum(len(w.wrong) for w in walks)} |")
+    useless = defaultdict(int)
+    for _number, _topics, done in rows:
+        for qid in done.useless_ids:
+            useless[qid] += 1
+    open_route = sum(1 for _n, _t, w in rows if w.route_differs)
+    lines += ["", f"Uitkomsten in de gekozen onderwerpen die na de laatste stap anders zijn dan met alle antwoorden: "
+              f"**{sum(len(w.wrong) for _n, _t, w in rows)}** (moet 0 zijn). Vragen die niets meer konden beslissen "
+              f"toen ze op het scherm kwamen: **{sum(w.useless for _n, _t, w in rows)}** "
+              f"({', '.join(f'{k} {v}×' for k, v in sorted(useless.items(), key=lambda i: -i[1])) or 'geen'}; "
+              "dat zijn vervolgvragen die verschijnen zodra hun `alleen_als` waar is, ook als het antwoord erboven de "
+              f"uitkomst al besliste). Routering naar een casemanager anders dan met alle antwoorden: **{open_route}** "
+              "huishoudens (de uitkomstpagina zegt dan welke vraag het beslist).", "",
+              "Per huishouden (nummer, onderwerpen, schermen, vragen, achteraf minimaal):", "",
+              "<details><summary>alle huishoudens</summary>", "",
+              "| # | onderwerpen | schermen | vragen | achteraf minimaal |", "| ---: | --- | ---: | ---: | ---: |"]
+    for number, topics, done in rows:
+        lines.append(f"| {number} | {', '.join(topics) or 'alles'} | {done.steps} | {done.questions} | {done.hindsight} |")
+    lines += ["", "</details>", "",
               f"### Verzoeken per seconde ({args.seconds:g} s per meting, {args.workers} gelijktijdige clients)", "",
               "| endpoint | verzoeken | fouten | verzoeken/s | p50 ms | p95 ms | t.o.v. /ping |",
               "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -242,12 +229,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
     args = parser.parse_args()
+    questions = questions_per_topic_choice(args.households)
     port = free_port()
     with tempfile.TemporaryDirectory() as data_dir:
         server = start_server(port, data_dir)
         try:
             base = f"http://127.0.0.1:{port}"
-            questions = questions_per_topic_choice(base, args.households)
             throughput = {}
             for name, request in (("GET /ping", ping), ("POST /api/v1/check", api_check),
                                   ("GET /check", wizard_start), ("POST /check", wizard_step)):

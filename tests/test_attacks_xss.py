@@ -276,6 +276,7 @@ def test_the_kcc_screen_shows_every_payload_as_text(kcc):
 def test_a_kcc_referral_on_a_callers_behalf_with_payloads_is_escaped_for_the_case_manager(kcc, case_manager):
     token = csrf_token(kcc)
     done = kcc.post("/aanmelden", data=referral_form(token, URGENT, naam=f"Beller {TYPED}",
+                                                     veilig_bellen="ja", voorkeur="telefoon",
                                                      toelichting=TYPED))
     assert done.status_code == 200
     reference = reference_in(done.text)

@@ -306,3 +306,59 @@ def test_the_referral_keeps_the_amounts_the_household_was_told_and_the_case_mana
     assert "Voorbeeldpas: ongeveer € 525 per jaar." in section
     assert "Bij elkaar ongeveer € 1.345 per jaar." in section
     assert "Team Inkomen beslist over het echte bedrag." in section
+
+
+# ---------------------------------------------------------------- urgent households: is calling safe, and how
+
+URGENT = {"onderwerpen": ["veiligheid"], "onveilig_thuis": True}
+
+
+def test_an_urgent_household_is_asked_whether_calling_is_safe_and_how_to_be_reached(client):
+    form = client.post("/aanmelden", data={"_csrf_token": csrf_token(client), "antwoorden": json.dumps(URGENT)})
+    assert "Is het veilig om u te bellen?" in form.text and "Hoe wil u het liefst contact?" in form.text
+    assert 'id="veilig_bellen-nee"' in form.text and 'id="voorkeur-email"' in form.text
+    assert "Snel weg" in form.text  # the urgent path keeps its quick exit
+    calm = client.post("/aanmelden", data={"_csrf_token": csrf_token(client), "antwoorden": json.dumps(ROUTED)})
+    assert "Is het veilig om u te bellen?" not in calm.text and "Snel weg" not in calm.text
+
+
+def test_the_call_time_question_says_it_is_only_for_a_phone_number_and_is_not_needed_without_one(client, settings):
+    form = client.post("/aanmelden", data={"_csrf_token": csrf_token(client), "antwoorden": json.dumps(ROUTED)})
+    assert "Alleen als u een telefoonnummer invult" in form.text  # without JavaScript the condition is said
+    assert 'data-toon-vraag="telefoon"' in form.text              # with it, the question appears on typing
+    done = client.post("/aanmelden", data=referral_form(csrf_token(client), telefoon="", email="f@example.nl",
+                                                         contact_time=None))
+    assert done.status_code == 200 and "Wat gebeurt er nu?" in done.text
+    missing = client.post("/aanmelden", data=referral_form(csrf_token(client), contact_time=None))
+    assert missing.status_code == 422 and "Kies wanneer het wijkteam u het beste kan bellen." in missing.text
+
+
+def test_an_urgent_referral_needs_both_answers_and_a_way_of_contact_that_fits_them(client, settings):
+    token = csrf_token(client)
+    unanswered = client.post("/aanmelden", data=referral_form(token, URGENT))
+    assert unanswered.status_code == 422
+    assert "Kies of het veilig is om u te bellen." in unanswered.text
+    assert "Kies hoe het wijkteam u het beste kan bereiken." in unanswered.text
+    call_anyway = client.post("/aanmelden", data=referral_form(token, URGENT, veilig_bellen="nee", voorkeur="telefoon"))
+    assert call_anyway.status_code == 422 and "Kies een sms&#39;je of e-mail." in call_anyway.text
+    no_address = client.post("/aanmelden", data=referral_form(token, URGENT, veilig_bellen="ja", voorkeur="email"))
+    assert no_address.status_code == 422 and "Vul een e-mailadres in, of kies een andere manier." in no_address.text
+    assert 'id="veilig_bellen-ja" name="veilig_bellen" value="ja" checked' in no_address.text  # kept
+    assert _count(settings) == 0
+
+
+def test_the_case_manager_sees_not_to_call_and_the_preferred_way_and_the_done_page_says_when_it_is_read(
+        client, settings):
+    done = client.post("/aanmelden", data=referral_form(csrf_token(client), URGENT, veilig_bellen="nee",
+                                                         voorkeur="sms"))
+    assert done.status_code == 200
+    text = re.sub(r"\s+", " ", done.text)
+    assert "leest aanmeldingen op werkdagen (maandag tot en met vrijdag van 8.30 tot 17.00 uur)" in text
+    assert "op de eerstvolgende werkdag" in text and "nog vandaag" not in text
+    assert "zonder te bellen" in text and "het liefst via: een sms&#39;je" in text
+    reference = reference_in(done.text)
+    add_staff(settings, "anna", "casemanager")
+    log_in(client, "anna")
+    detail = re.sub(r"\s+", " ", client.get(f"/medewerkers/aanmeldingen/{reference}").text)
+    assert "Niet bellen." in detail and "De inwoner schreef dat bellen niet veilig is." in detail
+    assert "<dd data-veilig-bellen>nee</dd>" in detail and "<dd data-voorkeur>Een sms&#39;je</dd>" in detail

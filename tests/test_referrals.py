@@ -121,9 +121,11 @@ def test_each_contact_problem_is_reported_at_its_own_field():
     _, problems = validate_contact({"name": " ", "phone": "", "email": "", "contact_time": "nacht",
                                     "note": "x" * 2001})
     fields = {p.field: p.message for p in problems}
-    assert set(fields) == {"name", "phone", "contact_time", "note"}
+    assert set(fields) == {"name", "phone", "note"}  # no phone number: the time to call is not asked
     assert "telefoonnummer of een e-mailadres" in fields["phone"]
     assert "2001 tekens" in fields["note"]
+    _, problems = validate_contact({"name": "Jan", "phone": "06 12345678", "contact_time": "nacht"})
+    assert {p.field for p in problems} == {"contact_time"}
     _, problems = validate_contact({"name": "Jan", "phone": "12", "email": "nee", "contact_time": "avond"})
     assert {p.field for p in problems} == {"phone", "email"}
 
@@ -386,3 +388,17 @@ def test_the_same_contact_in_another_municipality_is_not_shown_as_a_duplicate(db
     assert referrals.get_referral(db, first.reference, manager).duplicates == ()
     second = _submit(db)
     assert [ref for ref, _at in referrals.get_referral(db, second.reference, manager).duplicates] == [first.reference]
+
+
+def test_an_urgent_household_says_whether_calling_is_safe_and_how_it_wants_to_be_reached():
+    form = {"name": "Jan", "phone": "06 12345678", "contact_time": "avond"}
+    _, problems = validate_contact(form, urgent=True)
+    assert {p.field for p in problems} == {"safe_to_call", "preferred"}
+    details, problems = validate_contact({**form, "safe_to_call": "nee", "preferred": "sms"}, urgent=True)
+    assert problems == [] and details.safe_to_call is False and details.preferred == "sms"
+    _, problems = validate_contact({**form, "safe_to_call": "nee", "preferred": "telefoon"}, urgent=True)
+    assert [p.field for p in problems] == ["preferred"] and "niet veilig" in problems[0].message
+    _, problems = validate_contact({**form, "safe_to_call": "ja", "preferred": "email"}, urgent=True)
+    assert [p.field for p in problems] == ["preferred"]
+    details, _ = validate_contact({**form, "safe_to_call": "ja", "preferred": "sms"})  # not urgent: not asked
+    assert details.safe_to_call is None and details.preferred is None

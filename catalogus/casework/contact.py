@@ -13,6 +13,12 @@ CONTACT_TIMES = {
     "avond": "'s Avonds (17.00 tot 20.00 uur)",
     "geen_voorkeur": "Geen voorkeur",
 }
+CONTACT_WAYS = {  # how an urgent household wants to be reached first
+    "telefoon": "Bellen",
+    "sms": "Een sms'je",
+    "email": "E-mail",
+}
+NEEDS_PHONE = {"telefoon", "sms"}
 NAME_MAX = 200
 NOTE_MAX = 2000
 EMAIL_MAX = 254
@@ -50,6 +56,8 @@ class ContactDetails:
     email: str | None
     contact_time: str
     note: str = ""
+    safe_to_call: bool | None = None   # asked when the household is urgent; None: not asked
+    preferred: str | None = None       # a key of CONTACT_WAYS; asked when the household is urgent
 
 
 def normalise_phone(text: str) -> str:
@@ -113,8 +121,12 @@ def _clean_text(text: str, *, multiline: bool) -> str:
     return "".join(c for c in text if c in allowed or unicodedata.category(c)[0] != "C").strip()
 
 
-def validate_contact(form: Mapping[str, str]) -> tuple[ContactDetails | None, list[FieldProblem]]:
-    """Check the contact fields of the referral form: name, phone, email, contact_time, note."""
+def validate_contact(form: Mapping[str, str], *, urgent: bool = False
+                     ) -> tuple[ContactDetails | None, list[FieldProblem]]:
+    """Check the contact fields of the referral form: name, phone, email, contact_time, note; when the
+    household is urgent also safe_to_call (ja/nee) and preferred (a way of contact that was filled in).
+
+    The best time to call is asked only when a phone number is given (without one it is "geen_voorkeur")."""
     problems: list[FieldProblem] = []
     name = _clean_text(form.get("name") or "", multiline=False)
     if not name:
@@ -140,8 +152,12 @@ def validate_contact(form: Mapping[str, str]) -> tuple[ContactDetails | None, li
             problems.append(FieldProblem("email", str(exc)))
 
     contact_time = form.get("contact_time") or ""
-    if contact_time not in CONTACT_TIMES:
+    if not raw_phone:
+        contact_time = "geen_voorkeur"  # nobody to call: the question was not asked
+    elif contact_time not in CONTACT_TIMES:
         problems.append(FieldProblem("contact_time", "Kies wanneer het wijkteam u het beste kan bellen."))
+
+    safe_to_call, preferred = (_urgent_contact(form, raw_phone, raw_email, problems) if urgent else (None, None))
 
     note = _clean_text(form.get("note") or "", multiline=True)
     if len(note) > NOTE_MAX:
@@ -149,4 +165,23 @@ def validate_contact(form: Mapping[str, str]) -> tuple[ContactDetails | None, li
                                              f"Het mogen er hoogstens {NOTE_MAX} zijn."))
     if problems:
         return None, problems
-    return ContactDetails(name, phone, email, contact_time, note), []
+    return ContactDetails(name, phone, email, contact_time, note, safe_to_call, preferred), []
+
+
+def _urgent_contact(form: Mapping[str, str], raw_phone: str, raw_email: str,
+                    problems: list[FieldProblem]) -> tuple[bool | None, str | None]:
+    """Is calling safe, and which way of contact comes first: asked when someone may not be safe at home."""
+    safe = {"ja": True, "nee": False}.get(form.get("safe_to_call") or "")
+    if safe is None:
+        problems.append(FieldProblem("safe_to_call", "Kies of het veilig is om u te bellen."))
+    preferred = form.get("preferred") or ""
+    if preferred not in CONTACT_WAYS:
+        problems.append(FieldProblem("preferred", "Kies hoe het wijkteam u het beste kan bereiken."))
+        return safe, None
+    if preferred in NEEDS_PHONE and not raw_phone:
+        problems.append(FieldProblem("preferred", "Vul een telefoonnummer in, of kies e-mail."))
+    elif preferred == "email" and not raw_email:
+        problems.append(FieldProblem("preferred", "Vul een e-mailadres in, of kies een andere manier."))
+    elif preferred == "telefoon" and safe is False:
+        problems.append(FieldProblem("preferred", "U schreef dat bellen niet veilig is. Kies een sms'je of e-mail."))
+    return safe, preferred

@@ -104,6 +104,9 @@ class Referral:
     # complete}; sealed with the other personal fields; None for referrals made before amounts existed
     amounts: list[dict[str, Any]] | None = None
     amounts_total: dict[str, Any] | None = None
+    # asked when the household was urgent (sealed): may the wijkteam call, and how to reach them first
+    safe_to_call: bool | None = None
+    preferred: str | None = None
 
     def undo_until(self) -> dt.datetime | None:
         """Until when "Afronden" can be undone (None when it is not finished)."""
@@ -163,7 +166,8 @@ def create_referral(db: Database, contact: ContactDetails, *, consent: bool, ans
     now = to_utc(now or utcnow())
     keyring = keyring_of(db)
     personal = json.dumps({"name": contact.name, "phone": contact.phone, "email": contact.email,
-                           "note": contact.note, "answers": dict(answers), "products": list(products),
+                           "note": contact.note, "safe_to_call": contact.safe_to_call,
+                           "preferred": contact.preferred, "answers": dict(answers), "products": list(products),
                            "reasons": list(reasons), "amounts": [dict(a) for a in amounts],
                            "amounts_total": None if amounts_total is None else dict(amounts_total)},
                           ensure_ascii=False)
@@ -431,11 +435,12 @@ def _referral(row: dict, personal: dict, note: str, problem: str, twins: list) -
                     answers=personal.get("answers", {}), products=personal.get("products", []),
                     reasons=personal.get("reasons", []), closing_note=note, problem=problem,
                     duplicates=tuple(twins), amounts=personal.get("amounts"),
-                    amounts_total=personal.get("amounts_total"))
+                    amounts_total=personal.get("amounts_total"), safe_to_call=personal.get("safe_to_call"),
+                    preferred=personal.get("preferred"))
 
 
 _PERSONAL = {"name", "phone", "email", "note", "answers", "products", "reasons", "assigned_name", "closing_note",
-             "problem", "duplicates", "amounts", "amounts_total"}
+             "problem", "duplicates", "amounts", "amounts_total", "safe_to_call", "preferred"}
 _COLUMNS = ", ".join("r." + f for f in Referral.__dataclass_fields__ if f not in _PERSONAL)
 
 

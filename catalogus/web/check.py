@@ -333,9 +333,14 @@ def _submit_step(request: Request, visit: Visit, step: Step, form: Any) -> Any:
     forward = step.id not in visit.state.history
     if f"{ev.SHOWN}:{step.id}" in visit.state.counted:
         visit.count_once(request, f"{ev.DONE}:{step.id}", ev.screen(ev.DONE, step.id))
+    before = {q: visit.state.answers.get(q) for q in on_screen}
     _set(visit.state, answers, forget=[q.id for q in questions if q.id not in answers])
-    visit.state.answered(step.id)
     result = visit.settle()
+    # Back to an earlier screen and on without changing it: the screens after it stay as they were.
+    later = None if forward or before != {q: visit.state.answers.get(q) for q in on_screen} \
+        else visit.state.after(step.id)
+    if later is None:
+        visit.state.answered(step.id)
     if forward or visit.state.remaining is None:
         told = visit.state.remaining
         visit.state.remaining = result.remaining_steps if told is None else min(max(told - 1, 0),
@@ -344,6 +349,8 @@ def _submit_step(request: Request, visit: Visit, step: Step, form: Any) -> Any:
         return _go(request, visit, "/check/niet-in-gemeente")  # said just now: tell them at once
     if form.get("modus") == "wijzig":
         return _go(request, visit, "/check/controleer")
+    if later is not None:
+        return _go(request, visit, step_url(later))
     return _go(request, visit, _next_target(visit, result, residence_told=True))
 
 

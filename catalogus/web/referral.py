@@ -19,7 +19,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from ..casework import ratelimit, referrals
-from ..casework.contact import CONTACT_TIMES, NOTE_MAX, FieldProblem, ReferralError, format_phone, validate_contact
+from ..casework.contact import CONTACT_TIMES, CONTACT_WAYS, NOTE_MAX, FieldProblem, ReferralError, format_phone, validate_contact
 from ..casework.db import DatabaseError, IntegrityError, utcnow
 from ..logs import get_logger
 from ..casework.referrals import (CURRENT_CONSENT_VERSION, NO_CONSENT_MESSAGE, OUTCOMES, STATUSES, Actor,
@@ -33,9 +33,10 @@ from .steering import count
 from .templating import MUNICIPALITY_SCOPE_KEY, date_nl, page
 
 FIELD_TARGETS = {"name": "naam", "phone": "telefoon", "email": "email", "contact_time": "contact_time-ochtend",
-                 "note": "toelichting", "consent": "toestemming"}
+                 "note": "toelichting", "consent": "toestemming", "safe_to_call": "veilig_bellen-ja",
+                 "preferred": "voorkeur-telefoon"}
 FORM_FIELDS = {"naam": "name", "telefoon": "phone", "email": "email", "contact_time": "contact_time",
-               "toelichting": "note"}
+               "toelichting": "note", "veilig_bellen": "safe_to_call", "voorkeur": "preferred"}
 
 
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
@@ -101,7 +102,8 @@ async def referral(request: Request) -> Any:
                "session": session if on_behalf else None,
                "submission_key": _submission_key(form.get(SUBMISSION_FIELD)),
                "consent_text": consent_text(CURRENT_CONSENT_VERSION, catalog.municipality.name),
-               "contact_times": CONTACT_TIMES,
+               "contact_times": CONTACT_TIMES, "contact_ways": CONTACT_WAYS,
+               "urgent": result.case_manager.urgent, "urgent_contacts": result.case_manager.urgent_contacts,
                "note_max": NOTE_MAX, "values": {k: "" for k in FORM_FIELDS}, "errors": [], "field_errors": {},
                "consent": False}
     if result.case_manager.route is not True:
@@ -111,7 +113,8 @@ async def referral(request: Request) -> Any:
 
     values = {k: str(form.get(k) or "") for k in FORM_FIELDS}
     context.update(values=values, consent=form.get("toestemming") == "ja")
-    contact, problems = validate_contact({FORM_FIELDS[k]: v for k, v in values.items()})
+    contact, problems = validate_contact({FORM_FIELDS[k]: v for k, v in values.items()},
+                                         urgent=result.case_manager.urgent)
     if not context["consent"]:
         problems.append(FieldProblem("consent", NO_CONSENT_MESSAGE))
     if problems:
@@ -142,8 +145,8 @@ async def referral(request: Request) -> Any:
     return page(request, "referral_done.html", {"reference": stored.reference, "team": catalog.routing.team,
                                                 "urgent": result.case_manager.urgent,
                                                 "urgent_contacts": result.case_manager.urgent_contacts,
-                                                "on_behalf": on_behalf, "session": session if on_behalf else None},
-                no_store=True)
+                                                "on_behalf": on_behalf, "session": session if on_behalf else None,
+                                                "contact": contact, "contact_ways": CONTACT_WAYS}, no_store=True)
 
 
 def amounts_told(result: CheckResult) -> dict[str, Any]:
@@ -210,7 +213,7 @@ async def detail(request: Request, reference: FromPath[str]) -> Any:
     catalog = _team_catalog(request, found.municipality)
     undo_until = found.undo_until()
     return page(request, "staff_referral.html", {
-        "referral": found, "session": session, "statuses": STATUSES, "contact_times": CONTACT_TIMES, "when": when,
+        "referral": found, "session": session, "statuses": STATUSES, "contact_times": CONTACT_TIMES, "contact_ways": CONTACT_WAYS, "when": when,
         "answers": answer_rows(catalog, found.answers), "phone": format_phone(found.phone) if found.phone else "",
         "products": [(pid, catalog.products[pid].title if pid in catalog.products else pid)
                      for pid in found.products],

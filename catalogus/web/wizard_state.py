@@ -74,6 +74,11 @@ class WizardState:
             return self.history[index - 1] if index > 0 else None
         return self.history[-1] if self.history else None
 
+    def after(self, step_id: str) -> str | None:
+        """The screen answered after ``step_id`` (None: it was the latest)."""
+        index = self.history.index(step_id) if step_id in self.history else len(self.history)
+        return self.history[index + 1] if index + 1 < len(self.history) else None
+
     def answered(self, step_id: str) -> None:
         """``step_id`` was just submitted: it is the latest screen; what came after it is redone."""
         if step_id in self.history:

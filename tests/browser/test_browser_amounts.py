@@ -63,7 +63,7 @@ def test_an_open_amount_asks_the_question_it_needs_and_the_total_says_it_may_be_
     assert "Het bedrag weten we nog niet: het hangt nog af van uw leefsituatie." in bijstand.inner_text()
     assert "weten we het bedrag nog niet" in page.locator("#bedragen").inner_text()
     assert violations(page) == []
-    bijstand.get_by_role("button", name="Beantwoord deze vraag over het bedrag van Bijstandsuitkering").click()
+    bijstand.get_by_role("link", name="Beantwoord deze vraag over het bedrag van Bijstandsuitkering").click()
     page.locator('[data-question="leefsituatie"]').wait_for()
 
 
@@ -106,12 +106,12 @@ def fill_kcc(page, answers: dict) -> None:
 
 def test_the_kcc_screen_shows_the_amounts_the_total_and_puts_them_in_the_crm_summary(kcc_server, new_page):
     page = new_page(axe=True, width=1366)
-    page.goto(kcc_server.url + "/kcc")
+    page.goto(kcc_server.url + "/kcc?gemeente=voorbeeldstad")
     page.fill("#gebruikersnaam", "karin")
     page.fill("#wachtwoord", PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url("**/medewerkers")
-    page.goto(kcc_server.url + "/kcc")
+    page.goto(kcc_server.url + "/kcc?gemeente=voorbeeldstad")
     fill_kcc(page, FATIMA)
     total = page.locator("#kcc-bedragen")
     total.wait_for()

@@ -127,9 +127,9 @@ def test_the_check_results_and_referral_show_payloads_as_text(server, page):
     assert P["attribute"] in page.locator("main").inner_text()  # urgent contacts and the wijkteam
 
     # payloads typed into a money and a number field come back as text
-    page.get_by_role("button", name="Wijzig uw antwoorden").click()
+    page.get_by_role("link", name="Wijzig uw antwoorden").click()
     page.wait_for_selector("[data-page=controleer]")
-    page.locator('button[value="wijzig:leeftijd"]').click()
+    page.locator('a[href="/check/wijzig/leeftijd"]').click()
     page.locator("#leeftijd").fill(TYPED)
     page.locator("button[value=volgende]").click()
     page.wait_for_selector(".error-summary")
@@ -152,6 +152,8 @@ def test_the_check_results_and_referral_show_payloads_as_text(server, page):
     page.locator("#telefoon").fill("06 12345678")
     page.locator("#email").fill("")
     page.locator("#contact_time-middag").check()
+    page.locator("#veilig_bellen-ja").check()  # asked because the household is urgent
+    page.locator("#voorkeur-telefoon").check()
     page.locator("#toestemming").check()
     page.get_by_role("button", name="Aanmelding versturen").click()
     page.wait_for_selector("[data-reference]")
@@ -168,7 +170,7 @@ def test_staff_pages_show_every_payload_as_text(server, page):
     assert_clean(page, shows=TYPED)  # the resident's name and note, and the product titles
     page.get_by_role("link", name=re.compile("toegangslog")).click()
     assert_clean(page, shows=None)
-    for path in ("/medewerkers/inhoud", "/medewerkers/voorbeeld/voorbeeldpas", "/kcc"):
+    for path in ("/medewerkers/inhoud", "/medewerkers/voorbeeld/voorbeeldpas", "/kcc?gemeente=voorbeeldstad"):
         page.goto(server.url + path)
         assert_clean(page)
 
@@ -183,7 +185,7 @@ def test_staff_pages_show_every_payload_as_text(server, page):
 
 def test_the_kcc_screen_updates_never_run_a_payload(server, page):
     log_in(page, server.url, "kees")
-    page.goto(server.url + "/kcc")
+    page.goto(server.url + "/kcc?gemeente=voorbeeldstad")
     page.locator("#kcc-form").wait_for()
     assert_clean(page)
     page.locator("#kcc-zoek").fill("voedselbank")

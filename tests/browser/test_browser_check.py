@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.wizard import (
-    RESULTS, current_page, focused_tag, keyboard_field, keyboard_step, run_check, tab_to, wait_for_next, mark_current,
+    RESULTS, current_page, focused_tag, loaded_url, keyboard_field, keyboard_step, run_check, tab_to, wait_for_next, mark_current,
 )
+from catalogus.web.present import START_HERE
 from tests.test_personas import FATIMA, HENK, PERSONAS, SANNE
 
 pytestmark = pytest.mark.browser
@@ -18,14 +19,18 @@ def eligible_on_page(page, section: str) -> set[str]:
 
 
 def assert_results_grouped(page, catalog, household, expected):
+    """"Begin hier" holds a few fits in the chosen topics; every other fit is on the page, none behind a closed section."""
     topics = set(household["onderwerpen"])
     in_topics = {p for p in expected if set(catalog.products[p].domains) & topics}
     everything = set(page.eval_on_selector_all('[data-status="eligible"]', "els => els.map(e => e.dataset.product)"))
     assert in_topics <= everything <= expected
-    for kind in ("collective", "provision", "referral"):
-        group = eligible_on_page(page, f"groep-{kind}")
-        assert group == {p for p in in_topics if catalog.products[p].kind == kind}
-    assert eligible_on_page(page, "andere-regelingen") == everything - in_topics
+    start = eligible_on_page(page, "begin-hier")
+    assert start and start <= in_topics and len(start) <= START_HERE
+    assert eligible_on_page(page, "ook") == everything - start
+    assert eligible_on_page(page, "andere-regelingen") == set()
+    hidden = page.eval_on_selector_all('[data-status="eligible"]', "els => els.filter(e => !e.checkVisibility())"
+                                       ".map(e => e.dataset.product)")
+    assert hidden == []
 
 
 CASES = [("fatima", FATIMA, "live_server"), ("henk", HENK, "live_server"), ("sanne-2026", SANNE, "live_server"),
@@ -45,8 +50,10 @@ def test_a_persona_completes_the_check_and_sees_the_right_products(request, new_
     if name.startswith("sanne"):
         year = "2027" if name.endswith("2027") else "2026"
         assert year in page.locator(".results__note").inner_text()
-    # With JavaScript htmx swapped every step into the page loaded at /check; without, each step was a POST.
-    assert page.url.endswith("/check" if javascript else "/check/uitkomst")
+    # With JavaScript htmx swapped every step into the page loaded at /check (the address bar follows the
+    # screens, so Back works); without, each screen was a page of its own.
+    assert loaded_url(page).endswith("/check" if javascript else "/check/uitkomst")
+    assert page.url.endswith("/check/uitkomst")
     assert page.problems == []  # no script errors, no CSP violations
 
 

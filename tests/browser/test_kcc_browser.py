@@ -92,7 +92,7 @@ def tick(page, qid: str, option: str) -> None:
 
 
 def log_in_with_keyboard(page, url: str) -> None:
-    page.goto(url + "/kcc")
+    page.goto(url + "/kcc?gemeente=voorbeeldstad")
     assert "/medewerkers/inloggen" in page.url  # not logged in yet
     keyboard_focus(page, "#gebruikersnaam")
     page.keyboard.type("karin")
@@ -100,6 +100,14 @@ def log_in_with_keyboard(page, url: str) -> None:
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url("**/medewerkers")
+
+
+def choose_municipality(page, municipality: str = "voorbeeldstad") -> None:
+    """A new call in the region starts with the caller's municipality; chosen with the keyboard."""
+    page.locator(".kcc-municipalities").wait_for()
+    keyboard_focus(page, f'a[href="/kcc?gemeente={municipality}"]')
+    page.keyboard.press("Enter")
+    page.locator("#kcc-form").wait_for()
 
 
 # ---------------------------------------------------------------- the call
@@ -110,7 +118,7 @@ def test_a_whole_call_with_the_keyboard_only(server, new_page, tmp_path):
     log_in_with_keyboard(page, server.url)
     keyboard_focus(page, 'a[href="/kcc"]')
     page.keyboard.press("Enter")
-    page.locator("#kcc-form").wait_for()
+    choose_municipality(page)
     assert violations(page) == []
 
     # "/" goes to the search box; Enter opens the first hit in the results panel, with focus on it
@@ -159,7 +167,7 @@ def test_a_whole_call_with_the_keyboard_only(server, new_page, tmp_path):
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert "Casemanager wijkteam: ja" in copied and "- Leeftijd: 34 jaar" in copied
     assert copied == page.input_value("#kcc-samenvatting")
-    assert stored_in_browser(page) == {"htmx-current-path-for-history": "/kcc"}
+    assert stored_in_browser(page) == {"htmx-current-path-for-history": "/kcc?gemeente=voorbeeldstad"}
 
     # refer on the caller's behalf
     keyboard_focus(page, "#kcc-aanmelden")
@@ -183,16 +191,16 @@ def test_a_whole_call_with_the_keyboard_only(server, new_page, tmp_path):
     # a new call starts empty
     keyboard_focus(page, 'main a[href="/kcc"]')
     page.keyboard.press("Enter")
-    page.locator("#kcc-form").wait_for()
+    choose_municipality(page)
     assert page.input_value("#leeftijd") == "" and page.is_checked("#schulden-leeg")
-    assert stored_in_browser(page) == {"htmx-current-path-for-history": "/kcc"}
+    assert stored_in_browser(page) == {"htmx-current-path-for-history": "/kcc?gemeente=voorbeeldstad"}
     assert page.problems == []  # no script errors, no CSP violations
 
 
 def test_errors_show_at_the_field_and_a_new_call_clears_everything_on_a_1024_screen(server, new_page, tmp_path):
     page = new_page(axe=True, width=1024)
     log_in_with_keyboard(page, server.url)
-    page.goto(server.url + "/kcc")
+    page.goto(server.url + "/kcc?gemeente=voorbeeldstad")
     form, panel = page.locator("#kcc-form").bounding_box(), page.locator("#kcc-uitkomst").bounding_box()
     assert panel["x"] >= form["x"] + form["width"]  # questions | results, side by side
     keyboard_focus(page, "#leeftijd")
@@ -208,8 +216,9 @@ def test_errors_show_at_the_field_and_a_new_call_clears_everything_on_a_1024_scr
     page.keyboard.press("Space")
     assert page.locator("#leeftijd-vraag").is_visible()
     key_answer(page, "schulden", "j")
-    page.keyboard.press("Alt+Shift+N")
-    page.wait_for_function("() => document.getElementById('leeftijd') && !document.getElementById('leeftijd').value")
+    page.keyboard.press("Alt+Shift+N")  # a new call may be from another municipality: that choice comes first
+    choose_municipality(page)
+    assert page.input_value("#leeftijd") == ""
     assert page.is_checked("#schulden-leeg") and not page.locator("#kcc-fouten .error-summary").count()
     assert page.problems == []
 
@@ -217,7 +226,7 @@ def test_errors_show_at_the_field_and_a_new_call_clears_everything_on_a_1024_scr
 def test_the_same_call_without_javascript(server, new_page, tmp_path):
     page = new_page(javascript=False, width=1366)
     log_in_with_keyboard(page, server.url)
-    page.goto(server.url + "/kcc")
+    page.goto(server.url + "/kcc?gemeente=voorbeeldstad")
     assert page.locator("#kcc-kopieer").is_hidden()  # copying needs the script; the text is there
     page.check("#onderwerpen-geld")
     page.check("#onderwerpen-gezin")

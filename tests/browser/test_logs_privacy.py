@@ -131,7 +131,7 @@ def kcc_flow(page, url: str, secrets: Secrets) -> None:
     page.locator("#wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url("**/medewerkers")
-    page.goto(url + "/kcc")
+    page.goto(url + "/kcc?gemeente=voorbeeldstad")
     secrets.collect(page)
     page.locator("#kcc-zoek").fill("Zeldzaamheidsfonds")
     page.locator("#kcc-zoekresultaten .search-results__count").wait_for()

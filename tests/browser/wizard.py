@@ -53,6 +53,11 @@ def fill(page, question: str, value: Any, text: dict[str, str] | None = None) ->
         page.fill(f"#{question}", typed(value))
 
 
+def loaded_url(page) -> str:
+    """The address of the last real page load: with htmx every later screen is swapped into that page."""
+    return page.evaluate("() => performance.getEntriesByType('navigation')[0].name")
+
+
 def mark_current(page) -> None:
     """Tag the page on screen, so that waiting for an untagged one waits for the next page."""
     page.evaluate("() => document.querySelectorAll('[data-page]').forEach(e => e.setAttribute('data-gezien', ''))")
@@ -70,6 +75,13 @@ def submit(page, button: str = "Volgende") -> None:
 
 def answer_step(page, household: dict[str, Any], text: dict[str, str] | None = None) -> list[str]:
     """Answer everything on the current screen from the household, submit it, wait for the next page."""
+    answered = fill_step(page, household, text)
+    submit(page)
+    return answered
+
+
+def fill_step(page, household: dict[str, Any], text: dict[str, str] | None = None) -> list[str]:
+    """Answer everything on the current screen from the household, without sending it."""
     if page.locator(STATEMENT).count():
         statements = statement_ids(page)
         ticked = [qid for qid in statements if household.get(qid) is True]
@@ -83,7 +95,6 @@ def answer_step(page, household: dict[str, Any], text: dict[str, str] | None = N
                 if question in household:
                     fill(page, question, household[question], text)
                 answered.append(question)
-    submit(page)
     return answered
 
 

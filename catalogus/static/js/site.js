@@ -132,5 +132,13 @@
         focusNewContent(target);
       }
     });
+    document.body.addEventListener("htmx:afterSettle", function (event) {
+      // Chromium may still move the view after the swap (to where the pressed button was); the new
+      // screen starts at its top, so put the view back there once the content has settled.
+      var target = event.detail && event.detail.target;
+      if (target && target.id === "main") {
+        window.scrollTo({ top: 0, left: 0, behavior: "instant" });
+      }
+    });
   });
 })();

@@ -1,0 +1,86 @@
+"""Walk the check as the web wizard does: answer every question of ``next_step`` (and the follow-ups its
+answers reveal) from a complete household, until there is no next step; compare with all answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from catalogus.check import TOPICS_QUESTION, Check, CheckResult
+
+
+@dataclass
+class Walk:
+    steps: int = 0                 # screens after the topic choice
+    questions: int = 0             # answers given on them
+    useless: int = 0               # answers to a question that could no longer change anything when shown
+    wrong: list[str] = field(default_factory=list)  # in-topic products not decided as with all answers
+    route_differs: bool = False    # the case-manager routing is not what all answers say
+    useless_ids: list[str] = field(default_factory=list)
+    hindsight: int = 0             # a minimal set of answers that decides the same, known afterwards
+
+
+def signature(result: CheckResult) -> tuple:
+    """What the check decides for the chosen topics: each product's status, and the routing."""
+    return (tuple((r.id, str(r.status)) for r in result.results if r.in_topics), str(result.case_manager.route))
+
+
+def walk(check: Check, complete: Mapping[str, Any], topics: list[str] | None, max_steps: int = 40) -> Walk:
+    catalog = check.catalog
+    answers: dict[str, Any] = {TOPICS_QUESTION: topics} if topics else {}
+    done = Walk()
+    result = check.settle(answers)
+    for _ in range(max_steps):
+        step = result.next_step
+        if step is None:
+            break
+        done.steps += 1
+        mattering = result.mattering
+        for question in step.questions:
+            answers[question.id] = complete[question.id]
+            done.questions += 1
+            done.useless += question.id not in mattering
+            if question.id not in mattering: done.useless_ids.append(question.id)
+        for question in step.follow_ups:  # revealed when the answers above ask for it
+            now = check.settle(answers)
+            condition = catalog.question_conditions.get(question.id)
+            if question.id in answers or condition is None or \
+                    condition.status(catalog.env(now.answers, now.date)) is not True:
+                continue
+            answers[question.id] = complete[question.id]
+            done.questions += 1
+            done.useless += question.id not in now.mattering
+            if question.id not in now.mattering: done.useless_ids.append(question.id)
+        result = check.settle(answers)
+    full = check.settle({**askable(check, complete), TOPICS_QUESTION: topics or None})
+    final = dict(signature(result)[0])
+    done.wrong = [pid for pid, status in signature(full)[0] if final.get(pid) != status]
+    done.route_differs = str(result.case_manager.route) != str(full.case_manager.route)
+    done.hindsight = hindsight(check, complete, topics, signature(full))
+    return done
+
+
+def askable(check: Check, complete: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers a resident can give: without those whose ``alleen_als`` is false for this household
+    (a random household also answers, say, worries about a child when it has none)."""
+    catalog = check.catalog
+    env = catalog.env(check.settle(complete).answers, check.date)
+    return {qid: value for qid, value in complete.items()
+            if (condition := catalog.question_conditions.get(qid)) is None or condition.status(env) is not False}
+
+
+def hindsight(check: Check, complete: Mapping[str, Any], topics: list[str] | None, target: tuple) -> int:
+    """Size of a minimal set of answers (none can be left out) that decides the same as all answers.
+
+    Greedy: leave answers out one by one, last question of the vocabulary first, while the decisions stay
+    the same. An upper bound of the true minimum; the check cannot know it in advance."""
+    kept = {qid: value for qid, value in askable(check, complete).items() if qid != TOPICS_QUESTION}
+    base = {TOPICS_QUESTION: topics or None}
+    for qid in reversed(list(check.catalog.vocabulary.ids()) if hasattr(check.catalog.vocabulary, "ids")
+                        else list(kept)):
+        if qid not in kept:
+            continue
+        trial = {k: v for k, v in kept.items() if k != qid}
+        if signature(check.settle({**base, **trial})) == target:
+            kept = trial
+    return len(kept)

@@ -1,0 +1,31 @@
+"""Random complete households walked screen by screen (as the web wizard and bench_wizard.py do) end with
+the status every product in their topics has under all their answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from catalogus.check import Check
+from tests.support.check_walk import walk
+from tests.support.households import household
+
+
+@pytest.mark.parametrize("seed", [2026, 7])
+def test_after_the_last_screen_every_product_in_the_topics_has_its_status_under_all_answers(catalog, seed):
+    check = Check(catalog, dt.date(2026, 11, 26))
+    rng = random.Random(seed)
+    for number in range(80):
+        complete = household(rng)
+        done = walk(check, complete, complete["onderwerpen"])
+        assert done.wrong == [], (number, complete)
+        assert done.steps <= len(catalog.steps) + 3  # the walk ends
+
+
+def test_a_household_that_chose_nothing_is_walked_over_every_topic(catalog):
+    check = Check(catalog, dt.date(2026, 11, 26))
+    complete = household(random.Random(1))
+    done = walk(check, {**complete, "onderwerpen": None}, None)
+    assert done.wrong == [] and done.steps > 0
