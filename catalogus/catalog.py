@@ -280,7 +280,9 @@ class _Builder:
             return None, None, SourceMap(self.shown(file))
         loaded = load_yaml_file(file, self.shown(file))
         self.diagnostics.extend(loaded.diagnostics)
-        if not loaded.ok or loaded.data is None:
+        # A duplicate key still leaves a readable file (the first value kept): check the rest of it too,
+        # so that one mistake does not hide the next. Only unreadable YAML stops here.
+        if loaded.data is None:
             return None, loaded.data, loaded.source
         if product is not None:
             data, source = self.overlay.product(product, loaded.data, loaded.source, own=own)

@@ -18,7 +18,7 @@ def parse_file(file: Path, model: type[M], shown: str) -> tuple[M | None, Any, S
     """Load ``file`` and validate it as ``model``; never raises for bad content."""
     loaded = load_yaml_file(file, shown)
     diagnostics = list(loaded.diagnostics)
-    if not loaded.ok or loaded.data is None:
+    if loaded.data is None:  # a duplicate key leaves readable data: validate the rest of the file too
         return None, loaded.data, loaded.source, diagnostics
     parsed, found = validate_data(loaded.data, loaded.source, model)
     return parsed, loaded.data, loaded.source, diagnostics + found

@@ -115,7 +115,9 @@ class _RegionBuilder:
     def load(self, file: Path, model):
         loaded = load_yaml_file(file, self.shown(file))
         self.diagnostics.extend(loaded.diagnostics)
-        if not loaded.ok or loaded.data is None:
+        # A duplicate key still leaves a readable file (the first value kept): check the rest of it too,
+        # so that one mistake does not hide the next. Only unreadable YAML stops here.
+        if loaded.data is None:
             return None, None, loaded.source
         parsed, found = validate_data(loaded.data, loaded.source, model)
         self.diagnostics.extend(found)

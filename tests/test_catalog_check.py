@@ -153,3 +153,14 @@ def test_the_shipped_catalogue_has_no_errors():
     assert [str(d) for d in diagnostics if d.is_error] == []
     assert catalog is not None
     assert len(catalog.products) == 46
+
+
+def test_a_duplicate_key_does_not_hide_the_other_mistakes_of_its_file(tmp_path):
+    root = build_tree(tmp_path, "E101-duplicate-key")
+    file = root / "products" / "minimapas.yaml"
+    text = file.read_text(encoding="utf-8")
+    assert "soort: provision" in text
+    file.write_text(text.replace("soort: provision", "soort: voorziening"), encoding="utf-8")
+    _catalog, diagnostics = load_catalog(root, today=TODAY)
+    assert {(d.path, d.code) for d in diagnostics} == {("products/minimapas.yaml", "E101"),
+                                                       ("products/minimapas.yaml", "E104")}
