@@ -21,7 +21,8 @@ from tests.support.servers import Server, server_env
 from tests.support.staff import PASSWORD, ROUTED, add_staff
 from tests.support.xss import payloads, product_ids, xss_content
 
-pytestmark = pytest.mark.browser
+# One server for the module, and the staff test reads the referral the resident test made: one worker, in order.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("attacks")]
 
 P = payloads()
 TYPED = '<script>alert(301)</script>"><img src=x onerror=alert(302)>'

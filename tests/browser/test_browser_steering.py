@@ -22,7 +22,7 @@ from tests.support.servers import Server, server_env
 from tests.support.staff import NOT_ROUTED, PASSWORD, ROUTED, add_staff
 from tests.support.web import walk_check, wizard_form
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("steering")]  # one module server, figures build up
 CHARTS = ["weken", "trechter", "producten", "casemanager", "doorlooptijd"]
 SHOTS = Path("/tmp/catalogus-stuurinformatie")
 
