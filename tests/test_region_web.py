@@ -43,6 +43,7 @@ def _text(html: str) -> str:
 def test_the_region_page_lists_every_municipality_with_a_link_to_its_pages(client):
     page = client.get("/gemeenten")
     assert page.status_code == 200
+    assert re.search(r'class="site-logo__text">.*Regio Voorbeeld', page.text)  # the region's page, not one town's
     for name, href in (("Voorbeeldstad", "/"), ("Buurdorp", "/buurdorp/"), ("Kleinmeer", "/kleinmeer/")):
         assert re.search(rf'href="{href}"[^>]*>[^<]*{name}', page.text), name
 

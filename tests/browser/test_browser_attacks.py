@@ -21,8 +21,7 @@ from tests.support.servers import Server, server_env
 from tests.support.staff import PASSWORD, ROUTED, add_staff
 from tests.support.xss import payloads, product_ids, xss_content
 
-# One server for the module, and the staff test reads the referral the resident test made: one worker, in order.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("attacks")]
+pytestmark = pytest.mark.browser
 
 P = payloads()
 TYPED = '<script>alert(301)</script>"><img src=x onerror=alert(302)>'
@@ -161,7 +160,25 @@ def test_the_check_results_and_referral_show_payloads_as_text(server, page):
     assert_clean(page)
 
 
+def refer_with_payloads(page, url: str) -> None:
+    """An urgent resident refers herself with a payload as her name and note."""
+    page.goto(url + "/check")
+    answer_wizard(page, URGENT)
+    page.get_by_role("button", name="Meld u aan bij het wijkteam").click()
+    page.wait_for_selector("#toestemming")
+    page.locator("#naam").fill(TYPED)
+    page.locator("#telefoon").fill("06 12345678")
+    page.locator("#toelichting").fill(TYPED)
+    page.locator("#contact_time-middag").check()
+    page.locator("#veilig_bellen-ja").check()
+    page.locator("#voorkeur-telefoon").check()
+    page.locator("#toestemming").check()
+    page.get_by_role("button", name="Aanmelding versturen").click()
+    page.wait_for_selector("[data-reference]")
+
+
 def test_staff_pages_show_every_payload_as_text(server, page):
+    refer_with_payloads(page, server.url)  # its own referral: the test does not lean on another one's
     page.goto(server.url + "/zoeken?q=%22%3E%3Cqqzzxx%20onmouseover%3Dqqyy%3E")  # finds nothing: listed for staff
     log_in(page, server.url, "anna")
     assert_clean(page, shows=None)
