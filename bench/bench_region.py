@@ -87,8 +87,8 @@ def report(results: list[dict], checks: int) -> str:
             "|---|---|---|---|---|\n" + rows + "\n\n"
             f"Elke extra gemeente kost ongeveer {per_municipality:.1f} MB per worker. Een check in een regio van "
             f"{big['size']} kost {big['check_ms'] / small['check_ms']:.2f}× die in een regio van {small['size']}: "
-            "elke gemeente heeft haar eigen gecompileerde catalogus en een check rekent alleen in die ene; het "
-            "verschil komt van meer catalogi in het geheugen (minder raak in de processorcache). Een check via "
+            "elke gemeente heeft haar eigen gecompileerde catalogus en een check rekent alleen in die ene (waar het "
+            "verschil vandaan komt, is niet onderzocht). Een check via "
             "de TestClient in het proces meet ook de ASGI-laag; de cijfers met wrk tegen een echte server staan "
             "bij 'Wizard en check-API'.")
 

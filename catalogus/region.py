@@ -55,6 +55,10 @@ class Region:
     def municipality(self, municipality_id: str) -> Municipality | None:
         return next((m for m in self.municipalities if m.id == municipality_id), None)
 
+    def find(self, municipality_id: str) -> Catalog | None:
+        """The catalogue of a municipality a request names; None when the region has no such municipality."""
+        return self.catalogs.get(municipality_id) if isinstance(municipality_id, str) else None
+
     def catalog(self, municipality_id: str | None = None) -> Catalog:
         """The catalogue of a municipality (the default one without an id); KeyError for an unknown id."""
         return self.catalogs[municipality_id or self.default.id]

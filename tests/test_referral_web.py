@@ -13,19 +13,8 @@ from catalogus.casework.db import open_database
 from catalogus.casework.referrals import get_referral
 from catalogus.web.app import create_app
 from tests.support.databases import db_settings, json_logs  # noqa: F401  (fixtures)
-from tests.support.staff import (NOT_ROUTED, ROOT, ROUTED, TODAY, XSS, add_staff, csrf_token, log_in, reference_in,
-                                 referral_form)
-
-
-@pytest.fixture
-def settings(db_settings):
-    return db_settings.with_(content_dir=ROOT, today=TODAY, secure_cookies=False)
-
-
-@pytest.fixture
-def client(settings):
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
+from tests.support.staff_app import client, settings  # noqa: F401  (fixtures)
+from tests.support.staff import NOT_ROUTED, ROUTED, XSS, add_staff, csrf_token, log_in, reference_in, referral_form
 
 
 def _count(settings, table="referrals"):

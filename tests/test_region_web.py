@@ -13,19 +13,9 @@ from litestar.testing import TestClient
 from catalogus.casework.db import open_database
 from catalogus.web.app import create_app
 from tests.support.databases import db_settings  # noqa: F401  (fixture)
-from tests.support.staff import ROOT, ROUTED, TODAY, add_staff, csrf_token, log_in, reference_in, referral_form
+from tests.support.staff_app import client, settings  # noqa: F401  (fixtures)
+from tests.support.staff import ROUTED, add_staff, csrf_token, log_in, reference_in, referral_form
 from tests.support.web import answers_in, forms, walk_check
-
-
-@pytest.fixture
-def settings(db_settings):
-    return db_settings.with_(content_dir=ROOT, today=TODAY, secure_cookies=False)
-
-
-@pytest.fixture
-def client(settings):
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
 
 
 @pytest.fixture

@@ -75,11 +75,12 @@ def municipality_catalog(snapshot: Snapshot, municipality: str | None, field: st
     region = snapshot.region
     if municipality is None:
         return region.default_catalog
-    if region.municipality(municipality) is None:
+    catalog = region.find(municipality)
+    if catalog is None:
         shown = municipality[:60]
         raise _problem(422, [ApiError(f"onbekende gemeente '{shown}'; bekend zijn: {', '.join(region.ids)}",
                                       field=field)])
-    return region.catalog(municipality)
+    return catalog
 
 
 @get(f"{PREFIX}/gemeenten", name="api-municipalities", tags=TAGS,

@@ -192,10 +192,11 @@ def caller_catalog(request: Request, chosen: Any) -> Catalog:
     region = request.app.state.content.current.region
     if region.single or chosen in (None, ""):
         return region.default_catalog
-    if not isinstance(chosen, str) or region.municipality(chosen) is None:
+    catalog = region.find(chosen)
+    if catalog is None:
         names = ", ".join(m.name for m in region.municipalities)
         raise ExplainedClientError(f"Deze gemeente kennen we niet. Kies een van de gemeenten van de regio: {names}.")
-    return region.catalog(chosen)
+    return catalog
 
 
 async def _call(request: Request) -> tuple[Call, Any]:

@@ -200,8 +200,7 @@ async def queue(request: Request) -> Any:
 def _team_catalog(request: Request, municipality: str | None):
     """The catalogue of a staff member's (or a referral's) municipality; the default one when it is unknown."""
     region = _snapshot(request).region
-    return region.catalog(municipality) if municipality and region.municipality(municipality) else \
-        region.default_catalog
+    return (region.find(municipality) if municipality else None) or region.default_catalog
 
 
 @get("/medewerkers/aanmeldingen/{reference:str}", name="referral-detail", **CASEMANAGER)
