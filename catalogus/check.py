@@ -17,7 +17,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from .amounts import AmountResult, AmountsTotal, total
 from .catalog import Catalog, Product
@@ -227,6 +227,23 @@ class Check:
         if forget_unasked:
             answers, dropped = self._forget_unasked(answers)
         return _Evaluation(self, answers, dropped).result()
+
+    def revealed(self, raw: Mapping[str, Any], follow_ups: Iterable[str]) -> tuple[str, ...]:
+        """The follow-up questions of a screen to show now, for these JSON answers (the screen's included).
+
+        A follow-up shows when its ``alleen_als`` holds and its answer can still change an open result in
+        the chosen topics or the case-manager decision. Each is judged on the other answers, its own left
+        out, so that a follow-up already filled in stays on the screen as long as it matters.
+        """
+        conditions = self.catalog.question_conditions
+        shown = []
+        for qid in follow_ups:
+            result = self.settle({q: v for q, v in raw.items() if q != qid}, forget_unasked=True)
+            condition = conditions.get(qid)
+            holds = condition is None or condition.status(Env(result.answers, self.day, self.catalog.rules)) is True
+            if holds and qid in result.mattering:
+                shown.append(qid)
+        return tuple(shown)
 
     def _forget_unasked(self, answers: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
         conditions = self.catalog.question_conditions

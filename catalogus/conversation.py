@@ -5,7 +5,8 @@ of the vocabulary. What to ask next is ranked by what a step settles, computed f
 
 * A question can be shown only when it can still change something: unanswered, its ``alleen_als``
   not false, and needed by an open result in the chosen topics or by the open case-manager decision.
-* Steps marked ``fase: begin`` come first (they can end or redirect the check: residence, safety).
+* Steps marked ``fase: begin`` come first (they can end or redirect the check: residence, safety);
+  then a step with a follow-up question that an earlier answer unlocked (it reads as one conversation).
 * For every other step we estimate the **expected number of open results settled**: for each open
   result and each question on the step we try the question's representative answers (every region
   the rules' thresholds cut out, on this date) and count the share that decides the result; the step
@@ -17,7 +18,9 @@ of the vocabulary. What to ask next is ranked by what a step settles, computed f
   whatever the questions already on the screen are answered, in at least ``KEEP_NEEDED`` of the
   cases: asking them together then costs (almost) nothing extra. A list to tick is never split.
 * Follow-up questions of the step (their ``alleen_als`` depends on a question on the same screen)
-  come along and appear as soon as the answer above asks for them.
+  come along, hidden: they appear when the answers above make them matter (``Check.revealed``: the
+  ``alleen_als`` holds and the answer can still change an open result). Without JavaScript they stay
+  hidden and come on the next screen when they matter.
 
 docs/performance.md compares the result with asking one question at a time and with the hindsight
 minimum (``bench/bench_wizard.py``).
@@ -69,8 +72,8 @@ class NextStep:
     """The step to show now and the questions on it that can still change something.
 
     ``follow_ups`` are questions of the same step whose ``alleen_als`` depends only on questions on this
-    screen: they appear on the screen as soon as the answer above asks for them (the screen shows them
-    with the condition when there is no JavaScript).
+    screen and that an open result needs: the screen carries them hidden and shows each one once the
+    answers above make it matter (``Check.revealed``); without JavaScript they come on the next screen.
     """
 
     step: Step
@@ -260,6 +263,11 @@ class Ranking:
         if not candidates:
             return None
         first = [c for c in candidates if c[0].phase == BEGIN]
+        if not first:
+            # A follow-up that an earlier answer unlocked (say the rent after "huurwoning") comes right after
+            # it, as in a conversation: a candidate with an ``alleen_als`` is only askable once that holds.
+            conditions = self.catalog.question_conditions
+            first = [c for c in candidates if any(q in conditions for q in c[1])]
         if first:
             step, found = first[0]
             shown = self.bundle(step, found)

@@ -276,3 +276,63 @@ def test_the_form_parser_reads_each_question_type(catalog):
     assert parse_field(vocabulary["moeite_met"], {"moeite_met": ["koken", "huishouden"]})[0] == ["huishouden", "koken"]
     value, error, _ = parse_field(vocabulary["moeite_met"], {"moeite_met": ["geen", "koken"]})
     assert value is None and "niet samen" in error.message
+
+
+# ---------------------------------------------------------------- follow-up questions
+
+ZORG = {"onderwerpen": ["zorg"], "woont_in_gemeente": True}
+ZORG_FOLLOW_UPS = ["beperking_langdurig", "loopafstand_onder_100m", "huisgenoot_kan_helpen"]
+
+
+def zorg_screen(client):
+    page = submit(client, "woonplaats", ["woont_in_gemeente"], {"onderwerpen": ["zorg"]}, woont_in_gemeente="ja")
+    assert 'data-step="zorg"' in page.text, page.text[:3000]
+    return page, wizard_form(page.text)
+
+
+def follow_ups_shown(client, form, **answers) -> list[str]:
+    response = client.post("/check/vervolgvragen", data={**form.hidden(), **answers})
+    assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
+    return response.json()["toon"]
+
+
+def test_follow_up_questions_are_carried_hidden_and_shown_only_when_they_can_still_matter(client):
+    page, form = zorg_screen(client)
+    assert form.hidden()["vervolgvragen"].split(",") == ZORG_FOLLOW_UPS
+    for qid in ZORG_FOLLOW_UPS:  # hidden until the answer above makes them matter, and not marked as shown
+        assert re.search(rf'data-question="{qid}" data-vervolg hidden', page.text)
+    assert "getoond" not in form.hidden()
+    assert follow_ups_shown(client, form, moeite_met="geen") == []
+    # Outside the house only: whether someone at home can help decides nothing, so it is not asked.
+    assert follow_ups_shown(client, form, moeite_met="verplaatsen_buiten") == ZORG_FOLLOW_UPS[:2]
+    assert follow_ups_shown(client, form, moeite_met="huishouden") == ZORG_FOLLOW_UPS
+    # A follow-up already filled in stays as long as it matters; after "not long-lasting" the walking
+    # distance decides nothing any more.
+    assert follow_ups_shown(client, form, moeite_met="huishouden", beperking_langdurig="nee") == \
+        ["beperking_langdurig", "huisgenoot_kan_helpen"]
+    assert follow_ups_shown(client, form, moeite_met="niet-bestaand") == []  # not valid yet: nothing new
+
+
+def test_without_javascript_the_follow_ups_come_on_the_next_screen_numbered_on(client):
+    page, form = zorg_screen(client)
+    assert "Stap 2 van" in page.text
+    answered = client.post("/check", data={**form.hidden(), "moeite_met": "huishouden"}, follow_redirects=True)
+    assert answered.url.path == "/check/stap/zorg" and answered.url.query == b"nr=2"
+    again = wizard_form(answered.text)
+    on_screen = again.hidden()["vragen"].split(",")
+    assert on_screen[0] == "beperking_langdurig" and set(on_screen) <= set(ZORG_FOLLOW_UPS)
+    assert "vervolgvragen" not in again.hidden()  # now plain questions: their condition holds
+    assert "Stap 3 van" in answered.text
+    back = re.search(r'<a[^>]*href="([^"]+)"[^>]*>\s*Terug', answered.text).group(1)
+    assert back == "/check/stap/zorg"  # the first screen of this step
+    first = client.get(back)
+    assert "Stap 2 van" in first.text and 'id="moeite_met-huishouden" name="moeite_met" value="huishouden" checked' \
+        in first.text
+
+
+def test_a_follow_up_the_page_showed_must_be_answered(client):
+    _page, form = zorg_screen(client)
+    data = {**form.hidden(), "moeite_met": "huishouden", "getoond": ["beperking_langdurig"]}
+    response = client.post("/check", data=data, follow_redirects=True)
+    assert response.status_code == 422
+    assert "beperking_langdurig-error" in response.text

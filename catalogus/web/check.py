@@ -18,12 +18,13 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import ClientException, NotFoundException
-from litestar.params import FromPath
-from litestar.response import Redirect
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Response
 
 from ..catalog import Catalog
 from ..check import RESIDENCE_QUESTION, TOPICS_QUESTION, Check, CheckResult
 from ..conversation import Step
+from ..errors import AnswerError
 from ..questions import Question, form_values
 from .deps import CatalogDep, SettingsDep, SnapshotDep, TodayDep
 from .forms import ANSWERS_FIELD, BadAnswers, FieldError, carried_answers, display_value, first_target, settle
@@ -41,11 +42,22 @@ COUNTED_FIELD = "geteld"
 ON_SCREEN_FIELD = "vragen"
 TICKED_FIELD = "aangevinkt"
 NONE_OF_THESE = "geen_van_deze"
+SHOWN_FIELD = "getoond"  # follow-up questions the page showed
 SAFETY_TOPIC = "veiligheid"
 
 
-def step_url(step_id: str) -> str:
-    return f"/check/stap/{step_id}"
+def step_url(step_id: str, position: int | None = None) -> str:
+    """The address of a screen; ``position`` tells apart two screens of the same step."""
+    return f"/check/stap/{step_id}" + (f"?nr={position}" if position is not None else "")
+
+
+def _screen_url(state: WizardState, screen: tuple[str, int] | None) -> str:
+    """A screen's address, with its number only when its step comes more than once."""
+    if screen is None:
+        return START
+    step_id, position = screen
+    twice = state.history.count(step_id) > (0 if position >= len(state.history) else 1)
+    return step_url(step_id, position if twice else None)
 
 
 def check_cookie(catalog: Catalog) -> str:
@@ -126,7 +138,8 @@ def _page(request: Request, visit: Visit, template: str, context: dict[str, Any]
     response = page(request, template, context, status=status, no_store=True)
     response.cookies.append(visit.cookie(request))
     if request.headers.get("hx-request") == "true" and status == 200 and request.method == "GET":
-        response.headers["hx-push-url"] = request.url.path  # Back in the browser comes back here
+        query = request.url.query
+        response.headers["hx-push-url"] = request.url.path + (f"?{query}" if query else "")  # Back comes back here
     return response
 
 
@@ -139,19 +152,20 @@ def _topics_page(request: Request, visit: Visit, *, errors=(), shown=None, statu
 
 
 def _step_page(request: Request, visit: Visit, step: Step, *, mode: str = "next", errors=(), shown=None,
-               status: int = 200, asked_for: Collection[str] = ()) -> Any:
+               status: int = 200, asked_for: Collection[str] = (), position: int | None = None,
+               showed: Collection[str] = ()) -> Any:
     result = visit.settle()
-    fields = step_questions(result, step, mode, asked_for)
+    fields = step_questions(result, step, mode, asked_for, visit.check, showed)
     if not fields.questions:
         return Redirect(_next_target(visit, result), status_code=303, headers={"cache-control": "no-store"})
     visit.count_once(request, f"{ev.SHOWN}:{step.id}", ev.screen(ev.SHOWN, step.id))
-    back = visit.state.back_from(step.id) if mode != "wijzig" else None
+    position = visit.state.position(step.id, position)
     values = shown or _shown_values(visit, step, fields.questions)
     total = len(visit.state.history) + (visit.state.remaining or result.remaining_steps)
-    number = visit.state.history.index(step.id) + 1 if step.id in visit.state.history else len(visit.state.history) + 1
+    number = position + 1
     return _page(request, visit, "check_step.html", _context(
         visit, result, step=step, fields=fields, shown=values, errors=list(errors), mode=mode,
-        back=("/check/controleer" if mode == "wijzig" else step_url(back) if back else START),
+        back=("/check/controleer" if mode == "wijzig" else _screen_url(visit.state, visit.state.back_from(position))),
         number=number, total=max(total, number)), status=status)
 
 
@@ -170,7 +184,7 @@ def _next_target(visit: Visit, result: CheckResult, *, residence_told: bool = Fa
     if result.resident is False and not residence_told:
         return "/check/niet-in-gemeente"
     if result.next_step is not None:
-        return step_url(result.next_step.id)
+        return _screen_url(visit.state, (result.next_step.id, len(visit.state.history)))
     return "/check/controleer"
 
 
@@ -185,7 +199,8 @@ def _go(request: Request, visit: Visit, target: str) -> Any:
 
 def _render_target(request: Request, visit: Visit, target: str) -> Any:
     if target.startswith("/check/stap/"):
-        return _step_page(request, visit, visit.step(target.rsplit("/", 1)[1]))
+        step_id, _, position = target.rsplit("/", 1)[1].partition("?nr=")
+        return _step_page(request, visit, visit.step(step_id), position=int(position) if position else None)
     if target == "/check/niet-in-gemeente":
         return _not_resident_page(request, visit)
     return _overview_page(request, visit)
@@ -201,7 +216,7 @@ def _overview_page(request: Request, visit: Visit) -> Any:
 
 
 def _back_of_overview(visit: Visit) -> str:
-    return step_url(visit.state.history[-1]) if visit.state.history else START
+    return _screen_url(visit.state, visit.state.back_from(len(visit.state.history)))
 
 
 def _not_resident_page(request: Request, visit: Visit) -> Any:
@@ -262,12 +277,14 @@ async def move_here(request: Request, catalog: CatalogDep, today: TodayDep, sett
 
 @get("/check/stap/{step_id:str}", name="check-step-page", cache_control=NO_STORE)
 async def step_page(request: Request, step_id: FromPath[str], catalog: CatalogDep, today: TodayDep,
-                    settings: SettingsDep) -> Any:
+                    settings: SettingsDep, nr: FromQuery[int | None] = None) -> Any:
     visit = Visit.of(request, catalog, today, settings)
     step = visit.step(step_id)
     result = visit.settle()
-    mode = "next" if result.next_step is not None and result.next_step.id == step.id else "terug"
-    return _step_page(request, visit, step, mode=mode)
+    is_next = result.next_step is not None and result.next_step.id == step.id
+    position = visit.state.position(step.id, nr)
+    mode = "next" if is_next and position == len(visit.state.history) else "terug"
+    return _step_page(request, visit, step, mode=mode, position=position)
 
 
 @get("/check/wijzig/{question_id:str}", name="check-change", cache_control=NO_STORE)
@@ -329,8 +346,9 @@ def _submit_step(request: Request, visit: Visit, step: Step, form: Any) -> Any:
     if errors:
         mode = str(form.get("modus") or "next")
         return _step_page(request, visit, step, mode=mode, errors=errors, shown=shown, status=422,
-                          asked_for=on_screen)
-    forward = step.id not in visit.state.history
+                          asked_for=on_screen, position=_position(form), showed=form_values(form, SHOWN_FIELD))
+    position = visit.state.position(step.id, _position(form))
+    forward = position >= len(visit.state.history)
     if f"{ev.SHOWN}:{step.id}" in visit.state.counted:
         visit.count_once(request, f"{ev.DONE}:{step.id}", ev.screen(ev.DONE, step.id))
     before = {q: visit.state.answers.get(q) for q in on_screen}
@@ -338,9 +356,9 @@ def _submit_step(request: Request, visit: Visit, step: Step, form: Any) -> Any:
     result = visit.settle()
     # Back to an earlier screen and on without changing it: the screens after it stay as they were.
     later = None if forward or before != {q: visit.state.answers.get(q) for q in on_screen} \
-        else visit.state.after(step.id)
+        else visit.state.after(position)
     if later is None:
-        visit.state.answered(step.id)
+        visit.state.answered(step.id, position)
     if forward or visit.state.remaining is None:
         told = visit.state.remaining
         visit.state.remaining = result.remaining_steps if told is None else min(max(told - 1, 0),
@@ -350,17 +368,26 @@ def _submit_step(request: Request, visit: Visit, step: Step, form: Any) -> Any:
     if form.get("modus") == "wijzig":
         return _go(request, visit, "/check/controleer")
     if later is not None:
-        return _go(request, visit, step_url(later))
+        return _go(request, visit, _screen_url(visit.state, later))
     return _go(request, visit, _next_target(visit, result, residence_told=True))
 
 
+def _position(form: Any) -> int | None:
+    """The number of the screen a form was on (0 is the first after the topics), if it says one."""
+    raw = str(form.get("nr") or "")
+    return int(raw) if raw.isdigit() and len(raw) < 4 else None
+
+
 def _read_fields(visit: Visit, questions: list[Question], form: Any):
-    """Each question's own field; a follow-up counts only when the answer above asks for it."""
+    """Each question's own field; a follow-up counts only when the answer above asks for it. A follow-up the
+    page did not show (no JavaScript, or it did not matter) may stay empty: it comes on a next screen if it
+    matters; one it showed must be answered."""
     answers: dict[str, Any] = {}
     errors: list[FieldError] = []
     shown: dict[str, Any] = {}
     conditions = visit.catalog.question_conditions
     unconditional = _unconditional(visit, questions)
+    showed = set(form_values(form, SHOWN_FIELD))
     for question in questions:
         answer = question.read_form(form)
         shown[question.id] = answer.shown
@@ -368,8 +395,8 @@ def _read_fields(visit: Visit, questions: list[Question], form: Any):
         if condition is not None and question.id not in unconditional:
             holds = condition.status(visit.catalog.env(
                 visit.catalog.vocabulary.validate({**visit.state.answers, **answers})[0], visit.check.date))
-            if holds is False or (holds is None and answer.empty):
-                continue  # not asked for by the answers above: ignored
+            if holds is False or (answer.empty and (holds is None or question.id not in showed)):
+                continue  # not asked for by the answers above, or not shown yet: ignored
         if answer.error:
             errors.append(FieldError(question.id, answer.error, first_target(question)))
         else:
@@ -433,4 +460,29 @@ def _results(request: Request, visit: Visit) -> Any:
         not_resident=result.answers.get(RESIDENCE_QUESTION) is False))
 
 
-ROUTES = [start, restart, quick_exit, move_here, step_page, change, overview, not_resident_page, submit, results_get, results]
+# ---------------------------------------------------------------- follow-up questions
+
+@post("/check/vervolgvragen", name="check-follow-ups", cache_control=NO_STORE, status_code=200)
+async def follow_ups(request: Request, catalog: CatalogDep, today: TodayDep, settings: SettingsDep) -> Any:
+    """Which follow-up questions of a screen to show for what is filled in so far (``site.js`` asks as the
+    resident answers; nothing is kept). Fields that are empty or not valid yet simply do not count."""
+    form = await request.form()
+    visit = Visit.of(request, catalog, today, settings, form)
+    step = visit.step(str(form.get("scherm") or ""))
+    vocabulary = catalog.vocabulary
+    candidates = [q for q in str(form.get("vervolgvragen") or "").split(",") if q in step.questions]
+    answers = dict(visit.state.answers)
+    for qid in str(form.get(ON_SCREEN_FIELD) or "").split(","):
+        if qid in step.questions:
+            answer = vocabulary[qid].read_form(form)
+            if answer.error is None and not answer.empty:
+                answers[qid] = answer.value
+    try:
+        shown = visit.check.revealed(answers, candidates)
+    except AnswerError:  # answers that only together are impossible: show nothing new until they are fixed
+        shown = ()
+    return Response({"toon": list(shown)}, headers={"cache-control": "no-store"})
+
+
+ROUTES = [start, restart, quick_exit, move_here, step_page, change, overview, not_resident_page, submit, follow_ups,
+          results_get, results]

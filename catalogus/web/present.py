@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..amounts import amount_table
 from ..catalog import Catalog, Product
-from ..check import RESIDENCE_QUESTION, TOPICS_QUESTION, CheckResult, ProductResult
+from ..check import RESIDENCE_QUESTION, TOPICS_QUESTION, Check, CheckResult, ProductResult
 from ..conversation import Step
 from ..models import DOMAINS, KIND_ORDER, Status
 from ..norms import SITUATION_QUESTION, DayNorms
@@ -157,7 +157,7 @@ def not_resident(result: CheckResult) -> NotResidentHelp:
 
 @dataclass(frozen=True)
 class Reveal:
-    """Show a follow-up question when the answer above says so (for JavaScript; without it, it is always shown)."""
+    """A follow-up's ``alleen_als`` as the browser can test it: used only when asking the server fails."""
 
     question: str
     op: str
@@ -166,49 +166,61 @@ class Reveal:
 
 @dataclass(frozen=True)
 class StepFields:
-    """The fields of one screen: the questions in the step's order, and which of them wait for an answer above."""
+    """The fields of one screen: the questions in the step's order, and which of them are follow-ups.
+
+    A follow-up (its ``alleen_als`` depends on a question on the same screen) is carried hidden; the page
+    asks the server which ones to show as the resident answers (``Check.revealed``). ``shown`` are the
+    follow-ups visible from the start (answered before, or already mattering).
+    """
 
     questions: tuple[Question, ...]
     reveals: dict[str, Reveal]
-    conditions: dict[str, str]  # follow-up -> when it is asked, in words ("Alleen als u bij 'Woonsituatie' ...")
+    follow_ups: tuple[str, ...] = ()
+    shown: frozenset[str] = frozenset()
 
     @property
     def ids(self) -> str:
         return ",".join(q.id for q in self.questions)
 
+    @property
+    def follow_up_ids(self) -> str:
+        return ",".join(self.follow_ups)
 
-def step_questions(result: CheckResult, step: Step, mode: str, asked_for: Collection[str] = ()) -> StepFields:
+
+def step_questions(result: CheckResult, step: Step, mode: str, asked_for: Collection[str] = (),
+                   check: Check | None = None, showed: Collection[str] = ()) -> StepFields:
     """The questions a screen shows: the ranked ones when it is the next step; coming back to it, also what was
     answered there (filled in), so nothing given is lost. ``asked_for`` are questions the resident chose to
-    answer (an open amount waits for one) or just submitted: shown even when no result depends on them."""
+    answer (an open amount waits for one) or just submitted: shown even when no result depends on them.
+    ``showed`` are follow-ups the submitted page showed (they stay visible when it comes back with errors)."""
     catalog = result.catalog
     vocabulary = catalog.vocabulary
     next_step = result.next_step
     if mode == "next" and next_step is not None and next_step.id == step.id:
         questions = next_step.all_questions
     else:
-        # Come to answer one question: the answers given here stay visible, nothing new is asked besides it.
-        extra = set(asked_for) if asked_for else result.mattering
-        wanted = {q for q in step.questions if q in result.answers or q in extra}
-        if next_step is not None and next_step.id == step.id and not asked_for:
-            wanted |= {q.id for q in next_step.all_questions}
+        # Back on an earlier screen, or come to answer one question: the answers given here stay visible and
+        # nothing new is asked besides it (what else this step still needs comes on the next screen).
+        wanted = {q for q in step.questions if q in result.answers or q in asked_for}
+        if not wanted:
+            wanted = {q for q in step.questions if q in result.mattering}
         questions = tuple(vocabulary[q] for q in step.questions if q in wanted)
     on_screen = {q.id for q in questions}
     env = catalog.env(result.answers, result.date)
     reveals: dict[str, Reveal] = {}
-    depends: dict[str, str] = {}
+    follow_ups: list[str] = []
     for question in questions:
         condition = catalog.question_conditions.get(question.id)
-        if condition is None or condition.status(env) is True:
+        if condition is None or condition.status(env) is True or not condition.questions() & on_screen:
             continue
-        parents = condition.questions() & on_screen
-        if not parents:
-            continue
-        depends[question.id] = catalog.wording.asked_when(condition.view())
+        follow_ups.append(question.id)
         if isinstance(condition, Comparison) and condition.norm is None:
             reveals[question.id] = Reveal(condition.question.id, condition.op, json.dumps(
                 sorted(condition.operand) if isinstance(condition.operand, (tuple, frozenset)) else condition.operand))
-    return StepFields(questions, reveals, depends)
+    answered = {q for q in follow_ups if q in result.answers or q in showed}
+    if check is not None and len(answered) < len(follow_ups):
+        answered |= set(check.revealed(result.json_answers, [q for q in follow_ups if q not in answered]))
+    return StepFields(questions, reveals, tuple(follow_ups), frozenset(answered))
 
 
 @dataclass(frozen=True)

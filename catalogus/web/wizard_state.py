@@ -67,22 +67,30 @@ class WizardState:
         self.counted.append(mark)
         return True
 
-    def back_from(self, step_id: str) -> str | None:
-        """The screen before ``step_id`` (None: the topics page)."""
-        if step_id in self.history:
-            index = self.history.index(step_id)
-            return self.history[index - 1] if index > 0 else None
-        return self.history[-1] if self.history else None
+    # A screen is a place in the history: the same step can come twice (say "Werk en inkomen" and, after the
+    # answers elsewhere, its last question), so screens are told apart by their number, not their step.
 
-    def after(self, step_id: str) -> str | None:
-        """The screen answered after ``step_id`` (None: it was the latest)."""
-        index = self.history.index(step_id) if step_id in self.history else len(self.history)
-        return self.history[index + 1] if index + 1 < len(self.history) else None
+    def position(self, step_id: str, asked: int | None = None) -> int:
+        """Where the screen of ``step_id`` stands: ``asked`` when it names this step (or the next new screen);
+        else where the step was first answered (an address without a number is a step's first screen),
+        else the next new screen."""
+        new = len(self.history)
+        if asked is not None and (asked == new or (0 <= asked < new and self.history[asked] == step_id)):
+            return asked
+        return self.history.index(step_id) if step_id in self.history else new
 
-    def answered(self, step_id: str) -> None:
-        """``step_id`` was just submitted: it is the latest screen; what came after it is redone."""
-        if step_id in self.history:
-            del self.history[self.history.index(step_id):]
+    def back_from(self, position: int) -> tuple[str, int] | None:
+        """The screen before the one at ``position`` (None: the topics page)."""
+        position = min(position, len(self.history))
+        return (self.history[position - 1], position - 1) if position > 0 else None
+
+    def after(self, position: int) -> tuple[str, int] | None:
+        """The screen answered after the one at ``position`` (None: it was the latest)."""
+        return (self.history[position + 1], position + 1) if position + 1 < len(self.history) else None
+
+    def answered(self, step_id: str, position: int) -> None:
+        """The screen at ``position`` was just submitted: it is the latest screen; what came after it is redone."""
+        del self.history[min(position, len(self.history)):]
         self.history.append(step_id)
 
 

@@ -9,7 +9,8 @@ import pytest
 from tests.browser.test_browser_accessibility import violations
 from tests.browser.test_browser_amounts import fill_kcc, kcc_server  # noqa: F401  (fixture)
 from tests.browser.wizard import (
-    RESULTS, answer_step, choose_topics, current_page, fill_step, mark_current, run_check, submit, wait_for_next,
+    RESULTS, answer_step, choose_topics, current_page, fill, fill_step, mark_current, run_check, submit, visible_questions,
+    wait_for_next,
 )
 from tests.support.staff import PASSWORD
 from tests.test_personas import FATIMA, HENK, PERSONAS
@@ -144,12 +145,15 @@ def test_back_and_reload_return_to_the_previous_screen_with_the_answers_kept(liv
     assert current_page(page) == ("stap", "huishouden")
     fill_step(page, FATIMA)
     household = values_on(page)
+    assert screen_number(page) == 2
     submit(page)
-    after = current_page(page)
-    assert after != ("stap", "huishouden")
+    # The next screen (without JavaScript it may be this step again, with the follow-up questions its
+    # answers unlocked) has the next number: a step that comes twice is two screens.
+    after, after_questions = current_page(page), visible_questions(page)
+    assert screen_number(page) == 3
 
     page.go_back()  # the browser's Back
-    assert current_page(page) == ("stap", "huishouden")
+    assert current_page(page) == ("stap", "huishouden") and screen_number(page) == 2
     assert values_on(page) == household
     page.reload()
     assert current_page(page) == ("stap", "huishouden") and values_on(page) == household
@@ -163,8 +167,40 @@ def test_back_and_reload_return_to_the_previous_screen_with_the_answers_kept(liv
     submit(page)  # on again without changing anything: the next screen of the walk, as it was filled in
     assert current_page(page) == ("stap", "huishouden") and values_on(page) == household
     submit(page)
-    assert current_page(page) == after
+    assert current_page(page) == after and visible_questions(page) == after_questions
+    assert screen_number(page) == 3
     assert page.problems == []
+
+
+@pytest.mark.parametrize("width", [390, 1280], ids=["phone", "desktop"])
+def test_follow_up_questions_appear_on_the_screen_once_they_can_matter(live_server, new_page, width, tmp_path):
+    page = new_page(axe=True, width=width)
+    choose_topics(page, live_server.url, ["zorg"])
+    answer_step(page, {"woont_in_gemeente": True})
+    assert current_page(page) == ("stap", "zorg") and visible_questions(page) == ["moeite_met"]
+    fill(page, "moeite_met", ["verplaatsen_buiten"])
+    # Trouble outside the house: whether someone at home can help decides nothing, so it is not asked.
+    assert visible_questions(page) == ["moeite_met", "beperking_langdurig", "loopafstand_onder_100m"]
+    assert page.locator("[data-vervolg-melding]").inner_text() == "Er staan nu 2 vragen bij op dit scherm."
+    fill(page, "moeite_met", ["huishouden"])
+    assert visible_questions(page) == ["moeite_met", "beperking_langdurig", "loopafstand_onder_100m",
+                                       "huisgenoot_kan_helpen"]
+    fill(page, "beperking_langdurig", False)  # not long-lasting: the walking distance decides nothing now
+    assert visible_questions(page) == ["moeite_met", "beperking_langdurig", "huisgenoot_kan_helpen"]
+    page.screenshot(path=str(tmp_path / f"vervolgvragen-{width}.png"), full_page=True)
+    assert violations(page) == []
+    submit(page)  # a follow-up on the screen must be answered
+    assert current_page(page) == ("stap", "zorg")
+    assert page.locator("#huisgenoot_kan_helpen-error").inner_text().split() == ["Fout:", "Kies", "ja", "of", "nee."]
+    fill(page, "huisgenoot_kan_helpen", True)
+    submit(page)  # the hidden one is not sent, and is not asked again
+    assert current_page(page) != ("stap", "zorg") and page.locator(".question__error").count() == 0
+    assert page.problems == []
+
+
+def screen_number(page) -> int:
+    """N of "Stap N van ongeveer M"."""
+    return int(page.locator("#progress-text").inner_text().split()[1])
 
 
 # ---------------------------------------------------------------- the referral form

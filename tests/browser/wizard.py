@@ -1,9 +1,9 @@
 """Walk the check in a real browser, screen by screen, with the mouse or with the keyboard only.
 
 A screen ("stap") holds one or a few questions, or one "Herkent u iets hiervan?" list of statements.
-Follow-up questions are revealed by script when their trigger is answered; without JavaScript they are
-on the screen from the start with the condition under which they matter, so the walker answers every
-question it can see until none is left, as a resident who reads the whole screen would.
+Follow-up questions are revealed by script once the answers above make them matter (the page asks the
+server); without JavaScript they stay hidden and come on a next screen. The walker answers every question
+it can see until none is left, as a resident who reads the whole screen would.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ def fill(page, question: str, value: Any, text: dict[str, str] | None = None) ->
     """Give one answer on the screen without submitting it."""
     if text and question in text:
         page.fill(f"#{question}", text[question])
+        page.dispatch_event(f"#{question}", "change")
     elif isinstance(value, bool):
         page.check(f"#{question}-{'ja' if value else 'nee'}")
     elif isinstance(value, list):
@@ -51,6 +52,13 @@ def fill(page, question: str, value: Any, text: dict[str, str] | None = None) ->
         page.check(f"#{question}-{value}")
     else:
         page.fill(f"#{question}", typed(value))
+        page.dispatch_event(f"#{question}", "change")  # as leaving the field does
+    wait_for_follow_ups(page)
+
+
+def wait_for_follow_ups(page) -> None:
+    """Wait until the page knows which follow-up questions to show for the answers so far."""
+    page.locator("form.wizard__form[data-bezig]").wait_for(state="detached")
 
 
 def loaded_url(page) -> str:
@@ -183,6 +191,8 @@ def keyboard_field(page, question: str, value: Any) -> None:
     else:
         tab_to(page, f"#{question}")
         page.keyboard.type(typed(value))
+        page.keyboard.press("Tab")  # leaving the field: the page asks which follow-ups now matter
+    wait_for_follow_ups(page)
 
 
 def keyboard_step(page, household: dict[str, Any]) -> None:

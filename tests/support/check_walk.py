@@ -25,8 +25,10 @@ def signature(result: CheckResult) -> tuple:
     return (tuple((r.id, str(r.status)) for r in result.results if r.in_topics), str(result.case_manager.route))
 
 
-def walk(check: Check, complete: Mapping[str, Any], topics: list[str] | None, max_steps: int = 40) -> Walk:
-    catalog = check.catalog
+def walk(check: Check, complete: Mapping[str, Any], topics: list[str] | None, max_steps: int = 40, *,
+         script: bool = True) -> Walk:
+    """``script``: the screen shows a follow-up once the answers above make it matter (JavaScript on);
+    without, follow-ups stay hidden and come on a next screen when they matter."""
     answers: dict[str, Any] = {TOPICS_QUESTION: topics} if topics else {}
     done = Walk()
     result = check.settle(answers)
@@ -38,26 +40,33 @@ def walk(check: Check, complete: Mapping[str, Any], topics: list[str] | None, ma
         mattering = result.mattering
         for question in step.questions:
             answers[question.id] = complete[question.id]
-            done.questions += 1
-            done.useless += question.id not in mattering
-            if question.id not in mattering: done.useless_ids.append(question.id)
-        for question in step.follow_ups:  # revealed when the answers above ask for it
-            now = check.settle(answers)
-            condition = catalog.question_conditions.get(question.id)
-            if question.id in answers or condition is None or \
-                    condition.status(catalog.env(now.answers, now.date)) is not True:
-                continue
-            answers[question.id] = complete[question.id]
-            done.questions += 1
-            done.useless += question.id not in now.mattering
-            if question.id not in now.mattering: done.useless_ids.append(question.id)
+            _count(done, question.id, mattering)
+        pending = [q.id for q in step.follow_ups] if script else []
+        while pending:  # the resident answers each follow-up the screen shows, top to bottom
+            shown = check.revealed(answers, pending)
+            if not shown:
+                break
+            qid = shown[0]
+            answers[qid] = complete[qid]
+            _count(done, qid, check.settle({q: v for q, v in answers.items() if q != qid}).mattering)
+            pending.remove(qid)
         result = check.settle(answers)
     full = check.settle({**askable(check, complete), TOPICS_QUESTION: topics or None})
     final = dict(signature(result)[0])
     done.wrong = [pid for pid, status in signature(full)[0] if final.get(pid) != status]
-    done.route_differs = str(result.case_manager.route) != str(full.case_manager.route)
+    # The wijkteam serves residents: for someone who lives elsewhere the check does not ask what only the
+    # routing needs (they get the page about their own municipality), so only residents count here.
+    done.route_differs = complete.get("woont_in_gemeente") is not False and \
+        str(result.case_manager.route) != str(full.case_manager.route)
     done.hindsight = hindsight(check, complete, topics, signature(full))
     return done
+
+
+def _count(done: Walk, qid: str, mattering) -> None:
+    done.questions += 1
+    if qid not in mattering:
+        done.useless += 1
+        done.useless_ids.append(qid)
 
 
 def askable(check: Check, complete: Mapping[str, Any]) -> dict[str, Any]:

@@ -24,8 +24,15 @@ class Form:
     def method(self) -> str:
         return self.attrs.get("method", "get").lower()
 
-    def hidden(self) -> dict[str, str]:
-        return dict(self.fields)
+    def hidden(self) -> dict[str, Any]:
+        """The hidden fields a browser sends (a name that comes more than once: a list)."""
+        found: dict[str, Any] = {}
+        for name, value in self.fields:
+            if name in found:
+                found[name] = (found[name] if isinstance(found[name], list) else [found[name]]) + [value]
+            else:
+                found[name] = value
+        return found
 
 
 class _FormParser(HTMLParser):
@@ -46,7 +53,7 @@ class _FormParser(HTMLParser):
         elif tag == "input":
             if self._current is not None:
                 self._current.inputs.append(a)
-                if a.get("type") == "hidden":
+                if a.get("type") == "hidden" and "disabled" not in a:
                     self._current.fields.append((a.get("name", ""), a.get("value", "")))
         elif tag == "button":
             if "form" in a:
@@ -101,7 +108,12 @@ def screen_of(html: str) -> str | None:
 
 def screen_answers(form: Form, household: dict[str, Any]) -> dict[str, Any]:
     """How a resident fills in one screen: every field from the household (a list to tick: what applies)."""
-    on_screen = [q for q in form.hidden()["vragen"].split(",") if q]
+    hidden = form.hidden()
+    shown = hidden.get("getoond", [])
+    shown = shown if isinstance(shown, list) else [shown]
+    # Without JavaScript a follow-up stays hidden (it comes on a next screen when it matters).
+    follow_ups = {q for q in str(hidden.get("vervolgvragen", "")).split(",") if q and q not in shown}
+    on_screen = [q for q in hidden["vragen"].split(",") if q and q not in follow_ups]
     if any(i.get("name") == "aangevinkt" for i in form.inputs):
         ticked = [q for q in on_screen if household.get(q)]
         return {"aangevinkt": ticked or ["geen_van_deze"]}

@@ -92,19 +92,77 @@
     return op === ">" ? number > expected : op === ">=" ? number >= expected : op === "<" ? number < expected : number <= expected;
   }
 
-  function revealFollowUps(root) {
+  function showField(field, shown) {
+    field.hidden = !shown;
+    field.querySelectorAll("input, select, textarea").forEach(function (input) { input.disabled = !shown; });
+    var hint = field.querySelector(".question__condition");
+    if (hint) {
+      hint.hidden = true;  // with JavaScript the field itself appears only when it applies
+    }
+  }
+
+  function revealFollowUps(root, everywhere) {
     // A follow-up question shows once the answer above asks for it; hidden fields are not sent.
+    // Follow-ups of the check's screens (data-vervolg) ask the server instead, unless that failed.
     root.querySelectorAll("[data-toon-vraag]").forEach(function (field) {
+      if (field.hasAttribute("data-vervolg") && !everywhere) {
+        return;
+      }
       var form = field.closest("form");
       var answer = answerOf(form, field.dataset.toonVraag);
-      var shown = holds(field.dataset.toonOp, answer, JSON.parse(field.dataset.toonWaarde)) === true;
-      field.hidden = !shown;
-      field.querySelectorAll("input, select, textarea").forEach(function (input) { input.disabled = !shown; });
-      var hint = field.querySelector(".question__condition");
-      if (hint) {
-        hint.hidden = true;  // with JavaScript the field itself appears only when it applies
+      showField(field, holds(field.dataset.toonOp, answer, JSON.parse(field.dataset.toonWaarde)) === true);
+    });
+  }
+
+  function askWhichFollowUps(form) {
+    // Ask the server which follow-up questions can still change something, for what is filled in now.
+    // The form is marked busy meanwhile; a later answer supersedes an earlier question.
+    var asked = (form.vervolgVraag || 0) + 1;
+    form.vervolgVraag = asked;
+    form.setAttribute("data-bezig", "");
+    var body = new URLSearchParams(new FormData(form));
+    fetch(form.dataset.vervolgUrl, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      if (!response.ok) {
+        throw new Error("status " + response.status);
+      }
+      return response.json();
+    }).then(function (answer) {
+      if (asked !== form.vervolgVraag) {
+        return;
+      }
+      var show = answer.toon || [];
+      var added = 0;
+      form.querySelectorAll("[data-vervolg]").forEach(function (field) {
+        var shown = show.indexOf(field.dataset.question) !== -1;
+        if (shown && field.hidden) {
+          added += 1;
+        }
+        showField(field, shown);
+      });
+      var notice = form.querySelector("[data-vervolg-melding]");
+      if (notice) {
+        notice.textContent = added === 1 ? "Er staat nu een vraag bij op dit scherm." :
+          added > 1 ? "Er staan nu " + added + " vragen bij op dit scherm." : "";
+      }
+    }).catch(function () {
+      if (asked === form.vervolgVraag) {
+        revealFollowUps(form, true);  // the server could not say: fall back to the questions' own condition
+      }
+    }).then(function () {
+      if (asked === form.vervolgVraag) {
+        form.removeAttribute("data-bezig");
       }
     });
+  }
+
+  function followUpsChanged(event) {
+    var form = event.target && event.target.closest && event.target.closest("form[data-vervolg-url]");
+    if (form) {
+      askWhichFollowUps(form);
+    }
   }
 
   function quickExit(event) {
@@ -122,6 +180,7 @@
     revealFollowUps(document);
     document.addEventListener("change", exclusiveChoices);
     document.addEventListener("change", function () { revealFollowUps(document); });
+    document.addEventListener("change", followUpsChanged);
     document.addEventListener("input", function () { revealFollowUps(document); });
     document.addEventListener("click", quickExit);
     document.body.addEventListener("htmx:afterSwap", function (event) {
