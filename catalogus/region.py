@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import models
 from .catalog import NORMS_FILE, PRODUCTS_DIR, RULES_DIR, Catalog, _Builder
-from .errors import Diagnostic, did_you_mean
+from .errors import Diagnostic, did_you_mean, report_order
 from .loader import validate_data
 from .messages import diagnostic
 from .municipality import SINGLE_NAME, Municipality
@@ -200,7 +200,7 @@ class _RegionBuilder:
             if len(ids) < len(found) and not d.path.startswith(GEMEENTEN_DIR + "/"):
                 d = dataclasses.replace(d, message=f"{d.message} (in gemeente {join_dutch([names[i] for i in ids])})")
             result.append(d)
-        return sorted(set(result), key=lambda d: (d.path, d.line, d.column, d.code, d.message))
+        return sorted(set(result), key=report_order)
 
 
 def _known(ids: list[str]) -> str:
