@@ -147,6 +147,17 @@ class Notes:
         if pid not in products:
             products.append(pid)
 
+    def merge(self, other: "Notes") -> None:
+        """Add what ``other`` (the notes of another municipality of the region) says."""
+        for file, items in other._items.items():
+            for what in items:
+                self.add(file, what)
+        for file, products in other._examples.items():
+            for pid in products:
+                self.examples_stopped(file, pid)
+        for file, source in other._own.items():
+            self._own.setdefault(file, source)
+
     def diagnostics(self) -> list[Diagnostic]:
         found = []
         for file in sorted(set(self._items) | set(self._examples) | set(self._own)):
