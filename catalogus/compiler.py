@@ -38,13 +38,18 @@ class Compiler:
     """Turn pydantic rule nodes into compiled nodes, reporting every problem with its place."""
 
     def __init__(self, vocabulary: Vocabulary, norms: NormBook, named: dict[str, NamedSource],
-                 product_titles: dict[str, str], broken_products: frozenset[str] = frozenset()):
+                 product_titles: dict[str, str], broken_products: frozenset[str] = frozenset(), *,
+                 norms_known: bool = True, names_known: bool = True):
         self.vocabulary = vocabulary
         self.norms = norms
         self.named = named
         self.product_titles = product_titles
         # Products whose own file has errors: references to them are not a second mistake.
         self.broken_products = broken_products
+        # False when the file that defines them does not load: an unknown norm or shared rule is then no
+        # mistake we can name; the node is skipped (the checker says once what it could not check).
+        self.norms_known = norms_known
+        self.names_known = names_known
         self.diagnostics: list[Diagnostic] = []
         self.compiled_named: dict[str, Named | None] = {}
         self.product_refs: dict[str, set[str]] = {}
@@ -106,6 +111,8 @@ class Compiler:
             return None if parts is None else AtLeast(model.minstens, parts)
         if isinstance(model, models.SharedRef):
             if model.regel not in self.named:
+                if not self.names_known:
+                    return None
                 self.report(source, path + ("regel",), "unknown_shared", name=model.regel,
                             hint=did_you_mean(model.regel, self.named) or None)
                 return None
@@ -167,6 +174,8 @@ class Compiler:
             return None
         norm = self.norms.norms.get(ref.norm)
         if norm is None:
+            if not self.norms_known:
+                return None
             self.report(source, here + ("norm",), "unknown_norm", norm=ref.norm,
                         hint=did_you_mean(ref.norm, self.norms.norms) or None)
             return None

@@ -8,7 +8,7 @@ from typing import Iterable, Literal
 
 from .words import count
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]  # info: a note, such as what an error kept from being checked
 
 
 @dataclass(frozen=True, order=True)
@@ -45,6 +45,12 @@ class Diagnostic:
             "hint": self.hint,
             "severity": self.severity,
         }
+
+
+def report_order(diagnostic: Diagnostic) -> tuple:
+    """Sort key of a report: by file, then by place; a note about a file after its errors and warnings."""
+    return (diagnostic.path, diagnostic.severity == "info", diagnostic.line, diagnostic.column, diagnostic.code,
+            diagnostic.message)
 
 
 def did_you_mean(name: str, options: Iterable[str]) -> str:

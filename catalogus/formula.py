@@ -273,7 +273,8 @@ def compile_amounts(products: dict[str, tuple[models.ProductFile, SourceMap]], v
             problems.append(diagnostic(source, here + ("formule",), problem.key, hint=hint, at=(line, column),
                                        **details))
             continue
-        found[pid] = Amount(pid, amount.per, term, amount.zin, pf.contact.naam, amount.in_plaats_van, order,
+        contact = getattr(getattr(pf, "contact", None), "naam", "")  # a product file with errors may have none
+        found[pid] = Amount(pid, amount.per, term, amount.zin, contact, amount.in_plaats_van, order,
                             Origin(*locate(source, here, prefer_key=True), f"bedrag: {amount.formule}"))
     for pid, (pf, source) in products.items():
         instead = pf.bedrag.in_plaats_van if pf.bedrag is not None else None

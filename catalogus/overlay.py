@@ -97,8 +97,11 @@ class Overlay:
 
     # ------------------------------------------------------------ what the overlay itself names
 
-    def check_names(self, norms: set[str]) -> None:
-        """Every product and norm the overlay changes or removes must exist in the base."""
+    def check_names(self, norms: set[str] | None) -> None:
+        """Every product and norm the overlay changes or removes must exist in the base.
+
+        ``norms`` is None when ``rules/normen.yaml`` does not load: its names are then unknown, not missing.
+        """
         if self.file is None:
             return
         for i, pid in enumerate(self.file.niet_aangeboden):
@@ -114,7 +117,7 @@ class Overlay:
                 self.diagnostics.append(diagnostic(self.source, ("producten", pid), "overlay_not_a_block",
                                                    product=pid))
         for nid in self.file.normen:
-            if nid not in norms:
+            if norms is not None and nid not in norms:
                 self.diagnostics.append(diagnostic(self.source, ("normen", nid), "overlay_unknown_norm",
                     prefer_key=True, norm=nid, hint=did_you_mean(nid, norms) or "een gemeente verandert alleen "
                     "de waarden van normen die er al zijn"))

@@ -20,12 +20,13 @@ from pathlib import Path
 
 from . import models
 from .catalog import NORMS_FILE, PRODUCTS_DIR, RULES_DIR, Catalog, _Builder
-from .errors import Diagnostic, did_you_mean
+from .errors import Diagnostic, did_you_mean, report_order
 from .loader import validate_data
 from .messages import diagnostic
 from .municipality import SINGLE_NAME, Municipality
 from .overlay import Overlay
 from .questions import join_dutch
+from .skipped import CODE as NOTE, HINT as NOTE_HINT, Notes
 from .yamlio import SourceMap, load_yaml_file
 
 GEMEENTEN_DIR = "gemeenten"
@@ -112,6 +113,7 @@ class _RegionBuilder:
         self.upl_path = upl_path
         self.judge_examples = judge_examples
         self.diagnostics: list[Diagnostic] = []
+        self.unreadable: dict[str, str] = {}  # municipality id -> its gemeente.yaml, when that has errors
 
     def shown(self, file: Path) -> str:
         return file.relative_to(self.root).as_posix()
@@ -140,12 +142,22 @@ class _RegionBuilder:
         if region_file is not None:
             for key in ("standaard", "centrumgemeente"):
                 wanted = getattr(region_file, key)
-                if wanted not in ids:
+                if wanted not in ids and wanted not in self.unreadable:  # a broken gemeente.yaml says why
                     self.diagnostics.append(diagnostic(region_source, (key,), "unknown_municipality",
                         municipality=wanted, hint=did_you_mean(wanted, ids) or _known(ids)))
-        if region_file is None or not overlays or any(d.is_error for d in self.diagnostics):
+        if region_file is None or not overlays:
+            if region_file is None and (overlays or self.unreadable):
+                shown = region_source.path if region_source is not None else f"{GEMEENTEN_DIR}/"
+                self.diagnostics.append(Diagnostic(shown, 1, 1, NOTE, "niet gecontroleerd door de fouten in dit "
+                    "bestand: de catalogus van elke gemeente", NOTE_HINT, "info"))
             return None, self.finish({})
         default = region_file.standaard
+        for municipality_id, shown in self.unreadable.items():
+            what = "de catalogus van deze gemeente"
+            if municipality_id == default:
+                what += " en de voorbeelden zonder 'gemeente:' (dit is de standaardgemeente)"
+            self.diagnostics.append(Diagnostic(shown, 1, 1, NOTE, "niet gecontroleerd door de fouten in dit bestand: "
+                                               + what, NOTE_HINT, "info"))
         overlays = [dataclasses.replace(o, municipality=dataclasses.replace(o.municipality,
                                                                             default=o.municipality.id == default))
                     for o in overlays]
@@ -153,15 +165,19 @@ class _RegionBuilder:
         norms = _base_norms(self.root)
         catalogs: dict[str, Catalog] = {}
         found: dict[str, list[Diagnostic]] = {}
+        notes = Notes()  # one note per file for the whole region, not one per municipality
         for overlay in overlays:
             overlay.check_names(norms)
-            catalog, diagnostics = _Builder(self.root, self.today, self.upl_path, overlay, frozenset(ids),
-                                            judge_examples=self.judge_examples).build()
-            found[overlay.municipality.id] = diagnostics
+            builder = _Builder(self.root, self.today, self.upl_path, overlay, frozenset(ids) | set(self.unreadable),
+                               judge_examples=self.judge_examples)
+            catalog, diagnostics = builder.build()
+            found[overlay.municipality.id] = [d for d in diagnostics if d.code != NOTE]
+            notes.merge(builder.notes)
             if catalog is not None:
                 catalogs[overlay.municipality.id] = catalog
+        self.diagnostics.extend(notes.diagnostics())
         diagnostics = self.finish(found, {o.municipality.id: o.municipality.name for o in overlays})
-        if len(catalogs) < len(overlays):
+        if len(catalogs) < len(overlays) or any(d.is_error for d in diagnostics):
             return None, diagnostics
         region = Region(region_file.naam, tuple(o.municipality for o in overlays), catalogs,
                         region_file.centrumgemeente, diagnostics)
@@ -184,6 +200,7 @@ class _RegionBuilder:
                 continue
             parsed, data, source = self.load(file, models.MunicipalityFile)
             if parsed is None:
+                self.unreadable[place.name] = self.shown(file)
                 continue
             municipality = Municipality(place.name, parsed.naam, False, parsed.telefoon, parsed.open, parsed.owms)
             found.append(Overlay(municipality, parsed, data, source, place, base_products))
@@ -200,15 +217,19 @@ class _RegionBuilder:
             if len(ids) < len(found) and not d.path.startswith(GEMEENTEN_DIR + "/"):
                 d = dataclasses.replace(d, message=f"{d.message} (in gemeente {join_dutch([names[i] for i in ids])})")
             result.append(d)
-        return sorted(set(result), key=lambda d: (d.path, d.line, d.column, d.code, d.message))
+        return sorted(set(result), key=report_order)
 
 
 def _known(ids: list[str]) -> str:
     return "gemeenten in deze regio: " + ", ".join(ids) if ids else "maak een map gemeenten/<id>/ met gemeente.yaml"
 
 
-def _base_norms(root: Path) -> set[str]:
-    loaded = load_yaml_file(root / RULES_DIR / NORMS_FILE, f"{RULES_DIR}/{NORMS_FILE}")
-    data = loaded.data if isinstance(loaded.data, dict) else {}
-    norms = data.get("normen")
-    return set(norms) if isinstance(norms, dict) else set()
+def _base_norms(root: Path) -> set[str] | None:
+    """The ids of the base's norms; None when rules/normen.yaml does not load (its own errors say why)."""
+    file = root / RULES_DIR / NORMS_FILE
+    if not file.exists():
+        return None
+    loaded = load_yaml_file(file, f"{RULES_DIR}/{NORMS_FILE}")
+    if not isinstance(loaded.data, dict) or not isinstance(loaded.data.get("normen"), dict):
+        return None
+    return set(loaded.data["normen"])

@@ -69,11 +69,11 @@ EXPECTED = [
 ]
 
 
-def build_tree(tmp_path: Path, case: str) -> Path:
-    """Copy the valid base content and lay one broken fixture over it."""
+def build_tree(tmp_path: Path, case: str, folder: str = "invalid") -> Path:
+    """Copy the valid base content and lay one broken fixture (of ``tests/content/<folder>/``) over it."""
     root = tmp_path / "content"
     shutil.copytree(CONTENT / "base", root)
-    fixture = CONTENT / "invalid" / case
+    fixture = CONTENT / folder / case
     if (fixture / "products").is_dir():
         for old in (root / "products").glob("*"):
             old.unlink()
@@ -155,12 +155,77 @@ def test_the_shipped_catalogue_has_no_errors():
     assert len(catalog.products) == 46
 
 
-def test_a_duplicate_key_does_not_hide_the_other_mistakes_of_its_file(tmp_path):
-    root = build_tree(tmp_path, "E101-duplicate-key")
-    file = root / "products" / "minimapas.yaml"
-    text = file.read_text(encoding="utf-8")
-    assert "soort: provision" in text
-    file.write_text(text.replace("soort: provision", "soort: voorziening"), encoding="utf-8")
+# Several mistakes at once (tests/content/together/): one run reports every one of them, each once, and
+# says (I100) what a file's errors kept from being checked. The complete list: code, file, line, column.
+TOGETHER = {
+    # a field error, a duplicate key, an unknown question in the rule and one in an example, in one product file
+    "a-product-with-three-kinds-of-mistakes": [
+        ("E104", "products/minimapas.yaml", 13, 13),
+        ("E101", "products/minimapas.yaml", 18, 1),
+        ("E201", "products/minimapas.yaml", 24, 15),
+        ("E502", "products/minimapas.yaml", 28, 43),
+        ("I100", "products/minimapas.yaml", 25, 1),
+    ],
+    # a syntax error in one product; a wrong example in another is still found; a third that points at the
+    # broken one cannot run its example, and the note of the broken file says so
+    "b-a-syntax-error-and-a-wrong-example": [
+        ("E100", "products/minimapas.yaml", 3, 11),
+        ("I100", "products/minimapas.yaml", 1, 1),
+        ("E501", "products/zwemles.yaml", 24, 15),
+    ],
+    # rules/normen.yaml does not load: the examples of a product that uses a norm are skipped (said once, in
+    # the note of normen.yaml); a product without norms runs its example; the rest of a rule is still checked
+    "c-a-broken-norms-file": [
+        ("E203", "products/kindpakket.yaml", 18, 34),
+        ("I100", "products/kindpakket.yaml", 20, 1),
+        ("E501", "products/seniorenpas.yaml", 24, 15),
+        ("E100", "rules/normen.yaml", 6, 9),
+        ("I100", "rules/normen.yaml", 1, 1),
+    ],
+    # rules/regels.yaml does not load: no E205 for every 'regel:' it would have defined
+    "c-a-broken-shared-rules-file": [
+        ("E501", "products/seniorenpas.yaml", 24, 15),
+        ("E100", "rules/regels.yaml", 7, 25),
+        ("I100", "rules/regels.yaml", 1, 1),
+    ],
+}
+
+
+def test_every_fixture_with_several_mistakes_has_its_complete_list():
+    assert {p.name for p in (CONTENT / "together").iterdir() if p.is_dir()} == set(TOGETHER)
+
+
+@pytest.mark.parametrize("case", sorted(TOGETHER))
+def test_one_run_reports_every_mistake_of_every_file(tmp_path, case):
+    catalog, diagnostics = load_catalog(build_tree(tmp_path, case, "together"), today=TODAY)
+    assert [(d.code, d.path, d.line, d.column) for d in diagnostics] == TOGETHER[case], \
+        "\n".join(str(d) for d in diagnostics)
+    assert catalog is None, "a catalogue with errors is never served"
+    for diagnostic in diagnostics:
+        assert diagnostic.hint, str(diagnostic)
+        assert not ENGLISH.search(diagnostic.message + " " + diagnostic.hint), str(diagnostic)
+
+
+def test_a_note_names_what_the_errors_of_its_file_kept_from_being_checked(tmp_path):
+    _catalog, diagnostics = load_catalog(build_tree(tmp_path, "c-a-broken-norms-file", "together"), today=TODAY)
+    notes = {d.path: d.message for d in diagnostics if d.code == "I100"}
+    assert notes["rules/normen.yaml"] == ("niet gecontroleerd door de fouten in dit bestand: of de normen in de "
+                                          "voorwaarden bestaan en de voorbeelden van minimapas")
+    assert notes["products/kindpakket.yaml"].endswith(": de voorbeelden van dit product")
+    assert all(d.severity == "info" and not d.is_error for d in diagnostics if d.code == "I100")
+
+
+def test_a_broken_question_file_says_once_that_no_rule_was_checked(tmp_path):
+    root = build_tree(tmp_path, "E201-unknown-question")
+    (root / "rules" / "vragen.yaml").write_text("vragen: [kapot\n", encoding="utf-8")
     _catalog, diagnostics = load_catalog(root, today=TODAY)
-    assert {(d.path, d.code) for d in diagnostics} == {("products/minimapas.yaml", "E101"),
-                                                       ("products/minimapas.yaml", "E104")}
+    assert [(d.code, d.path) for d in diagnostics] == [("E100", "rules/vragen.yaml"), ("I100", "rules/vragen.yaml")]
+    assert "de voorwaarden, bedragen en voorbeelden van alle producten" in diagnostics[1].message
+
+
+def test_a_product_with_a_field_error_still_has_its_amount_checked(tmp_path):
+    root = build_tree(tmp_path, "E801-amount-unknown-name")
+    file = root / "products" / "minimapas.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("kosten: Gratis.", "kosten: [Gratis]"), encoding="utf-8")
+    _catalog, diagnostics = load_catalog(root, today=TODAY)
+    assert {d.code for d in diagnostics if d.is_error} == {"E104", "E801"}

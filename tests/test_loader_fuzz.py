@@ -53,8 +53,8 @@ def test_damaged_product_files_give_diagnostics_not_crashes(tmp_path_factory, pr
     for diagnostic in diagnostics:
         assert diagnostic.path == f"products/{product.name}"
         assert diagnostic.line >= 1 and diagnostic.column >= 1
-        assert diagnostic.code[0] in "EW" and diagnostic.message
-        if diagnostic.code.startswith("E1"):  # file, YAML and schema errors: Dutch, with a hint
+        assert diagnostic.code[0] in "EWI" and diagnostic.message
+        if diagnostic.code.startswith(("E1", "I")):  # file, YAML and schema errors and notes: Dutch, with a hint
             assert diagnostic.hint, str(diagnostic)
             assert not ENGLISH.search(diagnostic.message + " " + diagnostic.hint), str(diagnostic)
     if catalog is None:

@@ -101,3 +101,25 @@ def test_a_mistake_in_the_shared_base_is_reported_once_not_once_per_municipality
     _region, found = errors(region_root)
     assert [(d.path, d.line, d.code) for d in found] == [("products/respijtzorg.yaml", line, "E104")]
     assert "(in gemeente" not in found[0].message  # it is wrong everywhere, so no municipality is named
+
+
+def test_a_broken_municipality_file_skips_that_municipality_only_and_says_so(region_root):
+    line = edit(region_root, "gemeenten/buurdorp/gemeente.yaml", '\ntelefoon: "', "\ntelefoon: [") + 1
+    example = edit(region_root, "products/regiotaxi.yaml", "    verwacht: eligible\n", "    verwacht: not_eligible\n")
+    region, diagnostics = load_region(region_root, today=TODAY)
+    assert region is None
+    assert [(d.path, d.line, d.code) for d in diagnostics] == [
+        ("gemeenten/buurdorp/gemeente.yaml", line, "E100"),
+        ("gemeenten/buurdorp/gemeente.yaml", 1, "I100"),  # no E902 for the examples that name buurdorp
+        ("products/regiotaxi.yaml", example, "E501"),  # the other municipalities' examples still run
+    ], [str(d) for d in diagnostics]
+    assert diagnostics[1].message.endswith(": de catalogus van deze gemeente")
+
+
+def test_a_broken_norms_file_is_noted_once_for_the_whole_region(region_root):
+    edit(region_root, "rules/normen.yaml", "normen:\n  aow_leeftijd:\n", "normen:\n  aow_leeftijd: [\n")
+    _region, diagnostics = load_region(region_root, today=TODAY)
+    assert [(d.path, d.code) for d in diagnostics] == [("rules/normen.yaml", "E100"), ("rules/normen.yaml", "I100")], \
+        [str(d) for d in diagnostics]  # no E904 for every norm a municipality changes
+    note = diagnostics[1].message
+    assert "(in gemeente" not in note and "buurdorppas" in note and "aow-aio" in note

@@ -31,10 +31,9 @@ def check(root: Path | None) -> None:
     for diagnostic in diagnostics:
         click.echo(str(diagnostic))
     errors = sum(1 for d in diagnostics if d.is_error)
-    warnings = len(diagnostics) - errors
+    warnings = sum(1 for d in diagnostics if d.severity == "warning")
     if region is None:
-        click.echo(f"{count(errors, 'fout', 'fouten')}, {count(warnings, 'waarschuwing', 'waarschuwingen')}.",
-                   err=True)
+        click.echo(problem_summary(diagnostics), err=True)
         sys.exit(1)
     catalog = region.default_catalog
     line = (f"In orde: {count(len(catalog.products), 'product', 'producten')}, "
@@ -46,6 +45,20 @@ def check(root: Path | None) -> None:
                 f"{count(len(catalog.vocabulary), 'vraag', 'vragen')}, "
                 f"{count(len(catalog.norms.norms), 'norm', 'normen')}")
     click.echo(line + (f", {count(warnings, 'waarschuwing', 'waarschuwingen')}." if warnings else "."), err=True)
+
+
+def problem_summary(diagnostics) -> str:
+    """'3 fouten in 2 bestanden, 1 waarschuwing, 1 opmerking.' (what is not zero after the errors)."""
+    errors = [d for d in diagnostics if d.is_error]
+    files = len({d.path for d in errors})
+    parts = [f"{count(len(errors), 'fout', 'fouten')} in {count(files, 'bestand', 'bestanden')}"]
+    warnings = sum(1 for d in diagnostics if d.severity == "warning")
+    notes = sum(1 for d in diagnostics if d.severity == "info")
+    if warnings:
+        parts.append(count(warnings, "waarschuwing", "waarschuwingen"))
+    if notes:
+        parts.append(count(notes, "opmerking", "opmerkingen"))
+    return ", ".join(parts) + "."
 
 
 from .accounts import purge, users  # noqa: E402  (staff accounts and retention)
