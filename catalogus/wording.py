@@ -488,9 +488,10 @@ class Wording:
             if view.op == "!=":
                 return not_option(q, view.operand)
             values = view.operand if view.op == "in" else [view.operand]
-            joined = _joined_sentences([q.stated(v) for v in values])
-            if joined:
-                return joined
+            own = [option_sentence(q, v) for v in values]
+            if all(own):
+                return _joined_sentences(own) or join_dutch([own[0].rstrip(".")] + [_clause(s) for s in own[1:]],
+                                                            "of") + "."
             return f"{q.short}: {join_dutch([q.label(v) for v in values], 'of')}."
         if q.type == "multi":
             words = q.definition.reden
