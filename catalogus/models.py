@@ -314,6 +314,16 @@ class ProductFile(Strict):
 class Option(Strict):
     label: str
     zin: str | None = Field(default=None, description="dit antwoord als zin in redenen, bijv. 'U woont alleen.'")
+    zin_niet: str | None = Field(default=None, description=(
+        "dat het antwoord iets anders is, als zin (bij '!=' en 'bevat_iets_anders_dan'), bijv. 'U studeert niet.'"))
+
+    @model_validator(mode="after")
+    def _sentences(self):
+        for name in ("zin", "zin_niet"):
+            text = getattr(self, name)
+            if text is not None and text.rstrip()[-1:] not in (".", "!", "?"):
+                raise ValueError(f"'{name}' is een hele zin die eindigt met een punt, bijv. 'U studeert niet.'")
+        return self
 
 
 class ReasonWords(Strict):
@@ -333,6 +343,8 @@ class QuestionDef(Strict):
     tekst: str
     uitleg: str | None = None
     kort: str
+    vakterm: str | None = Field(default=None, description=(
+        "het woord van professionals (casemanager, KCC in kleine letters), bijv. 'leefsituatie'; zonder: 'kort'"))
     onderwerp: str | None = Field(default=None, description="onderwerp in redenen, bijv. 'Uw inkomen'")
     groep: str | None = Field(default=None, description="groep op het KCC-scherm (zie groepen:); zonder: Overig")
     eenheid: str | None = None

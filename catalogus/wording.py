@@ -124,12 +124,29 @@ def _joined_sentences(sentences: list[str]) -> str | None:
     return " ".join(split[0][:common]) + " " + join_dutch([" ".join(w[common:]) for w in split], "of") + "."
 
 
+#: first words of a sentence that are lower case inside another sentence (never a name)
+FUNCTION_WORDS = frozenset({"U", "Uw", "Er", "Het", "De", "Wie", "Met", "Of"})
+
+
 def _clause(text: str) -> str:
     """A main sentence as part of a list: 'U heeft schulden.' -> 'u heeft schulden'."""
     text = text.strip().rstrip(".")
-    if text[:2] in ("U ", "Uw") or text[:3] in ("Er ", "Het"):
+    if text.split(" ", 1)[0] in FUNCTION_WORDS:
         text = text[0].lower() + text[1:]
     return text
+
+
+def option_sentence(q: Question, value: str, *, negated: bool = False) -> str | None:
+    """The content's own sentence that the answer is (``zin``) or is not (``zin_niet``) this option."""
+    option = (q.definition.opties or {}).get(value)
+    if option is None:
+        return None
+    return option.zin_niet if negated else option.zin
+
+
+def not_option(q: Question, value: str) -> str:
+    """'U studeert niet.': the option's ``zin_niet``, else the short label with 'niet'."""
+    return option_sentence(q, value, negated=True) or f"{q.short}: niet '{q.label(value)}'."
 
 
 class Wording:
@@ -167,15 +184,27 @@ class Wording:
         if q.type == "boolean":
             return words.ja if value else words.nee
         if q.type == "choice":
-            return q.stated(value)
+            return self._choice_stated(q, reason)
         if reason.op == "bevat":
             label = q.label(reason.operand)
             template = (words.bevat if reason.holds else words.bevat_niet) if words else None
-            return (template or "{waarden}").replace("{waarden}", label)
+            return (template or f"{q.short}: {{waarden}}.").replace("{waarden}", label)
+        if not reason.holds:  # nothing but the operand: 'U heeft nergens moeite mee.'
+            return option_sentence(q, reason.operand) or f"{q.short}: {q.format(value)}."
         others = [k for k in q.options if k in value and k != reason.operand]
-        if reason.holds and words and words.bevat:
+        if words and words.bevat:
             return words.bevat.replace("{waarden}", join_dutch([q.label(k) for k in others]))
-        return f"{q.short}: {q.format(value)}."
+        return option_sentence(q, reason.operand, negated=True) or f"{q.short}: {q.format(value)}."
+
+    @staticmethod
+    def _choice_stated(q: Question, reason: AnswerStated) -> str:
+        """A choice answer said about what the rule asks: 'U studeert niet.' for ``!= student`` that holds."""
+        if reason.op == "in":
+            return q.stated(reason.value)
+        asked_is = (reason.op == "=") == reason.holds  # the answer is the operand
+        if asked_is:
+            return q.stated(reason.operand)
+        return option_sentence(q, reason.operand, negated=True) or q.stated(reason.value)
 
     @_say.register
     def _(self, reason: NumberCompared) -> str:
@@ -186,6 +215,10 @@ class Wording:
                 threshold = self._constant(q, reason.threshold)
             else:
                 threshold = f"de {self.norms.norms[limit.norm].title} ({self._limit(q, limit, reason.threshold)})"
+            if reason.op in ("=", "!="):
+                if reason.value == reason.threshold:
+                    return f"U bent {reason.value} jaar."
+                return f"U bent {reason.value} jaar, dus niet {threshold}."
             holds_older = (reason.op in (">=", ">")) == reason.holds
             if reason.op in (">=", "<"):
                 relation = f"{threshold} of ouder" if holds_older else f"jonger dan {threshold}"
@@ -452,21 +485,22 @@ class Wording:
             words = q.definition.reden
             return words.ja if view.operand == (view.op == "=") else words.nee
         if q.type == "choice":
+            if view.op == "!=":
+                return not_option(q, view.operand)
             values = view.operand if view.op == "in" else [view.operand]
-            if view.op != "!=":
-                joined = _joined_sentences([q.stated(v) for v in values])
-                if joined:
-                    return joined
-            labels = join_dutch([q.label(v) for v in values], "of")
-            verb = "is niet" if view.op == "!=" else "is"
-            return f"{q.definition.onderwerp} {verb}: {labels}."
+            own = [option_sentence(q, v) for v in values]
+            if all(own):
+                return _joined_sentences(own) or join_dutch([own[0].rstrip(".")] + [_clause(s) for s in own[1:]],
+                                                            "of") + "."
+            return f"{q.short}: {join_dutch([q.label(v) for v in values], 'of')}."
         if q.type == "multi":
             words = q.definition.reden
             if view.op == "bevat":
                 if words and words.bevat:
                     return words.bevat.replace("{waarden}", q.label(view.operand))
                 return f"{q.short}: {q.label(view.operand)}."
-            return f"{q.short}: iets anders dan '{q.label(view.operand)}'."
+            return option_sentence(q, view.operand, negated=True) or \
+                f"{q.short}: iets anders dan '{q.label(view.operand)}'."
         phrase = {">=": "is minstens", ">": "is meer dan", "<=": "is niet meer dan", "<": "is minder dan",
                   "=": "is", "!=": "is niet"}[view.op]
         if q.definition.hele_jaren:
@@ -531,8 +565,5 @@ class Wording:
             return _clause(view.summary)
         if isinstance(view, ProductView):
             return f"u komt in aanmerking voor {self.product_titles.get(view.product, view.product)}"
-        q = self.vocabulary[view.question]
-        if q.type == "choice" and view.op == "=":
-            return _clause(f"{q.definition.onderwerp} is: {q.label(view.operand)}")
         return _clause(self._comparison(view, self.norms.on(self.norms.first_date())))
 

@@ -128,6 +128,17 @@ def test_the_page_shows_every_question_in_its_group_with_the_short_label_and_the
             assert [(v, "checked" in rest) for v, rest in radios] == [("ja", False), ("nee", False), ("", True)]
 
 
+def test_the_labels_an_agent_reads_out_are_plain_with_the_professional_term_in_small_print(kcc_client):
+    page = kcc_client.get("/kcc?gemeente=voorbeeldstad").text
+    label = re.search(r'<label class="kcc-q__label" id="leefsituatie-label" for="leefsituatie">(.*?)</label>', page, re.S)
+    assert label.group(1).startswith("Woont alleen of samen")
+    assert '<small class="kcc-q__term" aria-hidden="true">leefsituatie</small>' in label.group(1)
+    money = re.search(r'id="vermogen-label" for="vermogen">(.*?)</label>', page, re.S).group(1)
+    assert money.startswith("Spaargeld en bezit") and ">vermogen</small>" in money
+    # the term is small print under a label, never the label itself
+    assert not re.search(r'class="kcc-q__label"[^>]*>\s*(Leefsituatie|Vermogen)', page)
+
+
 def test_nothing_of_a_call_can_stay_in_the_browser(kcc_client):
     page = kcc_client.get("/kcc?gemeente=voorbeeldstad").text
     assert 'hx-history="false"' in page

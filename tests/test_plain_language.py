@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.support.plain_language import internal_codes, problems, sentences
+from tests.support.plain_language import average_words, internal_codes, problems, sentences
 from tests.support.staff import ROUTED, csrf_token
 from tests.support.web import forms, screen_answers, screen_of, wizard_form
 from tests.test_personas import FATIMA, HENK
@@ -27,8 +27,14 @@ MUNICIPALITIES = ["", "/buurdorp", "/kleinmeer"]
     "<p>Uniforme productnaam: <a href='x'>bijzonderebijstandsuitkering</a></p>",
     "<li>Uw woonsituatie is: zonder vaste woonplek.</li>",
     "<p>Vul een heel getal in, alleen cijfers. Bijvoorbeeld: 3.</p>",
-    "<p>" + " ".join(["woord"] * 31) + ".</p>",
-], ids=["percentage", "minimaregelingen", "bewindvoering", "upl", "woonsituatie", "example", "long"])
+    "<p>" + " ".join(["woord"] * 26) + ".</p>",
+    "<td>Vermogensgrens bijstand</td>",
+    "<li>Uw spaargeld en bezit is niet meer dan de vermogensgrens kwijtschelding voor uw situatie.</li>",
+    "<li>Het bedrag hangt nog af van uw leefsituatie.</li>",
+    "<p>" + " ".join(["Dit is een zin van precies zestien woorden lang, want zo lang zijn ze hier allemaal."] * 4)
+    + "</p>",
+], ids=["percentage", "minimaregelingen", "bewindvoering", "upl", "woonsituatie", "example", "long",
+        "vermogensgrens-title", "vermogensgrens-sentence", "leefsituatie", "long-on-average"])
 def test_the_check_fails_on_the_phrases_residents_could_not_read(html):
     assert problems(html, {"bijzonderebijstandsuitkering"}) != []
 
@@ -46,6 +52,13 @@ def test_internal_codes_are_found_in_text_but_not_in_links_or_attributes(catalog
     assert {"netto_inkomen", "minima_grens", "bijzonderebijstandsuitkering"} <= codes
     assert problems('<a href="/check/wijzig/netto_inkomen" data-question="netto_inkomen">Wijzigen</a>', codes) == []
     assert problems("<p>Vraag: netto_inkomen.</p>", codes) != []
+
+
+def test_the_average_counts_running_text_not_headings_buttons_or_labels():
+    sixteen = "Dit is een zin van precies zestien woorden lang, want zo lang zijn ze hier allemaal."
+    assert average_words(f"<p>{sixteen}</p>") == 16
+    assert average_words(f"<h1>Kop</h1><button>Verder</button><label>Uw naam</label><p>{sixteen}</p>") == 16
+    assert average_words("<p>Dit zijn vier woorden. En nog vier woorden hier.</p>") == 4.5
 
 
 def test_a_page_is_read_block_by_block_and_sentence_by_sentence():

@@ -351,3 +351,71 @@ def test_the_case_manager_sees_not_to_call_and_the_preferred_way_and_the_done_pa
     detail = re.sub(r"\s+", " ", client.get(f"/medewerkers/aanmeldingen/{reference}").text)
     assert "Niet bellen." in detail and "De inwoner schreef dat bellen niet veilig is." in detail
     assert "<dd data-veilig-bellen>nee</dd>" in detail and "<dd data-voorkeur>Een sms&#39;je</dd>" in detail
+
+
+# ---------------------------------------------------------------- what the case manager reads: professional words
+
+def _reasons_section(page: str) -> str:
+    section = page[page.index("Waarom naar het wijkteam"):page.index("Regelingen die passen")]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section))
+
+
+def test_the_case_manager_reads_the_reasons_in_professional_words_not_the_residents_sentences(client, settings):
+    reference = reference_in(client.post("/aanmelden", data=referral_form(csrf_token(client))).text)
+    add_staff(settings, "anna", "casemanager")
+    log_in(client, "anna")
+    page = client.get(f"/medewerkers/aanmeldingen/{reference}").text
+    reasons = _reasons_section(page)
+    for line in ("Leefgebieden met een probleem: Geld en schulden, Opvoeding (2 van minimaal 3)", "Schulden: ja",
+                 "Kinderen &lt; 18: 2", "Zorgen over kind: ja"):
+        assert line in reasons, line
+    assert "U heeft" not in reasons and "U maakt" not in reasons and "Er wonen" not in reasons
+    assert 'data-reasons="professional"' in page
+
+
+def test_the_professional_reasons_are_sealed_with_the_other_personal_fields(client, settings):
+    reference = reference_in(client.post("/aanmelden", data=referral_form(csrf_token(client))).text)
+    database = open_database(settings)
+    try:
+        with database.transaction(write=False) as tx:
+            row = tx.fetchone("SELECT * FROM referrals WHERE reference = ?", (reference,))
+        referral = get_referral(database, reference, Actor(1, "anna", "casemanager", "", "voorbeeldstad"))
+    finally:
+        database.close()
+    assert "Schulden: ja" in referral.professional_reasons
+    assert not any("Schulden" in str(value) or "Leefgebieden" in str(value) for value in row.values())
+
+
+def test_an_older_referral_without_professional_reasons_shows_the_residents_sentences_as_stored(client, settings):
+    from catalogus.casework import referrals
+    from catalogus.casework.contact import validate_contact
+
+    contact, problems = validate_contact({"name": "Oud", "phone": "06 12345678", "email": "", "contact_time": "ochtend",
+                                          "note": ""})
+    assert problems == []
+    database = open_database(settings)
+    try:
+        old = referrals.create_referral(database, contact, consent=True, answers=ROUTED, products=[],
+                                        reasons=["U heeft schulden."], urgent=False, channel="online",
+                                        actor=Actor.resident("192.0.2.7"), municipality="voorbeeldstad")
+    finally:
+        database.close()
+    add_staff(settings, "anna", "casemanager")
+    log_in(client, "anna")
+    page = client.get(f"/medewerkers/aanmeldingen/{old.reference}").text
+    assert 'data-reasons="resident"' in page and "U heeft schulden." in _reasons_section(page)
+    assert "Zo las de inwoner het" in page
+
+
+def test_the_answers_are_shown_with_their_question_text_in_the_order_of_the_questionnaire(client, settings, web_content):
+    shuffled = dict(reversed(list(ROUTED.items())))  # the form's order is not the page's
+    reference = reference_in(client.post("/aanmelden", data=referral_form(csrf_token(client), answers=shuffled)).text)
+    add_staff(settings, "anna", "casemanager")
+    log_in(client, "anna")
+    page = client.get(f"/medewerkers/aanmeldingen/{reference}").text
+    answers = page[page.index("Antwoorden uit de check"):page.index("Toestemming")]
+    shown = [re.sub(r"\s+", " ", q).strip() for q in re.findall(r"<dt>(.*?)</dt>", answers, re.S)]
+    vocabulary = web_content.current.region.default_catalog.vocabulary
+    expected = [q.text.replace("{gemeente}", "Voorbeeldstad") for q in vocabulary if q.id in ROUTED]
+    assert [s.replace("&#39;", "'") for s in shown] == expected
+    assert "<dt>Heeft u schulden of achterstanden die u niet zelf kunt oplossen?</dt><dd>ja</dd>" in answers

@@ -52,7 +52,7 @@ def test_the_total_says_what_it_counts_and_who_decides(client):
 def test_an_open_amount_is_left_out_and_the_page_says_the_total_may_be_higher(client):
     page = results_page(client, OPEN_BIJSTAND)
     bijstand = text_of(card(page, "bijstandsuitkering"))
-    assert "Het bedrag weten we nog niet: het hangt nog af van uw leefsituatie." in bijstand
+    assert "Het bedrag weten we nog niet: het hangt nog af van wie er bij u woont." in bijstand
     assert "€" not in bijstand.split("Waarom?")[0]  # no guessed figure
     assert 'href="/check/wijzig/leefsituatie"' in card(page, "bijstandsuitkering")
     total = text_of(re.search(r'<section id="bedragen".*?</section>', page, re.S).group(0))

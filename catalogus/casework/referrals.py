@@ -107,6 +107,9 @@ class Referral:
     # asked when the household was urgent (sealed): may the wijkteam call, and how to reach them first
     safe_to_call: bool | None = None
     preferred: str | None = None
+    # the reasons worded for the case manager ("Schulden: ja"), sealed; None for referrals made before them,
+    # which show ``reasons`` (the resident's sentences) as they were stored
+    professional_reasons: list[str] | None = None
 
     def undo_until(self) -> dt.datetime | None:
         """Until when "Afronden" can be undone (None when it is not finished)."""
@@ -145,12 +148,13 @@ def create_referral(db: Database, contact: ContactDetails, *, consent: bool, ans
                     consent_version: str = CURRENT_CONSENT_VERSION, catalog_version: str = "",
                     submission_key: str | None = None, now: dt.datetime | None = None,
                     amounts: Iterable[Mapping[str, Any]] = (), amounts_total: Mapping[str, Any] | None = None,
-                    municipality: str) -> Referral:
+                    municipality: str, professional_reasons: Iterable[str] | None = None) -> Referral:
     """Store a referral and its access-log row in one transaction; without consent nothing is stored.
 
     A form sent twice with the same ``submission_key`` (a double click, a resend after a
     lost answer) gives back the referral it already made. ``amounts`` and ``amounts_total`` are the
-    indicative figures the household saw, stored as they were told. ``municipality`` is the resident's: the
+    indicative figures the household saw, stored as they were told. ``reasons`` are the resident's sentences,
+    ``professional_reasons`` the same reasons as the case manager reads them. ``municipality`` is the resident's: the
     referral lands in its wijkteam's queue and only its case managers see it.
     """
     if not consent:
@@ -169,6 +173,7 @@ def create_referral(db: Database, contact: ContactDetails, *, consent: bool, ans
                            "note": contact.note, "safe_to_call": contact.safe_to_call,
                            "preferred": contact.preferred, "answers": dict(answers), "products": list(products),
                            "reasons": list(reasons), "amounts": [dict(a) for a in amounts],
+                           "professional_reasons": None if professional_reasons is None else list(professional_reasons),
                            "amounts_total": None if amounts_total is None else dict(amounts_total)},
                           ensure_ascii=False)
     values = (keyring.blind_index(contact.phone), keyring.blind_index(contact.email), contact.contact_time,
@@ -436,11 +441,11 @@ def _referral(row: dict, personal: dict, note: str, problem: str, twins: list) -
                     reasons=personal.get("reasons", []), closing_note=note, problem=problem,
                     duplicates=tuple(twins), amounts=personal.get("amounts"),
                     amounts_total=personal.get("amounts_total"), safe_to_call=personal.get("safe_to_call"),
-                    preferred=personal.get("preferred"))
+                    preferred=personal.get("preferred"), professional_reasons=personal.get("professional_reasons"))
 
 
 _PERSONAL = {"name", "phone", "email", "note", "answers", "products", "reasons", "assigned_name", "closing_note",
-             "problem", "duplicates", "amounts", "amounts_total", "safe_to_call", "preferred"}
+             "problem", "duplicates", "amounts", "amounts_total", "safe_to_call", "preferred", "professional_reasons"}
 _COLUMNS = ", ".join("r." + f for f in Referral.__dataclass_fields__ if f not in _PERSONAL)
 
 

@@ -25,6 +25,7 @@ from ..logs import get_logger
 from ..casework.referrals import (CURRENT_CONSENT_VERSION, NO_CONSENT_MESSAGE, OUTCOMES, STATUSES, Actor,
                                   consent_text)
 from ..check import Check, CheckResult
+from ..professional import ProfessionalWording
 from ..steering import events as ev
 from .forms import ANSWERS_FIELD, carried_answers, read_settled
 from .security import RETRY_AFTER_SECONDS
@@ -132,6 +133,7 @@ async def referral(request: Request) -> Any:
             referrals.create_referral, db, contact, consent=True, answers=ordered, now=now,
             products=[r.id for r in result.results if r.status == "eligible"],
             reasons=result.texts(result.case_manager.reasons), urgent=result.case_manager.urgent,
+            professional_reasons=ProfessionalWording(catalog).case_manager(result.case_manager, result.json_answers),
             channel="kcc" if on_behalf else "online", actor=actor, catalog_version=catalog.version,
             submission_key=context["submission_key"], municipality=catalog.municipality.id, **amounts_told(result))
     except ReferralError as exc:  # pragma: no cover - validated above

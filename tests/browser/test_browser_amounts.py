@@ -60,7 +60,7 @@ def test_an_open_amount_asks_the_question_it_needs_and_the_total_says_it_may_be_
     page = new_page(axe=True)
     results_for(page, live_server.url, OPEN_AMOUNT)
     bijstand = card(page, "bijstandsuitkering")
-    assert "Het bedrag weten we nog niet: het hangt nog af van uw leefsituatie." in bijstand.inner_text()
+    assert "Het bedrag weten we nog niet: het hangt nog af van wie er bij u woont." in bijstand.inner_text()
     assert "weten we het bedrag nog niet" in page.locator("#bedragen").inner_text()
     assert violations(page) == []
     bijstand.get_by_role("link", name="Beantwoord deze vraag over het bedrag van Bijstandsuitkering").click()

@@ -2,7 +2,8 @@
 
 "Afronden" asks for an outcome (and, for a referral nobody took, a reason), can be undone for
 a while, a second referral from the same phone number is marked on the queue and the referral,
-and the answers read in the order of the questionnaire, with the questions' own text.
+and the answers read in the order of the questionnaire, with the questions' own text; the reasons are in
+professional words.
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ def test_finishing_asks_for_an_outcome_and_a_reason_and_can_be_undone(server, pa
     catalog = load_catalog_or_raise(ROOT, today=__import__("datetime").date.fromisoformat(TODAY))
     in_order = [q.text for q in catalog.vocabulary if q.id in ROUTED]
     assert asked == in_order  # the questionnaire's order, the questions' own words
+    reasons = page.locator("[data-reasons=professional] li").all_inner_texts()
+    assert reasons[0] == "Leefgebieden met een probleem: Geld en schulden, Opvoeding (2 van minimaal 3)"
+    assert "Schulden: ja" in reasons and not any(r.startswith(("U ", "Uw ", "Er ")) for r in reasons)
 
     page.get_by_role("link", name="Afronden").click()
     page.get_by_role("button", name="Ja, afronden").click()  # nothing chosen: nothing happens

@@ -10,6 +10,10 @@ table cell, label) is split into sentences, and each sentence is held against th
 
 Editors: a word residents do not know goes into ``JARGON`` with what to write instead
 (docs/editors.md explains the check).
+
+Across a page the sentences of running text (blocks of ``MIN_PROSE_WORDS`` words or more: not
+headings, buttons or labels of one or two words, which would make any page look short) average
+at most ``MAX_AVERAGE_WORDS`` words: B1 guidance is about 15 on average and rarely above 20–25.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Iterable
 
-MAX_WORDS = 30
+MAX_WORDS = 25
+MAX_AVERAGE_WORDS = 15
+MIN_PROSE_WORDS = 4  # shorter pieces are headings, buttons and labels, not running text
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,8 @@ JARGON = [
     Jargon(r"\bnormbedrag\b|\bnormenbrief\b", "noem het bedrag zelf", unless=r"Bron:|art\."),
     Jargon(r"\bwoonsituatie is:", "schrijf een zin: 'U heeft geen vaste plek om te wonen.'"),
     Jargon(r"\bBijvoorbeeld: 3\b", "geef een voorbeeld dat past bij de vraag"),
+    Jargon(r"vermogensgrens", "schrijf 'grens voor spaargeld en bezit'"),
+    Jargon(r"leefsituatie", "schrijf 'of u alleen woont, samenwoont of alleenstaande ouder bent', of 'met wie u woont'"),
 ]
 
 BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "legend", "label", "caption",
@@ -118,6 +126,9 @@ def problems(html: str, internal_codes: Iterable[str] = ()) -> list[str]:
     code_pattern = re.compile(r"(?<![\w/#-])(" + "|".join(map(re.escape, sorted(codes, key=len, reverse=True)))
                               + r")(?![\w-])", re.I) if codes else None
     found = []
+    average = average_words(html)
+    if average > MAX_AVERAGE_WORDS:
+        found.append(f"zinnen gemiddeld te lang ({average:.1f} woorden, hoogstens {MAX_AVERAGE_WORDS})")
     for sentence in sentences(html):
         if len(words(sentence)) > MAX_WORDS:
             found.append(f"te lange zin ({len(words(sentence))} woorden, hoogstens {MAX_WORDS}): {sentence}")
@@ -130,6 +141,12 @@ def problems(html: str, internal_codes: Iterable[str] = ()) -> list[str]:
             if match:
                 found.append(f"interne code '{match.group(1)}': {sentence}")
     return found
+
+
+def average_words(html: str) -> float:
+    """The mean length of the page's running-text sentences (what the average rule holds against)."""
+    prose = [len(words(s)) for s in sentences(html) if len(words(s)) >= MIN_PROSE_WORDS]
+    return sum(prose) / len(prose) if prose else 0.0
 
 
 def internal_codes(catalog) -> set[str]:
