@@ -84,7 +84,7 @@ def questions_per_topic_choice(count: int, seed: int = 2026) -> dict:
     for number in range(1, count + 1):
         complete = household(rng)
         topics = complete["onderwerpen"]
-        rows.append((number, topics, walk(check, complete, topics)))
+        rows.append((number, topics, walk(check, complete, topics), walk(check, complete, topics, script=False)))
     return {"rows": rows, "vocabulary": len(catalog.vocabulary) - 1}
 
 
@@ -165,38 +165,46 @@ def report(questions: dict, throughput: dict, args, vocabulary: int) -> str:
              f"{args.workers} threads in the same machine (it competes with the server for the 2 cores).", "",
              f"### Schermen en vragen per onderwerpkeuze ({len(rows)} willekeurige huishoudens)", "",
              f"De vragenlijst heeft {vocabulary} vragen (plus de onderwerpkeuze). Elk huishouden doorloopt de check "
-             "zoals de webwizard: het beantwoordt elke vraag van `next_step` en de vervolgvragen die zijn antwoorden "
-             "tonen, tot er geen volgende stap is (`tests/support/check_walk.py`). *Achteraf minimaal*: een set "
+             "zoals de webwizard: het beantwoordt elke vraag van `next_step` en de vervolgvragen die het scherm toont "
+             "zodra de antwoorden erboven ze laten meetellen (`Check.revealed`, met JavaScript), tot er geen volgende "
+             "stap is (`tests/support/check_walk.py`). Zonder JavaScript blijven vervolgvragen verborgen en komen ze "
+             "op een volgend scherm als ze nog meetellen: dat kost schermen, geen vragen. *Achteraf minimaal*: een set "
              "antwoorden waaruit geen antwoord weg kan zonder dat een uitkomst in de gekozen onderwerpen of de "
              "routering verandert (gretig gezocht, dus een bovengrens van het echte minimum; de check kan dit "
              "vooraf niet weten).", "",
-             "| onderwerpen gekozen | huishoudens | gem. schermen | gem. vragen | vroeger (één vraag per pagina) | "
-             "gem. achteraf minimaal | vragen die niets meer konden beslissen | uitkomsten anders dan met alle antwoorden |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| onderwerpen gekozen | huishoudens | gem. schermen | gem. schermen zonder JavaScript | gem. vragen | "
+             "vroeger (één vraag per pagina) | gem. achteraf minimaal | vragen die niets meer konden beslissen | "
+             "uitkomsten anders dan met alle antwoorden |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     by_count: dict[int, list] = defaultdict(list)
-    for _number, topics, done in rows:
+    plain_by_count: dict[int, list] = defaultdict(list)
+    for _number, topics, done, plain in rows:
         by_count[len(topics)].append(done)
+        plain_by_count[len(topics)].append(plain)
     for count, walks in sorted(by_count.items()):
         lines.append(f"| {count} | {len(walks)} | {statistics.mean(w.steps for w in walks):.1f} | "
+                     f"{statistics.mean(w.steps for w in plain_by_count[count]):.1f} | "
                      f"{statistics.mean(w.questions for w in walks):.1f} | {BEFORE.get(count, '–')} | "
                      f"{statistics.mean(w.hindsight for w in walks):.1f} | {sum(w.useless for w in walks)} | "
                      f"{sum(len(w.wrong) for w in walks)} |")
     useless = defaultdict(int)
-    for _number, _topics, done in rows:
+    for _number, _topics, done, _plain in rows:
         for qid in done.useless_ids:
             useless[qid] += 1
-    open_route = sum(1 for _n, _t, w in rows if w.route_differs)
+    open_route = sum(1 for _n, _t, w, _p in rows if w.route_differs)
+    plain_wrong = sum(len(p.wrong) + p.route_differs + p.useless for _n, _t, _w, p in rows)
     lines += ["", f"Uitkomsten in de gekozen onderwerpen die na de laatste stap anders zijn dan met alle antwoorden: "
-              f"**{sum(len(w.wrong) for _n, _t, w in rows)}** (moet 0 zijn). Vragen die niets meer konden beslissen "
-              f"toen ze op het scherm kwamen: **{sum(w.useless for _n, _t, w in rows)}** "
-              f"({', '.join(f'{k} {v}×' for k, v in sorted(useless.items(), key=lambda i: -i[1])) or 'geen'}; "
-              "dat zijn vervolgvragen die verschijnen zodra hun `alleen_als` waar is, ook als het antwoord erboven de "
-              f"uitkomst al besliste). Routering naar een casemanager anders dan met alle antwoorden: **{open_route}** "
-              "huishoudens (de uitkomstpagina zegt dan welke vraag het beslist).", "",
+              f"**{sum(len(w.wrong) for _n, _t, w, _p in rows)}** (moet 0 zijn). Vragen die niets meer konden beslissen "
+              f"toen ze op het scherm kwamen: **{sum(w.useless for _n, _t, w, _p in rows)}** "
+              f"({', '.join(f'{k} {v}×' for k, v in sorted(useless.items(), key=lambda i: -i[1])) or 'geen'}). "
+              f"Routering naar een casemanager anders dan met alle antwoorden: **{open_route}** huishoudens van "
+              "inwoners (wie elders woont, krijgt de pagina over de eigen gemeente; wat alleen de routering nodig "
+              "heeft, vraagt de check dan niet, want het wijkteam helpt inwoners). Zonder JavaScript: "
+              f"**{plain_wrong}** afwijkingen of overbodige vragen samen.", "",
               "Per huishouden (nummer, onderwerpen, schermen, vragen, achteraf minimaal):", "",
               "<details><summary>alle huishoudens</summary>", "",
               "| # | onderwerpen | schermen | vragen | achteraf minimaal |", "| ---: | --- | ---: | ---: | ---: |"]
-    for number, topics, done in rows:
+    for number, topics, done, _plain in rows:
         lines.append(f"| {number} | {', '.join(topics) or 'alles'} | {done.steps} | {done.questions} | {done.hindsight} |")
     lines += ["", "</details>", "",
               f"### Verzoeken per seconde ({args.seconds:g} s per meting, {args.workers} gelijktijdige clients)", "",

@@ -38,7 +38,9 @@ def cards(page: str) -> dict[str, tuple[str, list[str]]]:
         product, status = match.groups()
         body = page[match.end():following.start() if following else len(page)]
         why = re.search(r'<(?:ul) class="(?:utrecht-unordered-list disclosure__body|kcc-reasons)">(.*?)</ul>', body, re.S)
-        found[product] = (status, [html.unescape(r) for r in REASON.findall(why.group(1))] if why else [])
+        # A page keeps "€ 38.479" on one line with a no-break space; the words are the same.
+        found[product] = (status, [html.unescape(r).replace("\xa0", " ") for r in REASON.findall(why.group(1))]
+                          if why else [])
     return found
 
 

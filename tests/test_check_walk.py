@@ -19,9 +19,12 @@ def test_after_the_last_screen_every_product_in_the_topics_has_its_status_under_
     rng = random.Random(seed)
     for number in range(80):
         complete = household(rng)
-        done = walk(check, complete, complete["onderwerpen"])
-        assert done.wrong == [], (number, complete)
-        assert done.steps <= len(catalog.steps) + 3  # the walk ends
+        for script in (True, False):  # follow-ups shown on the screen (JavaScript) or on a next screen
+            done = walk(check, complete, complete["onderwerpen"], script=script)
+            assert done.wrong == [], (number, script, complete)
+            assert not done.route_differs, (number, script, complete)  # residents: routed as with all answers
+            assert done.useless_ids == [], (number, script, complete)  # nothing asked that could not matter
+            assert done.steps <= min(done.questions, len(catalog.vocabulary))  # the walk ends
 
 
 def test_a_household_that_chose_nothing_is_walked_over_every_topic(catalog):
