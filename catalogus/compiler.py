@@ -163,6 +163,11 @@ class Compiler:
                             options=", ".join(question.options), hint=hint)
                 return None
         constant = tuple(constants) if op == "in" else constants[0]
+        if op in ("!=", "bevat_iets_anders_dan") and question.definition.opties:
+            option = question.definition.opties.get(constant)
+            if option is not None and option.zin_niet is None and model.uitleg is None:
+                # Without it a reason can only say "Werk: niet 'ik studeer'." instead of "U studeert niet."
+                self.report(source, here, "option_without_negation", question=question.id, option=constant)
         if op in ("=", "!=") and isinstance(constant, Decimal):  # a fraction never equals a whole number
             self.report(source, here, "integer_never_equal", question=question.id, operand=operand)
             return None

@@ -28,6 +28,9 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                        ""),
     "money_cents": ("E202", "bedrag {operand} heeft meer dan 2 cijfers achter de komma", ""),
     "integer_never_equal": ("E202", "vraag '{question}' is een heel getal; {operand} kan nooit gelijk zijn", ""),
+    "option_without_negation": ("W210", "keuze '{option}' van vraag '{question}' heeft geen 'zin_niet'",
+                                "zet in rules/vragen.yaml bij '{option}' een zin als 'zin_niet: U studeert niet.', "
+                                "dan leest de reden als een gewone zin"),
     "norm_operator": ("E207", "met een norm vergelijkt u met >=, >, <= of <", ""),
     "unknown_norm": ("E204", "onbekende norm '{norm}'", "zie rules/normen.yaml"),
     "factor_as_norm": ("E202", "norm '{norm}' is een factor; gebruik hem als 'factor'",
@@ -112,7 +115,7 @@ def diagnostic(source: SourceMap, path: tuple, key: str, *, hint: str | None = N
     """The diagnostic for problem ``key`` at ``path`` (or at ``at``: line and column inside a value)."""
     code, message, default_hint = MESSAGES[key]
     found = source.diagnostic(path, code, message.format(**details), hint or default_hint.format(**details),
-                              prefer_key=prefer_key)
+                              prefer_key=prefer_key, severity="warning" if code.startswith("W") else "error")
     if at is not None:
         return Diagnostic(found.path, at[0], at[1], found.code, found.message, found.hint, found.severity)
     return found

@@ -57,6 +57,8 @@ EXPECTED = [
     ("E502-example-answer", "products/minimapas.yaml", 30, 43, "E502", ["Laag inkomen", "0 tot en met 120"]),
     ("E502-unknown-answer", "products/minimapas.yaml", 30, 43, "E502", ["Laag inkomen", "'leeftijdd'", "bedoelde u 'leeftijd'?"]),
     ("W601-review-date", "products/minimapas.yaml", 33, 15, "W601", ["2026-01-01", "Team Inkomen"]),
+    ("W210-option-without-negation", "products/minimapas.yaml", 27, 35, "W210",
+     ["'samenwonend'", "leefsituatie", "zin_niet: U studeert niet."]),
     ("E503-example-amount", "products/minimapas.yaml", 35, 22, "E503",
      ["Laag inkomen", "als bedrag: € 501,50 per maand", "verwacht: € 400 per maand",
       "De bijstandsnorm voor u is € 1.401,50"]),
