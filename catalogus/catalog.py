@@ -18,7 +18,7 @@ from typing import Any, Mapping
 
 from . import models
 from .models import Status
-from .errors import ContentError, Diagnostic, NormDateError, did_you_mean, report_order
+from .errors import ContentError, Diagnostic, did_you_mean, report_order
 from .loader import validate_fields
 from .overlay import Overlay
 from .norms import DatedValue, Norm, NormBook, Variant, decimal
@@ -31,6 +31,7 @@ from .formula import compile_amounts
 from .rules import Env, Named, Node, Origin, Outcome
 from .wording import Description, Wording
 from .skipped import Dependencies, Notes, Runnable
+from .worked_examples import WorkedExamples, examples_for
 from .search.synonyms import CatalogueTerms
 from .search.synonyms import check_synonyms as synonym_diagnostics
 from .messages import diagnostic
@@ -196,12 +197,6 @@ class Catalog:
     def _sorted_products(self) -> tuple[Product, ...]:
         order = {kind: i for i, kind in enumerate(models.KIND_ORDER)}
         return tuple(sorted(self.products.values(), key=lambda p: (order[p.kind], p.title.lower())))
-
-
-def examples_for(here: Municipality, own: bool, examples: list[models.Example]) -> list[tuple[int, models.Example]]:
-    """The examples (with their index) that hold for municipality ``here``; ``own``: the product is its own."""
-    return [(i, example) for i, example in enumerate(examples)
-            if (here.id in example.gemeente if example.gemeente is not None else here.default or own)]
 
 
 # ---------------------------------------------------------------- loading
@@ -379,7 +374,8 @@ class _Builder:
                           upl, version, dt.datetime.now(dt.timezone.utc), question_conditions=conditions, steps=steps,
                           municipality=self.overlay.municipality, own_products=frozenset(self.own))
         if self.judge_examples:
-            self.check_examples(catalog, checked, runnable)
+            WorkedExamples(self.diagnostics, self.notes, self.files, self.own, self.municipalities,
+                           self.norms_known, f"{RULES_DIR}/{QUESTIONS_FILE}").check(catalog, checked, runnable)
         self.check_synonyms(synonyms, synonyms_source, product_files)
         diagnostics = self.finish()
         if self.has_errors() or routing is None or shared_file is None:
@@ -607,80 +603,6 @@ class _Builder:
                 f"herzien vóór {review.isoformat()}: deze productinformatie is over datum",
                 f"laat {getattr(pf, 'eigenaar', None) or 'de eigenaar'} de tekst nakijken en zet een nieuwe datum",
                 severity="warning"))
-
-    def check_examples(self, catalog: Catalog, checked, runnable: Runnable) -> None:
-        """Judge every worked example: its answers and date always; its outcome when the product can run."""
-        known = self.municipalities or {catalog.municipality.id}
-        for pid, (pf, source) in checked.items():
-            for i, example in enumerate(pf.voorbeelden):
-                for j, named in enumerate(example.gemeente or ()):
-                    if named not in known:
-                        self.diagnostics.append(diagnostic(source, ("voorbeelden", i, "gemeente", j),
-                            "unknown_municipality", municipality=named, hint=did_you_mean(named, known)
-                            or "gemeenten: " + ", ".join(sorted(known))))
-            here_examples = examples_for(catalog.municipality, pid in self.own, pf.voorbeelden)
-            if here_examples and pid not in runnable:
-                for file in sorted(runnable.blockers(pid)):
-                    self.notes.examples_stopped(file, pid, source if file == self.files.get(pid) else None)
-            for i, example in here_examples:
-                env = self.example_env(catalog, example, source, ("voorbeelden", i))
-                if env is not None and pid in runnable:
-                    self.judge_example(catalog, catalog.products[pid], example, env, source, ("voorbeelden", i))
-
-    def example_env(self, catalog: Catalog, example: models.Example, source: SourceMap, here: tuple) -> Env | None:
-        """The evaluation context of an example; None (and E502) for answers or a date that do not fit."""
-        vocabulary = catalog.vocabulary
-        answers, problems = vocabulary.validate(example.antwoorden)
-        for problem in problems:
-            if problem.question in vocabulary:
-                message, hint = problem.message, f"geef een antwoord dat past bij vraag '{problem.question}' in " \
-                                                 f"{RULES_DIR}/{QUESTIONS_FILE}"
-            else:
-                message = f"onbekende vraag '{problem.question[:40]}'"
-                hint = (did_you_mean(problem.question, vocabulary.ids())
-                        or f"gebruik de id van een vraag uit {RULES_DIR}/{QUESTIONS_FILE}")
-            self.diagnostics.append(source.diagnostic(here + ("antwoorden", problem.question), "E502",
-                f"voorbeeld '{example.naam}': {message}", hint, prefer_key=True))
-        if problems:
-            return None
-        try:
-            return catalog.env(answers, example.datum)
-        except NormDateError as exc:
-            self.diagnostics.append(source.diagnostic(here + ("datum",), "E502", f"voorbeeld '{example.naam}': {exc}",
-                                                      f"kies een datum vanaf {exc.first}"))
-            return None
-
-    def judge_example(self, catalog: Catalog, product: Product, example: models.Example, env: Env,
-                      source: SourceMap, here: tuple) -> None:
-        """E501 when the example's status is not what the rule gives; then its amount (E503)."""
-        outcome = catalog.evaluate(product.id, env)
-        status = Status.of(outcome.value)
-        if status != example.verwacht:
-            why = ("; ".join(catalog.wording.reasons(outcome.reasons))
-                   or ("nog open: " + ", ".join(sorted(outcome.missing))))
-            self.diagnostics.append(source.diagnostic(here + ("verwacht",), "E501",
-                f"voorbeeld '{example.naam}' geeft {status}, verwacht {example.verwacht}", why[:300]))
-        elif example.verwacht_bedrag is not None:
-            if product.amount is None and product.content.bedrag is not None:  # not compiled: reported already
-                if self.norms_known:  # else the note of rules/normen.yaml names the amounts
-                    self.notes.add(product.path, "de bedragen in de voorbeelden van dit product")
-                return
-            self.check_example_amount(catalog, product, example, env, source, here)
-
-    def check_example_amount(self, catalog: Catalog, product: Product, example: models.Example, env: Env,
-                             source: SourceMap, here: tuple) -> None:
-        """E503 when an example's ``verwacht_bedrag`` is not what the check shows."""
-        place = here + ("verwacht_bedrag",)
-        if product.amount is None:
-            self.diagnostics.append(diagnostic(source, place, "example_amount_none", name=example.naam))
-            return
-        amount = product.amount.result_for(example.verwacht, env.answers, env.day)
-        got = catalog.wording.amount_value(amount)
-        expected = catalog.wording.expected_amount(example.verwacht_bedrag, product.amount.period)
-        if got != expected:
-            why = catalog.wording.reason(amount.reason)
-            self.diagnostics.append(diagnostic(source, place, "example_amount", name=example.naam, got=got,
-                                               expected=expected, why=why[:300]))
 
     def check_synonyms(self, synonyms: models.SynonymsFile, source: SourceMap, product_files) -> None:
         """Empty or duplicate synonyms are errors; words that match nothing in the products are warnings."""
