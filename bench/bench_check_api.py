@@ -1,0 +1,323 @@
+"""Requests per second of the check API against ``GET /ping``, with ``wrk``, and where the time goes.
+
+1. Starts one ``catalogus serve`` worker (SQLite, counting on, as ``make run``) and measures with
+   ``wrk`` (C, no Python on the client side) in one run, with the same threads, connections and duration:
+   ``GET /ping`` (the cheapest endpoint: the server's fixed cost per request), ``POST /api/v1/check``
+   with a half-filled household (a random household walked screen by screen until half of its
+   questions are answered, ``tests/support/check_walk.py``), and the wizard pages ``GET /check`` and a
+   ``POST /check`` step. Each after a short warm-up; the body is checked first (200 and a full answer,
+   not a 4xx) and every wrk run must have no errors.
+2. In this process, for the same body: ``Check.settle`` alone (the engine), and the whole request
+   through the ASGI app without a server or sockets (``POST /api/v1/check`` and ``GET /ping``), so
+   the report shows how much of a request is the engine, the web layer and the HTTP server.
+
+Writes the subsection "Verzoeken per seconde (wrk)" of the section "Wizard en check-API" of
+docs/performance.md (``bench_wizard.py`` writes the rest of that section and keeps this part).
+Exit status 1 on any error or a non-200 answer.
+
+Run: ``.venv/bin/python bench/bench_check_api.py [--seconds 10] [--clients 16] [--no-write]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.load_test import run_wrk  # noqa: E402
+from catalogus.catalog import load_catalog_or_raise  # noqa: E402
+from catalogus.check import TOPICS_QUESTION, Check  # noqa: E402
+from tests.support.check_walk import halfway  # noqa: E402
+from tests.support.households import household  # noqa: E402
+
+PERFORMANCE_MD = ROOT / "docs" / "performance.md"
+SECTION = "## Wizard en check-API"
+SUBSECTION = "### Verzoeken per seconde (wrk)"
+TODAY = "2026-11-26"
+SEED = 2026
+TOKEN = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+def half_filled(seed: int = SEED) -> dict:
+    """The API body of a half-filled check: the first random household whose walk asks at least 8 questions,
+    walked until half of them are answered."""
+    catalog = load_catalog_or_raise(ROOT)
+    check = Check(catalog, dt.date.fromisoformat(TODAY))
+    rng = random.Random(seed)
+    while True:
+        complete = household(rng)
+        answers = halfway(check, complete, complete[TOPICS_QUESTION])
+        if len(answers) - 1 >= 4:
+            return {"answers": answers}
+
+
+# ---------------------------------------------------------------- in this process
+
+def settle_us(body: dict, repeat: int) -> float:
+    """Median µs of ``Check(catalog, date).settle(answers)`` (what the handler calls), per call."""
+    catalog = load_catalog_or_raise(ROOT)
+    date = dt.date.fromisoformat(TODAY)
+    return _median_us(lambda: Check(catalog, date).settle(body["answers"]), repeat)
+
+
+def _median_us(call, repeat: int, rounds: int = 7) -> float:
+    for _ in range(max(1, repeat // 10)):
+        call()
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for _ in range(repeat):
+            call()
+        times.append((time.perf_counter() - started) / repeat * 1e6)
+    return min(times)
+
+
+class AsgiCaller:
+    """The app's ASGI callable with its lifespan running: one request at a time, no server, no sockets."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __aenter__(self) -> "AsgiCaller":
+        self._events: asyncio.Queue = asyncio.Queue()
+        self._started = asyncio.get_running_loop().create_future()
+        self._stopped = asyncio.get_running_loop().create_future()
+        await self._events.put({"type": "lifespan.startup"})
+
+        async def send(message):
+            if message["type"].startswith("lifespan.startup"):
+                self._started.set_result(message)
+            elif message["type"].startswith("lifespan.shutdown"):
+                self._stopped.set_result(message)
+
+        self._lifespan = asyncio.create_task(self.app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}},
+                                                      self._events.get, send))
+        message = await self._started
+        if message["type"] != "lifespan.startup.complete":
+            raise RuntimeError(f"the app did not start: {message}")
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self._events.put({"type": "lifespan.shutdown"})
+        await self._stopped
+        await self._lifespan
+
+    async def request(self, method: str, path: str, body: bytes = b"", content_type: str = "") -> tuple[int, bytes]:
+        headers = [(b"host", b"127.0.0.1"), (b"content-length", str(len(body)).encode())]
+        if content_type:
+            headers.append((b"content-type", content_type.encode()))
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+                 "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+                 "headers": headers, "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000), "state": {}}
+        sent = False
+        status, chunks = 0, []
+
+        async def receive():
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, send)
+        return status, b"".join(chunks)
+
+    async def median_us(self, method: str, path: str, body: bytes, content_type: str, repeat: int,
+                        rounds: int = 7) -> float:
+        for _ in range(max(1, repeat // 10)):
+            await self.request(method, path, body, content_type)
+        times = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            for _ in range(repeat):
+                status, _ = await self.request(method, path, body, content_type)
+                if status != 200:
+                    raise RuntimeError(f"{method} {path} answered {status}")
+            times.append((time.perf_counter() - started) / repeat * 1e6)
+        return min(times)
+
+
+def asgi_us(body: dict, data_dir: str, repeat: int) -> dict[str, float]:
+    """Median µs of a whole request through the ASGI app, in this process (the web layer plus the engine)."""
+    os.environ.update(server_env(data_dir))
+    from catalogus.settings import Settings
+    from catalogus.web.app import create_app
+
+    app = create_app(Settings.from_env())
+    payload = json.dumps(body).encode()
+
+    async def measure() -> dict[str, float]:
+        async with AsgiCaller(app) as caller:
+            return {"ping": await caller.median_us("GET", "/ping", b"", "", repeat * 4),
+                    "check": await caller.median_us("POST", "/api/v1/check", payload, "application/json", repeat)}
+
+    return asyncio.run(measure())
+
+
+# ---------------------------------------------------------------- against a server
+
+def server_env(data_dir: str) -> dict[str, str]:
+    return {"CATALOGUS_TODAY": TODAY, "CATALOGUS_SECURE_COOKIES": "false", "CATALOGUS_DATA_DIR": data_dir,
+            "CATALOGUS_CONTENT_DIR": str(ROOT), "CATALOGUS_RELOAD": "false", "CATALOGUS_LOG_LEVEL": "WARNING",
+            "CATALOGUS_SECRET_KEY": "bench-secret", "PYTHONPATH": str(ROOT)}
+
+
+def verify(base: str, body: dict) -> dict:
+    """The check body is accepted: 200 with statuses for every product and a question still open."""
+    response = httpx.post(base + "/api/v1/check", json=body, timeout=10)
+    if response.status_code != 200:
+        raise SystemExit(f"POST /api/v1/check answered {response.status_code}: {response.text[:500]}")
+    data = response.json()
+    if not data["results"] or data["next_question"] is None:
+        raise SystemExit("the half-filled body is not half-filled: no results or nothing left to ask")
+    return data
+
+
+def wizard_step_body(base: str, body: dict) -> str:
+    """A ``POST /check`` form for the next screen of the same household (form token without a cookie)."""
+    page = httpx.get(base + "/check", timeout=10).text
+    token = TOKEN.search(page).group(1)
+    return httpx.QueryParams({"_csrf_token": token, "antwoorden": json.dumps(body["answers"]),
+                              "actie": "volgende"}).__str__()
+
+
+def measure_wrk(base: str, body: dict, clients: int, threads: int, seconds: float, warmup: float) -> dict[str, dict]:
+    """Every endpoint with the same wrk settings, each after its own warm-up."""
+    payload = json.dumps(body, separators=(",", ":"))
+    form = wizard_step_body(base, body)
+    runs = {"GET /ping": ("/ping", {}),
+            "POST /api/v1/check": ("/api/v1/check", {"method": "POST", "body": payload}),
+            "GET /check": ("/check", {}),
+            "POST /check": ("/check", {"method": "POST", "body": form,
+                                       "content_type": "application/x-www-form-urlencoded"})}
+    found = {}
+    for name, (path, options) in runs.items():
+        run_wrk(base, path, clients, warmup, threads=threads, **options)
+        found[name] = run_wrk(base, path, clients, seconds, threads=threads, **options)
+        if found[name] is None:
+            raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+        print(f"{name}: {found[name]['rps']:.0f}/s, errors {found[name]['errors']}, load {found[name]['load']:.2f}",
+              flush=True)
+    return found
+
+
+# ---------------------------------------------------------------- report
+
+def report(args, body: dict, wrk: dict[str, dict], settle: float, asgi: dict[str, float], load_before) -> str:
+    ping, check = wrk["GET /ping"], wrk["POST /api/v1/check"]
+    ratio = check["rps"] / ping["rps"]
+    answered = len(body["answers"]) - (TOPICS_QUESTION in body["answers"])
+    per_ping, per_check = 1e6 / ping["rps"], 1e6 / check["rps"]
+    lines = [SUBSECTION, "",
+             f"`bench/bench_check_api.py`, {time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()}, "
+             f"{os.cpu_count()} cores, Python {platform.python_version()}. Eén `catalogus serve`-worker (SQLite, "
+             f"tellen aan) op 127.0.0.1; `wrk` met {args.threads} threads en {args.clients} verbindingen, "
+             f"{args.seconds:g} s per endpoint na {args.warmup:g} s opwarmen, alles in één run. wrk draait op "
+             f"dezelfde 2 cores als de server (en soms de tests van collega's): load average "
+             f"{load_before[0]:.2f} vooraf, {os.getloadavg()[0]:.2f} achteraf, en per meting in de kolom 'load'.", "",
+             "| endpoint | verzoeken | fouten | verzoeken/s | p50 ms | p95 ms | p99 ms | t.o.v. /ping | load |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for name, row in wrk.items():
+        lines.append(f"| `{name}` | {row['requests']} | {row['errors']} | {row['rps']:.0f} | {row['p50']:.1f} | "
+                     f"{row['p95']:.1f} | {row['p99']:.1f} | {100 * row['rps'] / ping['rps']:.0f}% | "
+                     f"{row['load']:.2f} |")
+    web = asgi["check"] - settle - asgi["ping"]
+    lines += ["",
+              f"`POST /api/v1/check` krijgt steeds dezelfde half ingevulde check: een willekeurig huishouden "
+              f"(seed {SEED}) dat de check scherm voor scherm doorliep tot de helft van zijn vragen beantwoord was "
+              f"({answered} antwoorden plus de onderwerpen {', '.join(body['answers'].get(TOPICS_QUESTION) or [])}; "
+              "`tests/support/check_walk.py`). Het antwoord is vooraf gecontroleerd (200, alle producten, nog een "
+              "vraag open); wrk telt elk antwoord vanaf 400 als fout. `POST /check` is de volgende stap van "
+              "hetzelfde huishouden in de webwizard (een 303 naar de volgende vraag).", "",
+              f"**Check-API t.o.v. /ping: {100 * ratio:.0f}%** (eis: ten minste 50%).", "",
+              "Waar de tijd van één check-verzoek zit (mediaan in dit proces, zonder server en sockets, en "
+              "per verzoek bij wrk: 1 / verzoeken per seconde):", "",
+              "| deel | µs |", "| --- | ---: |",
+              f"| `Check.settle` alleen (de engine) | {settle:.0f} |",
+              f"| `GET /ping` door de ASGI-app (vaste kosten van Litestar) | {asgi['ping']:.0f} |",
+              f"| `POST /api/v1/check` door de ASGI-app | {asgi['check']:.0f} |",
+              f"| daarvan de weblaag van de check (app − settle − ping) | {web:.0f} |",
+              f"| per verzoek bij wrk: `GET /ping` | {per_ping:.0f} |",
+              f"| per verzoek bij wrk: `POST /api/v1/check` | {per_check:.0f} |", "",
+              f"Voor 50% mag een check-verzoek bij wrk ten hoogste twee keer zo lang duren als een ping "
+              f"({2 * per_ping:.0f} µs); het duurt nu {per_check:.0f} µs, dus er moet nog "
+              f"{max(0.0, per_check - 2 * per_ping):.0f} µs af (bij dezelfde ping).", ""]
+    return "\n".join(lines)
+
+
+def write_subsection(text: str) -> None:
+    """Replace (or add) the subsection inside the section "Wizard en check-API"."""
+    existing = PERFORMANCE_MD.read_text(encoding="utf-8")
+    section = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    found = section.search(existing)
+    if found is None:
+        existing = existing.rstrip("\n") + f"\n\n{SECTION}\n\n"
+        found = section.search(existing)
+    body = found.group(0)
+    sub = re.compile(rf"^{re.escape(SUBSECTION)}\n.*?(?=^### |^## |\Z)", re.S | re.M)
+    body = sub.sub(lambda _: text + "\n", body) if sub.search(body) else body.rstrip("\n") + "\n\n" + text + "\n\n"
+    PERFORMANCE_MD.write_text(existing[:found.start()] + body + existing[found.end():], encoding="utf-8")
+
+
+def existing_subsection() -> str | None:
+    """The subsection as it stands in docs/performance.md (``bench_wizard.py`` keeps it)."""
+    text = PERFORMANCE_MD.read_text(encoding="utf-8") if PERFORMANCE_MD.exists() else ""
+    found = re.search(rf"^{re.escape(SUBSECTION)}\n.*?(?=^### |^## |\Z)", text, re.S | re.M)
+    return found.group(0).rstrip("\n") if found else None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--warmup", type=float, default=2)
+    parser.add_argument("--clients", type=int, default=16, help="wrk connections")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--repeat", type=int, default=300, help="calls per round in this process")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
+    args = parser.parse_args()
+    load_before = os.getloadavg()
+    body = half_filled()
+    from tests.support.servers import Server  # noqa: E402
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        data.mkdir(mode=0o700)
+        with Server({**os.environ, **server_env(str(data))}) as server:
+            verify(server.url, body)
+            wrk = measure_wrk(server.url, body, args.clients, args.threads, args.seconds, args.warmup)
+        settle = settle_us(body, args.repeat)
+        local = Path(tmp) / "local"
+        local.mkdir(mode=0o700)
+        asgi = asgi_us(body, str(local), args.repeat)
+    text = report(args, body, wrk, settle, asgi, load_before)
+    print(text)
+    if not args.no_write:
+        write_subsection(text)
+        print(f"written to {PERFORMANCE_MD.relative_to(ROOT)}")
+    return 0 if all(row["errors"] == 0 for row in wrk.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
