@@ -4,9 +4,9 @@
    ``wrk`` (C, no Python on the client side) in one run, with the same threads, connections and duration:
    ``GET /ping`` (the cheapest endpoint: the server's fixed cost per request), ``POST /api/v1/check``
    with a half-filled household (a random household walked screen by screen until half of its
-   questions are answered, ``tests/support/check_walk.py``), and the wizard pages ``GET /check`` and a
-   ``POST /check`` step. Each after a short warm-up; the body is checked first (200 and a full answer,
-   not a 4xx) and every wrk run must have no errors.
+   questions are answered, ``tests/support/check_walk.py``) and the wizard's first page ``GET /check``,
+   each after a short warm-up. The body is checked first (200 and a full answer, not a 4xx) and every wrk
+   run must have no errors. ``--before DIR`` measures an earlier version of the code first, in the same run.
 2. In this process, for the same body: ``Check.settle`` alone (the engine), and the whole request
    through the ASGI app without a server or sockets (``POST /api/v1/check`` and ``GET /ping``), so
    the report shows how much of a request is the engine, the web layer and the HTTP server.
@@ -15,20 +15,22 @@ Writes the subsection "Verzoeken per seconde (wrk)" of the section "Wizard en ch
 docs/performance.md (``bench_wizard.py`` writes the rest of that section and keeps this part).
 Exit status 1 on any error or a non-200 answer.
 
-Run: ``.venv/bin/python bench/bench_check_api.py [--seconds 10] [--clients 16] [--no-write]``.
+Run: ``.venv/bin/python bench/bench_check_api.py [--seconds 10] [--clients 16] [--before DIR] [--no-write]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
 import platform
 import random
 import re
-import statistics
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -44,18 +46,19 @@ from catalogus.catalog import load_catalog_or_raise  # noqa: E402
 from catalogus.check import TOPICS_QUESTION, Check  # noqa: E402
 from tests.support.check_walk import halfway  # noqa: E402
 from tests.support.households import household  # noqa: E402
+from tests.support.servers import free_port  # noqa: E402
 
 PERFORMANCE_MD = ROOT / "docs" / "performance.md"
 SECTION = "## Wizard en check-API"
 SUBSECTION = "### Verzoeken per seconde (wrk)"
+NOW = "deze versie"
 TODAY = "2026-11-26"
 SEED = 2026
-TOKEN = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
 
-def half_filled(seed: int = SEED) -> dict:
-    """The API body of a half-filled check: the first random household whose walk asks at least 8 questions,
-    walked until half of them are answered."""
+def half_filled(seed: int = SEED) -> tuple[dict, dict]:
+    """The API body of a half-filled check, and the household's complete answers: the first random household
+    whose walk asks at least 8 questions, walked until half of them are answered."""
     catalog = load_catalog_or_raise(ROOT)
     check = Check(catalog, dt.date.fromisoformat(TODAY))
     rng = random.Random(seed)
@@ -63,19 +66,12 @@ def half_filled(seed: int = SEED) -> dict:
         complete = household(rng)
         answers = halfway(check, complete, complete[TOPICS_QUESTION])
         if len(answers) - 1 >= 4:
-            return {"answers": answers}
+            return {"answers": answers}, complete
 
 
 # ---------------------------------------------------------------- in this process
 
-def settle_us(body: dict, repeat: int) -> float:
-    """Median µs of ``Check(catalog, date).settle(answers)`` (what the handler calls), per call."""
-    catalog = load_catalog_or_raise(ROOT)
-    date = dt.date.fromisoformat(TODAY)
-    return _median_us(lambda: Check(catalog, date).settle(body["answers"]), repeat)
-
-
-def _median_us(call, repeat: int, rounds: int = 7) -> float:
+def _best_us(call, repeat: int, rounds: int = 7) -> float:
     for _ in range(max(1, repeat // 10)):
         call()
     times = []
@@ -144,7 +140,7 @@ class AsgiCaller:
         await self.app(scope, receive, send)
         return status, b"".join(chunks)
 
-    async def median_us(self, method: str, path: str, body: bytes, content_type: str, repeat: int,
+    async def best_us(self, method: str, path: str, body: bytes, content_type: str, repeat: int,
                         rounds: int = 7) -> float:
         for _ in range(max(1, repeat // 10)):
             await self.request(method, path, body, content_type)
@@ -160,7 +156,8 @@ class AsgiCaller:
 
 
 def asgi_us(body: dict, data_dir: str, repeat: int) -> dict[str, float]:
-    """Median µs of a whole request through the ASGI app, in this process (the web layer plus the engine)."""
+    """µs of a whole request through the ASGI app, in this process (the web layer plus the engine), and of
+    ``settle`` alone on the app's own catalogue, taken in turns; each the best round."""
     os.environ.update(server_env(data_dir))
     from catalogus.settings import Settings
     from catalogus.web.app import create_app
@@ -169,19 +166,50 @@ def asgi_us(body: dict, data_dir: str, repeat: int) -> dict[str, float]:
     payload = json.dumps(body).encode()
 
     async def measure() -> dict[str, float]:
+        catalog, date = app.state.content.current.region.default_catalog, dt.date.fromisoformat(TODAY)
+        found: dict[str, list[float]] = {"ping": [], "check": [], "settle": []}
         async with AsgiCaller(app) as caller:
-            return {"ping": await caller.median_us("GET", "/ping", b"", "", repeat * 4),
-                    "check": await caller.median_us("POST", "/api/v1/check", payload, "application/json", repeat)}
+            for _ in range(3):  # in turns, so that a busy moment on the machine hits all three
+                found["ping"].append(await caller.best_us("GET", "/ping", b"", "", repeat * 4))
+                found["check"].append(await caller.best_us("POST", "/api/v1/check", payload, "application/json",
+                                                           repeat))
+                found["settle"].append(_best_us(lambda: Check(catalog, date).settle(body["answers"]), repeat))
+        return {name: min(values) for name, values in found.items()}
 
     return asyncio.run(measure())
 
 
 # ---------------------------------------------------------------- against a server
 
-def server_env(data_dir: str) -> dict[str, str]:
+def server_env(data_dir: str, code: Path = ROOT) -> dict[str, str]:
     return {"CATALOGUS_TODAY": TODAY, "CATALOGUS_SECURE_COOKIES": "false", "CATALOGUS_DATA_DIR": data_dir,
             "CATALOGUS_CONTENT_DIR": str(ROOT), "CATALOGUS_RELOAD": "false", "CATALOGUS_LOG_LEVEL": "WARNING",
-            "CATALOGUS_SECRET_KEY": "bench-secret", "PYTHONPATH": str(ROOT)}
+            "CATALOGUS_SECRET_KEY": "bench-secret", "PYTHONPATH": str(code)}
+
+
+@contextlib.contextmanager
+def serve(code: Path, data_dir: Path):
+    """One ``catalogus serve`` worker running the code in ``code`` (this checkout, or an earlier version to
+    compare with) on this checkout's content; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "catalogus.cli", "serve", "--port", str(port)], cwd=code,
+                               env={**os.environ, **server_env(str(data_dir), code)}, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the server in {code} did not start")
+            try:
+                if httpx.get(url + "/ping", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
 
 
 def verify(base: str, body: dict) -> dict:
@@ -195,23 +223,13 @@ def verify(base: str, body: dict) -> dict:
     return data
 
 
-def wizard_step_body(base: str, body: dict) -> str:
-    """A ``POST /check`` form for the next screen of the same household (form token without a cookie)."""
-    page = httpx.get(base + "/check", timeout=10).text
-    token = TOKEN.search(page).group(1)
-    return httpx.QueryParams({"_csrf_token": token, "antwoorden": json.dumps(body["answers"]),
-                              "actie": "volgende"}).__str__()
-
-
-def measure_wrk(base: str, body: dict, clients: int, threads: int, seconds: float, warmup: float) -> dict[str, dict]:
+def measure_wrk(base: str, body: dict, clients: int, threads: int, seconds: float,
+                warmup: float) -> dict[str, dict]:
     """Every endpoint with the same wrk settings, each after its own warm-up."""
     payload = json.dumps(body, separators=(",", ":"))
-    form = wizard_step_body(base, body)
     runs = {"GET /ping": ("/ping", {}),
             "POST /api/v1/check": ("/api/v1/check", {"method": "POST", "body": payload}),
-            "GET /check": ("/check", {}),
-            "POST /check": ("/check", {"method": "POST", "body": form,
-                                       "content_type": "application/x-www-form-urlencoded"})}
+            "GET /check": ("/check", {})}
     found = {}
     for name, (path, options) in runs.items():
         run_wrk(base, path, clients, warmup, threads=threads, **options)
@@ -225,45 +243,57 @@ def measure_wrk(base: str, body: dict, clients: int, threads: int, seconds: floa
 
 # ---------------------------------------------------------------- report
 
-def report(args, body: dict, wrk: dict[str, dict], settle: float, asgi: dict[str, float], load_before) -> str:
+def wrk_table(versions: dict[str, dict[str, dict]]) -> list[str]:
+    lines = ["| versie | endpoint | verzoeken | fouten | verzoeken/s | p50 ms | p95 ms | p99 ms | t.o.v. /ping | load |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for version, wrk in versions.items():
+        ping = wrk["GET /ping"]["rps"]
+        for name, row in wrk.items():
+            share = f"**{100 * row['rps'] / ping:.0f}%**" if name == "POST /api/v1/check" else \
+                f"{100 * row['rps'] / ping:.0f}%"
+            lines.append(f"| {version} | `{name}` | {row['requests']} | {row['errors']} | {row['rps']:.0f} | "
+                         f"{row['p50']:.1f} | {row['p95']:.1f} | {row['p99']:.1f} | {share} | {row['load']:.2f} |")
+    return lines
+
+
+def report(args, body: dict, versions: dict[str, dict[str, dict]], local: dict[str, float], load_before) -> str:
+    wrk = versions[NOW]
     ping, check = wrk["GET /ping"], wrk["POST /api/v1/check"]
     ratio = check["rps"] / ping["rps"]
     answered = len(body["answers"]) - (TOPICS_QUESTION in body["answers"])
     per_ping, per_check = 1e6 / ping["rps"], 1e6 / check["rps"]
+    settle, web = local["settle"], local["check"] - local["settle"] - local["ping"]
     lines = [SUBSECTION, "",
              f"`bench/bench_check_api.py`, {time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()}, "
              f"{os.cpu_count()} cores, Python {platform.python_version()}. Eén `catalogus serve`-worker (SQLite, "
              f"tellen aan) op 127.0.0.1; `wrk` met {args.threads} threads en {args.clients} verbindingen, "
-             f"{args.seconds:g} s per endpoint na {args.warmup:g} s opwarmen, alles in één run. wrk draait op "
-             f"dezelfde 2 cores als de server (en soms de tests van collega's): load average "
-             f"{load_before[0]:.2f} vooraf, {os.getloadavg()[0]:.2f} achteraf, en per meting in de kolom 'load'.", "",
-             "| endpoint | verzoeken | fouten | verzoeken/s | p50 ms | p95 ms | p99 ms | t.o.v. /ping | load |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for name, row in wrk.items():
-        lines.append(f"| `{name}` | {row['requests']} | {row['errors']} | {row['rps']:.0f} | {row['p50']:.1f} | "
-                     f"{row['p95']:.1f} | {row['p99']:.1f} | {100 * row['rps'] / ping['rps']:.0f}% | "
-                     f"{row['load']:.2f} |")
-    web = asgi["check"] - settle - asgi["ping"]
-    lines += ["",
-              f"`POST /api/v1/check` krijgt steeds dezelfde half ingevulde check: een willekeurig huishouden "
-              f"(seed {SEED}) dat de check scherm voor scherm doorliep tot de helft van zijn vragen beantwoord was "
-              f"({answered} antwoorden plus de onderwerpen {', '.join(body['answers'].get(TOPICS_QUESTION) or [])}; "
-              "`tests/support/check_walk.py`). Het antwoord is vooraf gecontroleerd (200, alle producten, nog een "
-              "vraag open); wrk telt elk antwoord vanaf 400 als fout. `POST /check` is de volgende stap van "
-              "hetzelfde huishouden in de webwizard (een 303 naar de volgende vraag).", "",
-              f"**Check-API t.o.v. /ping: {100 * ratio:.0f}%** (eis: ten minste 50%).", "",
-              "Waar de tijd van één check-verzoek zit (mediaan in dit proces, zonder server en sockets, en "
-              "per verzoek bij wrk: 1 / verzoeken per seconde):", "",
-              "| deel | µs |", "| --- | ---: |",
-              f"| `Check.settle` alleen (de engine) | {settle:.0f} |",
-              f"| `GET /ping` door de ASGI-app (vaste kosten van Litestar) | {asgi['ping']:.0f} |",
-              f"| `POST /api/v1/check` door de ASGI-app | {asgi['check']:.0f} |",
-              f"| daarvan de weblaag van de check (app − settle − ping) | {web:.0f} |",
-              f"| per verzoek bij wrk: `GET /ping` | {per_ping:.0f} |",
-              f"| per verzoek bij wrk: `POST /api/v1/check` | {per_check:.0f} |", "",
-              f"Voor 50% mag een check-verzoek bij wrk ten hoogste twee keer zo lang duren als een ping "
-              f"({2 * per_ping:.0f} µs); het duurt nu {per_check:.0f} µs, dus er moet nog "
-              f"{max(0.0, per_check - 2 * per_ping):.0f} µs af (bij dezelfde ping).", ""]
+             f"{args.seconds:g} s per endpoint na {args.warmup:g} s opwarmen, alles in één run"
+             + (f" (eerst de eerdere versie `{args.before_label}`, dan deze)" if len(versions) > 1 else "")
+             + ". wrk draait op dezelfde 2 cores als de server, en soms draaien collega's daar tests of "
+             f"metingen naast: load average {load_before[0]:.2f} vooraf, {os.getloadavg()[0]:.2f} achteraf, per "
+             "meting in de kolom 'load'. Vergelijk alleen rijen uit één run.", "",
+             *wrk_table(versions), "",
+             f"`POST /api/v1/check` krijgt steeds dezelfde half ingevulde check: een willekeurig huishouden "
+             f"(seed {SEED}) dat de check scherm voor scherm doorliep tot de helft van zijn vragen beantwoord was "
+             f"({answered} antwoorden plus de onderwerpen {', '.join(body['answers'].get(TOPICS_QUESTION) or [])}; "
+             "`tests/support/check_walk.py`). Het antwoord is vooraf gecontroleerd (200, alle producten, nog een "
+             "vraag open); wrk telt elk antwoord vanaf 400 als fout. `GET /check` is de eerste pagina van de "
+             "webwizard (een template, geen check).", "",
+             f"**Check-API t.o.v. /ping: {100 * ratio:.0f}%** (eis: ten minste 50%).", "",
+             "Waar de tijd van één check-verzoek zit: in dit proces, zonder server en sockets, om de beurt "
+             "gemeten, per onderdeel de beste ronde; en per verzoek bij wrk (1 / verzoeken per seconde, met de "
+             "HTTP-server erbij):", "",
+             "| deel | µs |", "| --- | ---: |",
+             f"| `Check.settle` alleen (de engine) | {settle:.0f} |",
+             f"| `GET /ping` door de ASGI-app (vaste kosten van Litestar) | {local['ping']:.0f} |",
+             f"| `POST /api/v1/check` door de ASGI-app | {local['check']:.0f} |",
+             f"| daarvan de weblaag van de check (app − settle − ping) | {web:.0f} |",
+             f"| per verzoek bij wrk: `GET /ping` | {per_ping:.0f} |",
+             f"| per verzoek bij wrk: `POST /api/v1/check` | {per_check:.0f} |", "",
+             f"Voor 50% mag een check-verzoek bij wrk hoogstens twee keer zo lang duren als een ping "
+             f"({2 * per_ping:.0f} µs); het duurt nu {per_check:.0f} µs, dus er moet nog "
+             f"{max(0.0, per_check - 2 * per_ping):.0f} µs af, bij dezelfde ping. Wat een snellere ping (de "
+             "vaste kosten van server en Litestar) wint, telt voor beide.", ""]
     return "\n".join(lines)
 
 
@@ -295,28 +325,32 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=16, help="wrk connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--repeat", type=int, default=300, help="calls per round in this process")
+    parser.add_argument("--before", type=Path, default=None,
+                        help="also measure the code in this directory first (e.g. `git archive main | tar -x -C DIR`)")
+    parser.add_argument("--before-label", default="main", help="how the report names --before")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
     args = parser.parse_args()
     load_before = os.getloadavg()
-    body = half_filled()
-    from tests.support.servers import Server  # noqa: E402
-
+    body, _complete = half_filled()
+    codes = ({args.before_label: args.before.resolve()} if args.before else {}) | {NOW: ROOT}
+    versions = {}
     with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "data"
-        data.mkdir(mode=0o700)
-        with Server({**os.environ, **server_env(str(data))}) as server:
-            verify(server.url, body)
-            wrk = measure_wrk(server.url, body, args.clients, args.threads, args.seconds, args.warmup)
-        settle = settle_us(body, args.repeat)
-        local = Path(tmp) / "local"
-        local.mkdir(mode=0o700)
-        asgi = asgi_us(body, str(local), args.repeat)
-    text = report(args, body, wrk, settle, asgi, load_before)
+        for number, (version, code) in enumerate(codes.items()):
+            data = Path(tmp) / f"data{number}"
+            data.mkdir(mode=0o700)
+            with serve(code, data) as url:
+                verify(url, body)
+                print(f"{version} ({code}):", flush=True)
+                versions[version] = measure_wrk(url, body, args.clients, args.threads, args.seconds, args.warmup)
+        local_dir = Path(tmp) / "local"
+        local_dir.mkdir(mode=0o700)
+        local = asgi_us(body, str(local_dir), args.repeat)
+    text = report(args, body, versions, local, load_before)
     print(text)
     if not args.no_write:
         write_subsection(text)
         print(f"written to {PERFORMANCE_MD.relative_to(ROOT)}")
-    return 0 if all(row["errors"] == 0 for row in wrk.values()) else 1
+    return 0 if all(row["errors"] == 0 for wrk in versions.values() for row in wrk.values()) else 1
 
 
 if __name__ == "__main__":
