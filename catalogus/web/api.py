@@ -10,8 +10,9 @@ import weakref
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
+from litestar.enums import MediaType
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromPath, FromQuery, QueryParameter
 
@@ -38,6 +39,7 @@ PREFIX = "/api/v1"
 # The request body is a CheckRequest; unknown top-level fields are refused, and the schema says so.
 CheckBody = Annotated[CheckRequest, Body(media_type="application/json", schema_extra={"additionalProperties": False})]
 TAGS = ["Catalogus"]
+_ENCODER = msgspec.json.Encoder()
 
 
 def _error_spec(description: str) -> ResponseSpec:
@@ -131,7 +133,7 @@ async def product_detail(request: Request, product_id: FromPath[str], snapshot: 
 @post(f"{PREFIX}/check", name="api-check", tags=TAGS, status_code=200, responses=BAD_REQUEST,
       cache_control=CacheControlHeader(no_store=True),
       summary="Statussen, redenen, bedragen, casemanager en de volgende vraag voor een set antwoorden")
-async def check(request: Request, data: CheckBody, snapshot: SnapshotDep, today: TodayDep) -> CheckResponse:
+async def check(request: Request, data: CheckBody, snapshot: SnapshotDep, today: TodayDep) -> Response[CheckResponse]:
     catalog = municipality_catalog(snapshot, data.gemeente)
     if len(data.answers) > len(catalog.vocabulary):  # then some are unknown; don't spend seconds on 60,000 of them
         raise _problem(422, [ApiError(f"te veel antwoorden: er zijn {len(catalog.vocabulary)} vragen",
@@ -148,7 +150,8 @@ async def check(request: Request, data: CheckBody, snapshot: SnapshotDep, today:
     if result.next_question is None:  # nothing left to ask: the client shows results
         counted += ev.results(result, "api") + ev.topics(result)
     count(request, today, catalog.municipality.id, counted)
-    return check_response(request, result)
+    # Encoded here, once: handed a struct, Litestar would build and run its own encoder per response.
+    return Response(_ENCODER.encode(check_response(request, result)), media_type=MediaType.JSON)
 
 
 def next_question_out(question: Question | None, struct=NextQuestion, **extra) -> NextQuestion | None:
