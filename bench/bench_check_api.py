@@ -9,13 +9,14 @@
    run must have no errors. ``--before DIR`` measures an earlier version of the code first, in the same run.
 2. In this process, for the same body: ``Check.settle`` alone (the engine), and the whole request
    through the ASGI app without a server or sockets (``POST /api/v1/check`` and ``GET /ping``), so
-   the report shows how much of a request is the engine, the web layer and the HTTP server.
+   the report shows how much of a request is the engine, the web layer and the HTTP server (CPU time of
+   the thread, best of several rounds taken in turns).
 
 Writes the subsection "Verzoeken per seconde (wrk)" of the section "Wizard en check-API" of
 docs/performance.md (``bench_wizard.py`` writes the rest of that section and keeps this part).
 Exit status 1 on any error or a non-200 answer.
 
-Run: ``.venv/bin/python bench/bench_check_api.py [--seconds 10] [--clients 16] [--before DIR] [--no-write]``.
+Run: ``.venv/bin/python bench/bench_check_api.py [--seconds 10] [--rounds 3] [--clients 16] [--before DIR] [--no-write]``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import platform
 import random
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -76,10 +78,10 @@ def _best_us(call, repeat: int, rounds: int = 7) -> float:
         call()
     times = []
     for _ in range(rounds):
-        started = time.perf_counter()
+        started = time.thread_time()
         for _ in range(repeat):
             call()
-        times.append((time.perf_counter() - started) / repeat * 1e6)
+        times.append((time.thread_time() - started) / repeat * 1e6)
     return min(times)
 
 
@@ -146,12 +148,12 @@ class AsgiCaller:
             await self.request(method, path, body, content_type)
         times = []
         for _ in range(rounds):
-            started = time.perf_counter()
+            started = time.thread_time()
             for _ in range(repeat):
                 status, _ = await self.request(method, path, body, content_type)
                 if status != 200:
                     raise RuntimeError(f"{method} {path} answered {status}")
-            times.append((time.perf_counter() - started) / repeat * 1e6)
+            times.append((time.thread_time() - started) / repeat * 1e6)
         return min(times)
 
 
@@ -177,6 +179,23 @@ def asgi_us(body: dict, data_dir: str, repeat: int) -> dict[str, float]:
         return {name: min(values) for name, values in found.items()}
 
     return asyncio.run(measure())
+
+
+_ELSEWHERE = """import json, sys
+sys.path.insert(0, sys.argv[1])
+import catalogus  # the earlier version's package; its modules load from there from now on
+sys.path.insert(0, sys.argv[2])
+from bench.bench_check_api import asgi_us
+print(json.dumps(asgi_us(json.loads(sys.argv[3]), sys.argv[4], int(sys.argv[5]))))
+"""
+
+
+def asgi_us_of(code: Path, body: dict, data_dir: str, repeat: int) -> dict[str, float]:
+    """``asgi_us`` for the code in another directory (``--before``), in a process of its own."""
+    done = subprocess.run([sys.executable, "-c", _ELSEWHERE, str(code), str(ROOT), json.dumps(body), data_dir,
+                           str(repeat)], capture_output=True, text=True, check=True, cwd=code,
+                          env={**os.environ, "PYTHONPATH": ""})
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # ---------------------------------------------------------------- against a server
@@ -223,52 +242,90 @@ def verify(base: str, body: dict) -> dict:
     return data
 
 
-def measure_wrk(base: str, body: dict, clients: int, threads: int, seconds: float,
-                warmup: float) -> dict[str, dict]:
-    """Every endpoint with the same wrk settings, each after its own warm-up."""
+def wrk_runs(body: dict) -> dict[str, tuple[str, dict]]:
     payload = json.dumps(body, separators=(",", ":"))
-    runs = {"GET /ping": ("/ping", {}),
+    return {"GET /ping": ("/ping", {}),
             "POST /api/v1/check": ("/api/v1/check", {"method": "POST", "body": payload}),
             "GET /check": ("/check", {})}
+
+
+def measure_wrk(urls: dict[str, str], body: dict, args) -> dict[str, dict[str, list[dict]]]:
+    """Every endpoint of every version with the same wrk settings, in ``args.rounds`` rounds taken in turns
+    (so that a busy moment on the machine hits each version); every round measures ``/ping`` and the check
+    right after each other. The wizard page is measured in the first round only."""
+    found: dict[str, dict[str, list[dict]]] = {version: {name: [] for name in wrk_runs(body)} for version in urls}
+    for round_ in range(args.rounds):
+        for version, url in (urls.items() if round_ % 2 == 0 else reversed(urls.items())):
+            for name, (path, options) in wrk_runs(body).items():
+                if round_ and name == "GET /check":
+                    continue
+                if round_ == 0:
+                    run_wrk(url, path, args.clients, args.warmup, threads=args.threads, **options)
+                row = run_wrk(url, path, args.clients, args.seconds, threads=args.threads, **options)
+                if row is None:
+                    raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+                print(f"round {round_ + 1}, {version}, {name}: {row['rps']:.0f}/s, errors {row['errors']}, "
+                      f"load {row['load']:.2f}", flush=True)
+                found[version][name].append(row)
+    return found
+
+
+def summary(rounds: dict[str, list[dict]]) -> dict[str, dict]:
+    """Per endpoint the median round (by requests per second, errors of all rounds), and its share of
+    ``/ping``: the median of the rounds' own shares (each round's ping and check ran right after each other)."""
+    ping = rounds["GET /ping"]
     found = {}
-    for name, (path, options) in runs.items():
-        run_wrk(base, path, clients, warmup, threads=threads, **options)
-        found[name] = run_wrk(base, path, clients, seconds, threads=threads, **options)
-        if found[name] is None:
-            raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
-        print(f"{name}: {found[name]['rps']:.0f}/s, errors {found[name]['errors']}, load {found[name]['load']:.2f}",
-              flush=True)
+    for name, rows in rounds.items():
+        middle = dict(sorted(rows, key=lambda r: r["rps"])[len(rows) // 2])
+        middle["errors"] = sum(r["errors"] for r in rows)
+        middle["rounds"] = len(rows)
+        middle["share"] = statistics.median(r["rps"] / p["rps"] for r, p in zip(rows, ping))
+        found[name] = middle
     return found
 
 
 # ---------------------------------------------------------------- report
 
 def wrk_table(versions: dict[str, dict[str, dict]]) -> list[str]:
-    lines = ["| versie | endpoint | verzoeken | fouten | verzoeken/s | p50 ms | p95 ms | p99 ms | t.o.v. /ping | load |",
+    lines = ["| versie | endpoint | rondes | fouten | verzoeken/s | p50 ms | p95 ms | p99 ms | t.o.v. /ping | load |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for version, wrk in versions.items():
-        ping = wrk["GET /ping"]["rps"]
         for name, row in wrk.items():
-            share = f"**{100 * row['rps'] / ping:.0f}%**" if name == "POST /api/v1/check" else \
-                f"{100 * row['rps'] / ping:.0f}%"
-            lines.append(f"| {version} | `{name}` | {row['requests']} | {row['errors']} | {row['rps']:.0f} | "
+            share = f"**{100 * row['share']:.0f}%**" if name == "POST /api/v1/check" else f"{100 * row['share']:.0f}%"
+            lines.append(f"| {version} | `{name}` | {row['rounds']} | {row['errors']} | {row['rps']:.0f} | "
                          f"{row['p50']:.1f} | {row['p95']:.1f} | {row['p99']:.1f} | {share} | {row['load']:.2f} |")
     return lines
 
 
-def report(args, body: dict, versions: dict[str, dict[str, dict]], local: dict[str, float], load_before) -> str:
+def parts_table(local: dict[str, dict[str, float]], versions: dict[str, dict[str, dict]]) -> list[str]:
+    names = list(local)
+    rows = [("`Check.settle` alleen (de engine)", lambda v: local[v]["settle"]),
+            ("`GET /ping` door de ASGI-app (vaste kosten van Litestar)", lambda v: local[v]["ping"]),
+            ("`POST /api/v1/check` door de ASGI-app", lambda v: local[v]["check"]),
+            ("daarvan de weblaag van de check (app − settle − ping)",
+             lambda v: local[v]["check"] - local[v]["settle"] - local[v]["ping"]),
+            ("per verzoek bij wrk: `GET /ping`", lambda v: 1e6 / versions[v]["GET /ping"]["rps"]),
+            ("per verzoek bij wrk: `POST /api/v1/check`", lambda v: 1e6 / versions[v]["POST /api/v1/check"]["rps"])]
+    lines = ["| deel | " + " | ".join(f"{v} µs" for v in names) + " |", "| --- |" + " ---: |" * len(names)]
+    return lines + [f"| {label} | " + " | ".join(f"{value(v):.0f}" for v in names) + " |" for label, value in rows]
+
+
+def report(args, body: dict, versions: dict[str, dict[str, dict]], local: dict[str, dict[str, float]],
+           load_before) -> str:
     wrk = versions[NOW]
     ping, check = wrk["GET /ping"], wrk["POST /api/v1/check"]
-    ratio = check["rps"] / ping["rps"]
+    ratio = check["share"]
     answered = len(body["answers"]) - (TOPICS_QUESTION in body["answers"])
     per_ping, per_check = 1e6 / ping["rps"], 1e6 / check["rps"]
-    settle, web = local["settle"], local["check"] - local["settle"] - local["ping"]
     lines = [SUBSECTION, "",
              f"`bench/bench_check_api.py`, {time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()}, "
              f"{os.cpu_count()} cores, Python {platform.python_version()}. Eén `catalogus serve`-worker (SQLite, "
              f"tellen aan) op 127.0.0.1; `wrk` met {args.threads} threads en {args.clients} verbindingen, "
-             f"{args.seconds:g} s per endpoint na {args.warmup:g} s opwarmen, alles in één run"
-             + (f" (eerst de eerdere versie `{args.before_label}`, dan deze)" if len(versions) > 1 else "")
+             f"{args.seconds:g} s per meting na {args.warmup:g} s opwarmen, alles in één run: {args.rounds} rondes "
+             "`/ping` en check" + (f", om de beurt tegen de eerdere versie `{args.before_label}` en deze (beide "
+                                     "servers draaien, de andere is stil)" if len(versions) > 1 else "")
+             + "; per endpoint de middelste ronde (de mediaan; fouten van alle rondes samen), 't.o.v. /ping' is de "
+             "mediaan van de verhouding per ronde (ping en check direct na elkaar)"
              + ". wrk draait op dezelfde 2 cores als de server, en soms draaien collega's daar tests of "
              f"metingen naast: load average {load_before[0]:.2f} vooraf, {os.getloadavg()[0]:.2f} achteraf, per "
              "meting in de kolom 'load'. Vergelijk alleen rijen uit één run.", "",
@@ -281,15 +338,10 @@ def report(args, body: dict, versions: dict[str, dict[str, dict]], local: dict[s
              "webwizard (een template, geen check).", "",
              f"**Check-API t.o.v. /ping: {100 * ratio:.0f}%** (eis: ten minste 50%).", "",
              "Waar de tijd van één check-verzoek zit: in dit proces, zonder server en sockets, om de beurt "
-             "gemeten, per onderdeel de beste ronde; en per verzoek bij wrk (1 / verzoeken per seconde, met de "
-             "HTTP-server erbij):", "",
-             "| deel | µs |", "| --- | ---: |",
-             f"| `Check.settle` alleen (de engine) | {settle:.0f} |",
-             f"| `GET /ping` door de ASGI-app (vaste kosten van Litestar) | {local['ping']:.0f} |",
-             f"| `POST /api/v1/check` door de ASGI-app | {local['check']:.0f} |",
-             f"| daarvan de weblaag van de check (app − settle − ping) | {web:.0f} |",
-             f"| per verzoek bij wrk: `GET /ping` | {per_ping:.0f} |",
-             f"| per verzoek bij wrk: `POST /api/v1/check` | {per_check:.0f} |", "",
+             "gemeten als CPU-tijd van de thread (wat andere processen op de machine doen, telt zo minder mee), per "
+             "onderdeel de beste ronde; en per verzoek bij wrk (1 / verzoeken per seconde, met de HTTP-server "
+             "erbij):", "",
+             *parts_table(local, versions), "",
              f"Voor 50% mag een check-verzoek bij wrk hoogstens twee keer zo lang duren als een ping "
              f"({2 * per_ping:.0f} µs); het duurt nu {per_check:.0f} µs, dus er moet nog "
              f"{max(0.0, per_check - 2 * per_ping):.0f} µs af, bij dezelfde ping. Wat een snellere ping (de "
@@ -331,6 +383,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=2)
     parser.add_argument("--clients", type=int, default=16, help="wrk connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of /ping and the check, in turns; best counts")
     parser.add_argument("--repeat", type=int, default=300, help="calls per round in this process")
     parser.add_argument("--before", type=Path, default=None,
                         help="also measure the code in this directory first (e.g. `git archive main | tar -x -C DIR`)")
@@ -340,18 +393,22 @@ def main() -> int:
     load_before = os.getloadavg()
     body, _complete = half_filled()
     codes = ({args.before_label: args.before.resolve()} if args.before else {}) | {NOW: ROOT}
-    versions = {}
     with tempfile.TemporaryDirectory() as tmp:
+        with contextlib.ExitStack() as servers:
+            urls = {}
+            for number, (version, code) in enumerate(codes.items()):
+                data = Path(tmp) / f"data{number}"
+                data.mkdir(mode=0o700)
+                urls[version] = servers.enter_context(serve(code, data))
+                verify(urls[version], body)
+            rounds = measure_wrk(urls, body, args)
+        versions = {version: summary(found) for version, found in rounds.items()}
+        local = {}
         for number, (version, code) in enumerate(codes.items()):
-            data = Path(tmp) / f"data{number}"
-            data.mkdir(mode=0o700)
-            with serve(code, data) as url:
-                verify(url, body)
-                print(f"{version} ({code}):", flush=True)
-                versions[version] = measure_wrk(url, body, args.clients, args.threads, args.seconds, args.warmup)
-        local_dir = Path(tmp) / "local"
-        local_dir.mkdir(mode=0o700)
-        local = asgi_us(body, str(local_dir), args.repeat)
+            local_dir = Path(tmp) / f"local{number}"
+            local_dir.mkdir(mode=0o700)
+            local[version] = (asgi_us(body, str(local_dir), args.repeat) if code == ROOT
+                              else asgi_us_of(code, body, str(local_dir), args.repeat))
     text = report(args, body, versions, local, load_before)
     print(text)
     if not args.no_write:
