@@ -5,37 +5,32 @@
    the pages call) and reports per household the screens, the questions answered and the hindsight
    minimum, the means per number of topics, questions that could no longer matter, and whether every
    product in the chosen topics ends with the status it has under all answers.
-2. Measures requests per second of ``/api/v1/check``, the wizard page (``GET /check`` and
-   a ``POST /check`` step) and a trivial endpoint (``/ping``) of the same server, in the
-   same run, with a Python load generator (httpx in threads) on 127.0.0.1.
+Requests per second (``/api/v1/check`` against ``/ping``, with ``wrk``) are measured by
+``bench/bench_check_api.py``; a Python load generator was itself the bottleneck there.
 
-Writes the section "Wizard en check-API" of docs/performance.md.
-Run: ``.venv/bin/python bench/bench_wizard.py [--households 200] [--seconds 5] [--no-write]``.
+Writes the section "Wizard en check-API" of docs/performance.md and keeps the subsection that
+``bench_check_api.py`` writes in it.
+Run: ``.venv/bin/python bench/bench_wizard.py [--households 200] [--no-write]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import platform
 import random
 import re
 import statistics
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 from collections import defaultdict
 from pathlib import Path
 
-import httpx
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_check_api import SUBSECTION, existing_subsection  # noqa: E402
 from catalogus.catalog import load_catalog_or_raise  # noqa: E402
 from catalogus.check import Check  # noqa: E402
 from tests.support.check_walk import walk  # noqa: E402
@@ -44,32 +39,6 @@ from tests.support.households import household  # noqa: E402
 PERFORMANCE_MD = ROOT / "docs" / "performance.md"
 SECTION = "## Wizard en check-API"
 TODAY = "2026-11-26"
-
-
-def start_server(port: int, data_dir: str) -> subprocess.Popen:
-    env = {**os.environ, "CATALOGUS_TODAY": TODAY, "CATALOGUS_SECURE_COOKIES": "false",
-           "CATALOGUS_DATA_DIR": data_dir, "CATALOGUS_CONTENT_DIR": str(ROOT), "CATALOGUS_RELOAD": "false",
-           "CATALOGUS_LOG_LEVEL": "WARNING", "CATALOGUS_SECRET_KEY": "bench-secret"}
-    process = subprocess.Popen([sys.executable, "-m", "catalogus.cli", "serve", "--port", str(port)], cwd=ROOT,
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("the server did not start (run `catalogus check`)")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/ping", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("the server did not start within 60 s")
-
-
-def free_port() -> int:
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # ---------------------------------------------------------------- questions asked
@@ -88,81 +57,16 @@ def questions_per_topic_choice(count: int, seed: int = 2026) -> dict:
     return {"rows": rows, "vocabulary": len(catalog.vocabulary) - 1}
 
 
-# ---------------------------------------------------------------- throughput
-
-def load(base: str, make_request, seconds: float, workers: int, max_requests: int = 200_000) -> dict:
-    """Run `make_request(client)` from `workers` threads for `seconds`; bounded in time and count."""
-    counts = [0] * workers
-    failures = [0] * workers
-    latencies: list[list[float]] = [[] for _ in range(workers)]
-    stop_at = time.monotonic() + seconds
-
-    def worker(index: int) -> None:
-        with httpx.Client(base_url=base, timeout=10) as client:
-            setup = make_request.setup(client) if hasattr(make_request, "setup") else None
-            while time.monotonic() < stop_at and sum(counts) < max_requests:
-                started = time.perf_counter()
-                response = make_request(client, setup)
-                latencies[index].append(time.perf_counter() - started)
-                counts[index] += 1
-                if response.status_code not in (200, 303):  # a submitted screen answers See Other
-                    failures[index] += 1
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(workers)]
-    began = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - began
-    merged = sorted(x for chunk in latencies for x in chunk)
-    return {"requests": sum(counts), "failures": sum(failures), "rps": sum(counts) / elapsed,
-            "p50_ms": 1000 * merged[len(merged) // 2] if merged else 0,
-            "p95_ms": 1000 * merged[int(len(merged) * 0.95)] if merged else 0}
-
-
-FATIMA_PART = {"onderwerpen": ["geld", "gezin"], "woont_in_gemeente": True, "leeftijd": 34,
-               "leefsituatie": "alleenstaande_ouder", "aantal_kinderen": 2, "netto_inkomen": 1650, "vermogen": 500,
-               "schulden": True, "woonsituatie": "huurwoning"}
-
-
-def ping(client, _setup):
-    return client.get("/ping")
-
-
-def api_check(client, _setup):
-    return client.post("/api/v1/check", json={"answers": FATIMA_PART})
-
-
-def wizard_start(client, _setup):
-    return client.get("/check")
-
-
-def wizard_step(client, token):
-    return client.post("/check", data={"_csrf_token": token, "antwoorden": json.dumps(FATIMA_PART),
-                                       "scherm": "werk_en_inkomen", "vragen": "situatie_werk",
-                                       "situatie_werk": "werkend", "actie": "volgende"})
-
-
-def _wizard_setup(client):
-    page = client.get("/check").text
-    return re.search(r'name="_csrf_token" value="([^"]+)"', page).group(1)
-
-
-wizard_step.setup = _wizard_setup
-
-
 # ---------------------------------------------------------------- report
 
 BEFORE = {1: 12.7, 2: 14.6}  # mean questions per topic choice with one question per page (issue 12)
 
 
-def report(questions: dict, throughput: dict, args, vocabulary: int) -> str:
+def report(questions: dict, vocabulary: int) -> str:
     rows = questions["rows"]
     lines = [SECTION, "",
              f"`bench/bench_wizard.py`, {time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, "
-             f"Python {platform.python_version()}; one uvicorn worker on 127.0.0.1, load generator httpx in "
-             f"{args.workers} threads in the same machine (it competes with the server for the 2 cores).", "",
+             f"Python {platform.python_version()}.", "",
              f"### Schermen en vragen per onderwerpkeuze ({len(rows)} willekeurige huishoudens)", "",
              f"De vragenlijst heeft {vocabulary} vragen (plus de onderwerpkeuze). Elk huishouden doorloopt de check "
              "zoals de webwizard: het beantwoordt elke vraag van `next_step` en de vervolgvragen die het scherm toont "
@@ -206,17 +110,10 @@ def report(questions: dict, throughput: dict, args, vocabulary: int) -> str:
               "| # | onderwerpen | schermen | vragen | achteraf minimaal |", "| ---: | --- | ---: | ---: | ---: |"]
     for number, topics, done, _plain in rows:
         lines.append(f"| {number} | {', '.join(topics) or 'alles'} | {done.steps} | {done.questions} | {done.hindsight} |")
-    lines += ["", "</details>", "",
-              f"### Verzoeken per seconde ({args.seconds:g} s per meting, {args.workers} gelijktijdige clients)", "",
-              "| endpoint | verzoeken | fouten | verzoeken/s | p50 ms | p95 ms | t.o.v. /ping |",
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    base_rps = throughput["GET /ping"]["rps"]
-    for name, result in throughput.items():
-        lines.append(f"| `{name}` | {result['requests']} | {result['failures']} | {result['rps']:.0f} | "
-                     f"{result['p50_ms']:.1f} | {result['p95_ms']:.1f} | {100 * result['rps'] / base_rps:.0f}% |")
-    lines += ["", "`POST /api/v1/check` en `POST /check` gebruiken een half ingevulde check (Fatima, 9 antwoorden). "
-              "`/ping` is het goedkoopste endpoint van dezelfde server: het verschil is het werk van de check "
-              "en het renderen van de pagina.", ""]
+    lines += ["", "</details>", ""]
+    measured = existing_subsection()  # bench_check_api.py's figures stay until it measures again
+    lines += [measured, ""] if measured else [f"{SUBSECTION}", "", "Nog niet gemeten: `.venv/bin/python "
+                                              "bench/bench_check_api.py`.", ""]
     return "\n".join(lines)
 
 
@@ -233,26 +130,11 @@ def write_section(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=200)
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
     args = parser.parse_args()
     questions = questions_per_topic_choice(args.households)
-    port = free_port()
-    with tempfile.TemporaryDirectory() as data_dir:
-        server = start_server(port, data_dir)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            throughput = {}
-            for name, request in (("GET /ping", ping), ("POST /api/v1/check", api_check),
-                                  ("GET /check", wizard_start), ("POST /check", wizard_step)):
-                load(base, request, min(1.0, args.seconds), args.workers)  # warm up
-                throughput[name] = load(base, request, args.seconds, args.workers)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
     catalog = load_catalog_or_raise(ROOT)
-    text = report(questions, throughput, args, len(catalog.vocabulary) - 1)  # minus the topic question
+    text = report(questions, len(catalog.vocabulary) - 1)  # minus the topic question
     print(text)
     if not args.no_write:
         write_section(text)

@@ -269,16 +269,38 @@ end
 """
 
 
-def run_wrk(url: str, path: str, clients: int, seconds: int) -> dict | None:
-    """``wrk`` on one GET (one thread per core); None when wrk is not installed."""
+def _lua_string(text: str) -> str:
+    """A Lua long string holding ``text`` exactly (no escapes to get wrong)."""
+    level = 0
+    while f"]{'=' * level}]" in text:
+        level += 1
+    return f"[{'=' * level}[{text}]{'=' * level}]"
+
+
+def wrk_script(method: str = "GET", body: str | None = None, content_type: str = "application/json") -> str:
+    """The Lua script: the ``done`` summary line, and for a POST its method, body and content type."""
+    setup = ""
+    if method != "GET":
+        setup += f'wrk.method = "{method}"\n'
+    if body is not None:
+        setup += f"wrk.body = {_lua_string(body)}\nwrk.headers[\"Content-Type\"] = \"{content_type}\"\n"
+    return setup + WRK_SCRIPT
+
+
+def run_wrk(url: str, path: str, clients: int, seconds: float, *, method: str = "GET", body: str | None = None,
+            content_type: str = "application/json", threads: int | None = None) -> dict | None:
+    """``wrk`` on one request, always the same (one thread per core); None when wrk is not installed.
+
+    ``errors`` counts connection errors, time-outs and every status of 400 and up (wrk's ``status``)."""
     wrk = shutil.which("wrk")
     if wrk is None:
         return None
+    threads = threads or max(1, min(os.cpu_count() or 1, clients))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT)
+        script.write(wrk_script(method, body, content_type))
     try:
-        done = subprocess.run([wrk, "-t", str(max(1, min(os.cpu_count() or 1, clients))), "-c", str(clients),
-                               "-d", f"{seconds}s", "--timeout", "10s", "-s", script.name, url + path],
+        done = subprocess.run([wrk, "-t", str(threads), "-c", str(clients), "-d", f"{seconds:g}s", "--timeout", "10s",
+                               "-s", script.name, url + path],
                               capture_output=True, text=True, timeout=seconds + 60)
     finally:
         os.unlink(script.name)
@@ -286,8 +308,9 @@ def run_wrk(url: str, path: str, clients: int, seconds: int) -> dict | None:
     if line is None:
         raise RuntimeError(f"wrk failed: {done.stdout}{done.stderr}")
     requests, duration, *errors, p50, p95, p99 = (int(x) for x in line.split()[1:])
-    return {"requests": requests, "errors": sum(errors), "rps": requests / (duration / 1e6),
-            "p50": p50 / 1000, "p95": p95 / 1000, "p99": p99 / 1000, "load": os.getloadavg()[0]}
+    return {"requests": requests, "errors": sum(errors), "status_errors": errors[3],
+            "rps": requests / (duration / 1e6), "p50": p50 / 1000, "p95": p95 / 1000, "p99": p99 / 1000,
+            "load": os.getloadavg()[0]}
 
 
 # ---------------------------------------------------------------- main

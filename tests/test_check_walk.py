@@ -32,3 +32,18 @@ def test_a_household_that_chose_nothing_is_walked_over_every_topic(catalog):
     complete = household(random.Random(1))
     done = walk(check, {**complete, "onderwerpen": None}, None)
     assert done.wrong == [] and done.steps > 0
+
+
+def test_a_half_filled_household_has_answered_about_half_of_what_its_whole_walk_answers(catalog):
+    from tests.support.check_walk import halfway, walk_answers
+
+    check = Check(catalog, dt.date(2026, 11, 26))
+    rng = random.Random(2026)
+    for _ in range(10):
+        complete = household(rng)
+        whole = walk_answers(check, complete, complete["onderwerpen"])
+        half = halfway(check, complete, complete["onderwerpen"])
+        assert half["onderwerpen"] == complete["onderwerpen"]
+        assert len(half) - 1 == (len(whole) - 1) // 2
+        assert all(half[q] == complete[q] for q in half)
+        assert check.settle(half).next_step is not None or len(whole) == len(half)

@@ -6,11 +6,13 @@ Bad input of any kind is a 4xx with an ``ErrorBody`` naming the field; never a 5
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.datastructures import CacheControlHeader
+from litestar.enums import MediaType
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromPath, FromQuery, QueryParameter
 
@@ -37,6 +39,7 @@ PREFIX = "/api/v1"
 # The request body is a CheckRequest; unknown top-level fields are refused, and the schema says so.
 CheckBody = Annotated[CheckRequest, Body(media_type="application/json", schema_extra={"additionalProperties": False})]
 TAGS = ["Catalogus"]
+_ENCODER = msgspec.json.Encoder()
 
 
 def _error_spec(description: str) -> ResponseSpec:
@@ -130,7 +133,7 @@ async def product_detail(request: Request, product_id: FromPath[str], snapshot: 
 @post(f"{PREFIX}/check", name="api-check", tags=TAGS, status_code=200, responses=BAD_REQUEST,
       cache_control=CacheControlHeader(no_store=True),
       summary="Statussen, redenen, bedragen, casemanager en de volgende vraag voor een set antwoorden")
-async def check(request: Request, data: CheckBody, snapshot: SnapshotDep, today: TodayDep) -> CheckResponse:
+async def check(request: Request, data: CheckBody, snapshot: SnapshotDep, today: TodayDep) -> Response[CheckResponse]:
     catalog = municipality_catalog(snapshot, data.gemeente)
     if len(data.answers) > len(catalog.vocabulary):  # then some are unknown; don't spend seconds on 60,000 of them
         raise _problem(422, [ApiError(f"te veel antwoorden: er zijn {len(catalog.vocabulary)} vragen",
@@ -147,7 +150,8 @@ async def check(request: Request, data: CheckBody, snapshot: SnapshotDep, today:
     if result.next_question is None:  # nothing left to ask: the client shows results
         counted += ev.results(result, "api") + ev.topics(result)
     count(request, today, catalog.municipality.id, counted)
-    return check_response(request, result)
+    # Encoded here, once: handed a struct, Litestar would build and run its own encoder per response.
+    return Response(_ENCODER.encode(check_response(request, result)), media_type=MediaType.JSON)
 
 
 def next_question_out(question: Question | None, struct=NextQuestion, **extra) -> NextQuestion | None:
@@ -164,21 +168,61 @@ def next_question_out(question: Question | None, struct=NextQuestion, **extra) -
     )
 
 
-def next_step_out(result: CheckResult) -> NextStep | None:
+class _Shapes:
+    """What the check response repeats unchanged for every household of one catalogue: the product pages'
+    URLs and the questions as the API shows them (built once, not per request)."""
+
+    def __init__(self, catalog: Catalog, public_url: str):
+        base = public_url.rstrip("/") + catalog.municipality.prefix + "/producten/"
+        self.catalog, self.public_url = catalog, public_url
+        self.urls = {pid: base + pid for pid in catalog.products}
+        self._questions: dict[str, NextQuestion] = {}
+        self._steps: dict[tuple[str, bool], StepQuestion] = {}
+
+    def question(self, question: Question | None) -> NextQuestion | None:
+        if question is None:
+            return None
+        found = self._questions.get(question.id)
+        if found is None:
+            found = self._questions[question.id] = next_question_out(question)
+        return found
+
+    def step_question(self, question: Question, follow_up: bool) -> StepQuestion:
+        key = (question.id, follow_up)
+        found = self._steps.get(key)
+        if found is None:
+            extra = {}
+            condition = self.catalog.question_conditions.get(question.id)
+            if follow_up and isinstance(condition, Comparison) and condition.norm is None:
+                value = condition.operand
+                value = sorted(value) if isinstance(value, (tuple, frozenset)) else value
+                extra["only_if"] = AskedWhen(condition.question.id, condition.op, value)
+            found = self._steps[key] = next_question_out(question, StepQuestion, **extra)
+        return found
+
+
+_SHAPES: dict[int, tuple[weakref.ref, _Shapes]] = {}
+
+
+def _shapes(request: Request, catalog: Catalog) -> _Shapes:
+    """The catalogue's ``_Shapes`` (a new one after a content reload; the old one goes with its catalogue)."""
+    public_url = request.app.state.settings.public_url
+    found = _SHAPES.get(id(catalog))
+    if found is not None and found[0]() is catalog and found[1].public_url == public_url:
+        return found[1]
+    for key in [k for k, (ref, _) in _SHAPES.items() if ref() is None]:
+        del _SHAPES[key]
+    shapes = _Shapes(catalog, public_url)
+    _SHAPES[id(catalog)] = (weakref.ref(catalog), shapes)
+    return shapes
+
+
+def next_step_out(result: CheckResult, shapes: _Shapes) -> NextStep | None:
     step = result.next_step
     if step is None:
         return None
-    conditions = result.catalog.question_conditions
-    questions = []
-    for question in step.all_questions:
-        extra = {}
-        condition = conditions.get(question.id)
-        if question in step.follow_ups and isinstance(condition, Comparison) and condition.norm is None:
-            value = condition.operand
-            value = sorted(value) if isinstance(value, (tuple, frozenset)) else value
-            extra["only_if"] = AskedWhen(condition.question.id, condition.op, value)
-        questions.append(next_question_out(question, StepQuestion, **extra))
-    return NextStep(step.id, step.step.title, questions)
+    follow_ups = step.follow_ups
+    return NextStep(step.id, step.step.title, [shapes.step_question(q, q in follow_ups) for q in step.all_questions])
 
 
 def amount_out(result: CheckResult, amount: AmountResult | None) -> AmountOut | None:
@@ -189,22 +233,26 @@ def amount_out(result: CheckResult, amount: AmountResult | None) -> AmountOut | 
 
 
 def check_response(request: Request, result: CheckResult) -> CheckResponse:
+    shapes = _shapes(request, result.catalog)
+    urls = shapes.urls
     cm = result.case_manager
-    texts = result.texts
+    texts = result.catalog.wording.reasons
     total = result.amounts_total
+    results = []
+    for r in result.results:
+        product = r.product
+        results.append(CheckResultItem(product.id, product.title, product.kind, product.domains, r.status,
+                                       texts(r.reasons), r.deciding, r.in_topics, urls[product.id],
+                                       None if r.amount is None else amount_out(result, r.amount)))
     return CheckResponse(
         date=result.date,
-        topics=list(result.topics),
-        results=[CheckResultItem(r.id, r.product.title, r.product.kind, r.product.domains, r.status,
-                                 texts(r.reasons), list(r.deciding), r.in_topics,
-                                 _page_url(request, r.id, result.catalog),
-                                 amount_out(result, r.amount))
-                 for r in result.results],
+        topics=result.topics,
+        results=results,
         case_manager=CaseManagerOut(cm.route, cm.urgent, texts(cm.reasons),
                                     [UrgentContact(u.titel, u.telefoon, u.tekst) for u in cm.urgent_contacts],
-                                    list(cm.domains), list(cm.deciding)),
-        next_question=next_question_out(result.next_question),
-        next_step=next_step_out(result),
+                                    cm.domains, cm.deciding),
+        next_question=shapes.question(result.next_question),
+        next_step=next_step_out(result, shapes),
         progress=Progress(result.answered, result.estimated_remaining, result.remaining_steps),
         amounts_total=AmountsTotalOut(total.per_year / 100, list(total.products), total.complete),
     )

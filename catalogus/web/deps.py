@@ -39,7 +39,9 @@ def provide_catalog(request: Request, snapshot: SnapshotDep) -> Catalog:
     return snapshot.catalog_of(municipality.id if municipality is not None else None)
 
 
-def provide_today(request: Request) -> dt.date:
+def provide_today(request: Request, snapshot: SnapshotDep) -> dt.date:
+    """The evaluation date. It takes ``snapshot`` only to come after it: Litestar resolves the dependencies
+    of one level together in a task group, which costs more than these providers (~100 µs a request)."""
     return request.app.state.content.today()
 
 

@@ -10,7 +10,6 @@ import logging
 from typing import Any
 
 from litestar import Request, Response
-from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import MediaType
 from litestar.file_system import BaseLocalFileSystem
 from litestar.exceptions import ClientException, HTTPException, ServiceUnavailableException, ValidationException
@@ -39,17 +38,31 @@ SECURITY_HEADERS = {
 
 NO_STORE = "no-store"
 API_PREFIX = "/api/"
+# Encoded once: the hook runs for every response, and setting seven headers one by one through
+# MutableScopeHeaders scans the header list seven times.
+_SECURITY_RAW = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in SECURITY_HEADERS.items()]
+_SECURITY_NAMES = frozenset(name for name, _ in _SECURITY_RAW)
+_NO_STORE_RAW = (b"cache-control", NO_STORE.encode())
+_SAFE = frozenset({"GET", "HEAD"})
 
 
 async def add_security_headers(message: Message, scope: Scope) -> None:
     """Set the security headers on every HTTP response; never let answers be cached after a POST."""
     if message["type"] != "http.response.start":
         return
-    headers = MutableScopeHeaders.from_message(message)
-    for name, value in SECURITY_HEADERS.items():
-        headers[name] = value
-    if scope.get("method") not in ("GET", "HEAD") and "cache-control" not in headers:
-        headers["cache-control"] = NO_STORE
+    headers = message.setdefault("headers", [])
+    has_cache_control = False
+    kept = []
+    for name, value in headers:
+        lower = name.lower()
+        if lower in _SECURITY_NAMES:
+            continue  # ours replace whatever the handler set
+        has_cache_control = has_cache_control or lower == b"cache-control"
+        kept.append((name, value))
+    kept += _SECURITY_RAW
+    if not has_cache_control and scope.get("method") not in _SAFE:
+        kept.append(_NO_STORE_RAW)
+    message["headers"] = kept
 
 
 # ---------------------------------------------------------------- static files

@@ -93,3 +93,35 @@ def hindsight(check: Check, complete: Mapping[str, Any], topics: list[str] | Non
         if signature(check.settle({**base, **trial})) == target:
             kept = trial
     return len(kept)
+
+
+def halfway(check: Check, complete: Mapping[str, Any], topics: list[str] | None) -> dict[str, Any]:
+    """The JSON answers of a household that walked the check screen by screen until about half of the
+    questions it would answer in all are answered (topics included): a half-filled check, as sent mid-way."""
+    total = walk_answers(check, complete, topics)
+    return walk_answers(check, complete, topics, stop_after=(len(total) - (TOPICS_QUESTION in total)) // 2)
+
+
+def walk_answers(check: Check, complete: Mapping[str, Any], topics: list[str] | None,
+                 stop_after: int | None = None, max_steps: int = 40) -> dict[str, Any]:
+    """The answers given walking as ``walk`` does (each question of ``next_step``, then its revealed
+    follow-ups), stopping once ``stop_after`` questions besides the topics are answered."""
+    catalog = check.catalog
+    answers: dict[str, Any] = {TOPICS_QUESTION: topics} if topics else {}
+    given = 0
+    for _ in range(max_steps):
+        step = check.settle(answers).next_step
+        if step is None:
+            break
+        for question in [*step.questions, *step.follow_ups]:
+            if stop_after is not None and given >= stop_after:
+                return answers
+            if question in step.follow_ups:
+                now = check.settle(answers)
+                condition = catalog.question_conditions.get(question.id)
+                if question.id in answers or condition is None or \
+                        condition.status(catalog.env(now.answers, now.date)) is not True:
+                    continue
+            answers[question.id] = complete[question.id]
+            given += 1
+    return answers
