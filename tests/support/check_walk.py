@@ -106,7 +106,6 @@ def walk_answers(check: Check, complete: Mapping[str, Any], topics: list[str] | 
                  stop_after: int | None = None, max_steps: int = 40) -> dict[str, Any]:
     """The answers given walking as ``walk`` does (each question of ``next_step``, then its revealed
     follow-ups), stopping once ``stop_after`` questions besides the topics are answered."""
-    catalog = check.catalog
     answers: dict[str, Any] = {TOPICS_QUESTION: topics} if topics else {}
     given = 0
     for _ in range(max_steps):
@@ -116,12 +115,8 @@ def walk_answers(check: Check, complete: Mapping[str, Any], topics: list[str] | 
         for question in [*step.questions, *step.follow_ups]:
             if stop_after is not None and given >= stop_after:
                 return answers
-            if question in step.follow_ups:
-                now = check.settle(answers)
-                condition = catalog.question_conditions.get(question.id)
-                if question.id in answers or condition is None or \
-                        condition.status(catalog.env(now.answers, now.date)) is not True:
-                    continue
+            if question in step.follow_ups and not check.revealed(answers, [question.id]):
+                continue  # the screen does not show it: it cannot change anything now
             answers[question.id] = complete[question.id]
             given += 1
     return answers
