@@ -272,15 +272,21 @@ def test_the_logs_of_a_whole_referral_flow_hold_none_of_the_submitted_values(cli
         json.loads(line)  # one JSON object per line
 
 
-def test_the_referral_keeps_the_amounts_the_household_was_told_and_the_case_manager_sees_them(client, settings):
+def referral_stored(client, settings):
+    """Send the referral form; the stored row as the database holds it, and the referral as a case manager reads it."""
     reference = reference_in(client.post("/aanmelden", data=referral_form(csrf_token(client))).text)
     database = open_database(settings)
     try:
         with database.transaction(write=False) as tx:
             row = tx.fetchone("SELECT * FROM referrals WHERE reference = ?", (reference,))
-        referral = get_referral(database, reference, Actor(1, "anna", "casemanager", "", "voorbeeldstad"))
+        return row, get_referral(database, reference, Actor(1, "anna", "casemanager", "", "voorbeeldstad"))
     finally:
         database.close()
+
+
+def test_the_referral_keeps_the_amounts_the_household_was_told_and_the_case_manager_sees_them(client, settings):
+    row, referral = referral_stored(client, settings)
+    reference = referral.reference
     # The amounts say something about the household's income: they are sealed with the other personal fields.
     assert not any("voorbeeldpas" in str(value) or "1345" in str(value) for value in row.values())
     told = {a["product"]: (a["value"], a["period"]) for a in referral.amounts}
@@ -374,14 +380,7 @@ def test_the_case_manager_reads_the_reasons_in_professional_words_not_the_reside
 
 
 def test_the_professional_reasons_are_sealed_with_the_other_personal_fields(client, settings):
-    reference = reference_in(client.post("/aanmelden", data=referral_form(csrf_token(client))).text)
-    database = open_database(settings)
-    try:
-        with database.transaction(write=False) as tx:
-            row = tx.fetchone("SELECT * FROM referrals WHERE reference = ?", (reference,))
-        referral = get_referral(database, reference, Actor(1, "anna", "casemanager", "", "voorbeeldstad"))
-    finally:
-        database.close()
+    row, referral = referral_stored(client, settings)
     assert "Schulden: ja" in referral.professional_reasons
     assert not any("Schulden" in str(value) or "Leefgebieden" in str(value) for value in row.values())
 
