@@ -242,10 +242,34 @@ def verify(base: str, body: dict) -> dict:
     return data
 
 
+MANY = 500  # different half-filled households, one after the other: no cache sees the same answers twice in a row
+MANY_NAME = f"POST /api/v1/check, {MANY} huishoudens"
+
+
+def many_bodies(count: int = MANY, seed: int = SEED + 1) -> list[str]:
+    """Half-filled checks of ``count`` different random households, as JSON."""
+    catalog = load_catalog_or_raise(ROOT)
+    check = Check(catalog, dt.date.fromisoformat(TODAY))
+    rng = random.Random(seed)
+    found = []
+    while len(found) < count:
+        complete = household(rng)
+        answers = halfway(check, complete, complete[TOPICS_QUESTION])
+        if len(answers) - 1 >= 4:
+            found.append(json.dumps({"answers": answers}, separators=(",", ":")))
+    return found
+
+
+_MANY: list[str] = []
+
+
 def wrk_runs(body: dict) -> dict[str, tuple[str, dict]]:
     payload = json.dumps(body, separators=(",", ":"))
+    if not _MANY:
+        _MANY.extend(many_bodies())
     return {"GET /ping": ("/ping", {}),
             "POST /api/v1/check": ("/api/v1/check", {"method": "POST", "body": payload}),
+            MANY_NAME: ("/api/v1/check", {"method": "POST", "bodies": _MANY}),
             "GET /check": ("/check", {})}
 
 
@@ -291,7 +315,8 @@ def wrk_table(versions: dict[str, dict[str, dict]]) -> list[str]:
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for version, wrk in versions.items():
         for name, row in wrk.items():
-            share = f"**{100 * row['share']:.0f}%**" if name == "POST /api/v1/check" else f"{100 * row['share']:.0f}%"
+            share = f"**{100 * row['share']:.0f}%**" if name.startswith("POST /api/v1/check") \
+                else f"{100 * row['share']:.0f}%"
             lines.append(f"| {version} | `{name}` | {row['rounds']} | {row['errors']} | {row['rps']:.0f} | "
                          f"{row['p50']:.1f} | {row['p95']:.1f} | {row['p99']:.1f} | {share} | {row['load']:.2f} |")
     return lines
@@ -336,7 +361,11 @@ def report(args, body: dict, versions: dict[str, dict[str, dict]], local: dict[s
              "`tests/support/check_walk.py`). Het antwoord is vooraf gecontroleerd (200, alle producten, nog een "
              "vraag open); wrk telt elk antwoord vanaf 400 als fout. `GET /check` is de eerste pagina van de "
              "webwizard (een template, geen check).", "",
-             f"**Check-API t.o.v. /ping: {100 * ratio:.0f}%** (eis: ten minste 50%).", "",
+             f"`{MANY_NAME}` stuurt om de beurt {MANY} verschillende half ingevulde checks (andere seed): zo ziet een "
+             "geheugen van eerdere uitkomsten niet steeds hetzelfde huishouden. Dat is de eerlijke maat; de rij "
+             "met één huishouden laat zien wat een herhaald antwoord kost.", "",
+             f"**Check-API t.o.v. /ping: {100 * ratio:.0f}%** met één huishouden, "
+             f"**{100 * wrk[MANY_NAME]['share']:.0f}%** met {MANY} verschillende (eis: ten minste 50%).", "",
              "Waar de tijd van één check-verzoek zit: in dit proces, zonder server en sockets, om de beurt "
              "gemeten als CPU-tijd van de thread (wat andere processen op de machine doen, telt zo minder mee), per "
              "onderdeel de beste ronde; en per verzoek bij wrk (1 / verzoeken per seconde, met de HTTP-server "

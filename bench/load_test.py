@@ -277,18 +277,25 @@ def _lua_string(text: str) -> str:
     return f"[{'=' * level}[{text}]{'=' * level}]"
 
 
-def wrk_script(method: str = "GET", body: str | None = None, content_type: str = "application/json") -> str:
-    """The Lua script: the ``done`` summary line, and for a POST its method, body and content type."""
+def wrk_script(method: str = "GET", body: str | None = None, content_type: str = "application/json",
+               bodies: list[str] | None = None) -> str:
+    """The Lua script: the ``done`` summary line, and for a POST its method, body and content type;
+    with ``bodies`` every request sends the next one of them (round robin per wrk thread)."""
     setup = ""
     if method != "GET":
         setup += f'wrk.method = "{method}"\n'
-    if body is not None:
-        setup += f"wrk.body = {_lua_string(body)}\nwrk.headers[\"Content-Type\"] = \"{content_type}\"\n"
+    if body is not None or bodies:
+        setup += f"wrk.body = {_lua_string(body or bodies[0])}\nwrk.headers[\"Content-Type\"] = \"{content_type}\"\n"
+    if bodies:
+        setup += ("local bodies = {" + ", ".join(_lua_string(b) for b in bodies) + "}\nlocal turn = 0\n"
+                  "request = function()\n  turn = turn % #bodies + 1\n"
+                  "  return wrk.format(nil, nil, nil, bodies[turn])\nend\n")
     return setup + WRK_SCRIPT
 
 
 def run_wrk(url: str, path: str, clients: int, seconds: float, *, method: str = "GET", body: str | None = None,
-            content_type: str = "application/json", threads: int | None = None) -> dict | None:
+            content_type: str = "application/json", threads: int | None = None,
+            bodies: list[str] | None = None) -> dict | None:
     """``wrk`` on one request, always the same (one thread per core); None when wrk is not installed.
 
     ``errors`` counts connection errors, time-outs and every status of 400 and up (wrk's ``status``)."""
@@ -297,7 +304,7 @@ def run_wrk(url: str, path: str, clients: int, seconds: float, *, method: str = 
         return None
     threads = threads or max(1, min(os.cpu_count() or 1, clients))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(wrk_script(method, body, content_type))
+        script.write(wrk_script(method, body, content_type, bodies))
     try:
         done = subprocess.run([wrk, "-t", str(threads), "-c", str(clients), "-d", f"{seconds:g}s", "--timeout", "10s",
                                "-s", script.name, url + path],
