@@ -192,6 +192,27 @@ class CheckResult:
         return found
 
 
+def forget_outcomes(catalog: Catalog) -> None:
+    """Empty the memos that settles share: rule outcomes by their answers, ranking tries, expansions.
+
+    They hold answer values in this process's memory only (bounded, never persisted or logged); a
+    benchmark empties them so that a household is never counted as already seen.
+    """
+    for node in _memoised_nodes(catalog):
+        node._memo_state = False
+    catalog.__dict__.pop("_ranking_tries", None)
+    catalog.__dict__.pop("_check_expansions", None)
+
+
+def _memoised_nodes(catalog: Catalog):
+    roots = [p.rule for p in catalog.products.values()] + [catalog.routing.route]
+    roots += [s.rule for s in catalog.routing.urgent] + list(catalog.question_conditions.values())
+    for root in roots:
+        for node in root.walk():
+            if node._memo_state:
+                yield node
+
+
 def topics_of(answers: Mapping[str, Any]) -> tuple[str, ...]:
     chosen = answers.get(TOPICS_QUESTION)
     if not chosen:

@@ -108,19 +108,26 @@ class AnswerMemo:
 
     @staticmethod
     def for_node(node: "Node") -> "AnswerMemo | None":
-        if any(isinstance(n, ProductIs) for n in node.walk()):
+        nodes = list(node.walk())
+        if any(isinstance(n, ProductIs) for n in nodes):
             return None
+        if not any(isinstance(n, (Junction, AtLeast)) for n in nodes):
+            return None  # a comparison memoises its own outcome already
         return AnswerMemo(node.questions())
 
     def outcome(self, env: "Env", compute: Callable[["Env"], Outcome]) -> Outcome:
         key = (env.day, *map(env.answers.get, self.questions, self.absent))
-        table = self.table
-        found = table.get(key)
+        found = self.table.get(key)
         if found is None:
-            if len(table) >= MEMO_LIMIT:
-                table.clear()
-            found = table[key] = compute(env)
+            found = self.store(key, compute(env))
         return found
+
+    def store(self, key: tuple, outcome: Outcome) -> Outcome:
+        table = self.table
+        if len(table) >= MEMO_LIMIT:
+            table.clear()
+        table[key] = outcome
+        return outcome
 
 
 def _dedupe(items) -> tuple:
@@ -362,7 +369,17 @@ class Named(Node):
     def evaluate(self, env):
         found = env.outcomes.get(self)
         if found is None:
-            found = env.outcomes[self] = Node.evaluate(self, env)
+            memo = self._memo_state
+            if memo is False:
+                memo = self._memo_state = AnswerMemo.for_node(self)
+            if memo is None:
+                found = Node.evaluate(self, env)
+            else:  # AnswerMemo.outcome, written out: this is the hot path of every product with a shared rule
+                key = (env.day, *map(env.answers.get, memo.questions, memo.absent))
+                found = memo.table.get(key)
+                if found is None:
+                    found = memo.store(key, Node.evaluate(self, env))
+            env.outcomes[self] = found
         return found
 
     def _evaluate(self, env):
@@ -388,6 +405,12 @@ class Reference(Node):
 
     def children(self):
         return (self.target,)
+
+    def seal(self) -> "Node":
+        """Without wording of its own a reference evaluates as its target, without a call in between."""
+        if self.explanation is None:
+            self.evaluate = self.target.evaluate  # type: ignore[method-assign]
+        return self
 
     def _evaluate(self, env):
         return self.target.evaluate(env)
