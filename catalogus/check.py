@@ -193,14 +193,13 @@ class CheckResult:
 
 
 def forget_outcomes(catalog: Catalog) -> None:
-    """Empty the memos that settles share: rule outcomes by their answers, ranking tries, expansions.
+    """Empty the memos that settles share: shared rules' outcomes by the answers they read, expansions.
 
     They hold answer values in this process's memory only (bounded, never persisted or logged); a
     benchmark empties them so that a household is never counted as already seen.
     """
     for node in _memoised_nodes(catalog):
         node._memo_state = False
-    catalog.__dict__.pop("_ranking_tries", None)
     catalog.__dict__.pop("_check_expansions", None)
 
 

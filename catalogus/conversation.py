@@ -35,7 +35,7 @@ from . import models
 from .errors import Diagnostic, did_you_mean
 from .norms import AGE_QUESTION, SITUATION_QUESTION, DayNorms
 from .questions import Question, Vocabulary
-from .rules import MEMO_LIMIT, Comparison, Env, Node
+from .rules import Comparison, Env, Node
 from .yamlio import SourceMap
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -350,59 +350,25 @@ class Ranking:
         values = self.representative.get(qid) or ()
         if not values or not items:
             return {}
-        tries = _tries(self.catalog)
-        day = self.env.day
-        found: dict[int, frozenset[int]] = {}
-        todo = []
-        for item in items:
-            rule = self.open_items[item][0]
-            memo = rule._memo_state  # the rule's AnswerMemo knows which answers it reads (None: not memoisable)
-            key = None
-            if memo:
-                key = (rule, qid, day, *map(self.answers.get, memo.questions, memo.absent))
-                known = tries.get(key)
-                if known is not None:
-                    found[item] = known
-                    continue
-            todo.append((item, rule.status, key))
-        if todo:
-            env = self._scratch
-            if env is None:
-                env = self._scratch = Env(dict(self.answers), day, self.env.rules)
-            answers = env.answers
-            before = answers.get(qid, _ABSENT)
-            deciding: dict[int, list[int]] = {item: [] for item, _status, _key in todo}
-            for index, value in enumerate(values):
-                answers[qid] = value
-                env.memo.clear()
-                for item, status, _key in todo:
-                    if status(env) is not None:
-                        deciding[item].append(index)
-            if before is _ABSENT:
-                del answers[qid]
-            else:
-                answers[qid] = before
+        env = self._scratch
+        if env is None:
+            env = self._scratch = Env(dict(self.answers), self.env.day, self.env.rules)
+        answers = env.answers
+        before = answers.get(qid, _ABSENT)
+        rules = [(item, self.open_items[item][0].status) for item in items]
+        deciding: dict[int, list[int]] = {item: [] for item in items}
+        for index, value in enumerate(values):
+            answers[qid] = value
             env.memo.clear()
-            for item, _status, key in todo:
-                found[item] = decided = frozenset(deciding[item])
-                if key is not None:
-                    if len(tries) >= MEMO_LIMIT:
-                        tries.clear()
-                    tries[key] = decided
-        return {item: found[item] for item in items}
+            for item, status in rules:
+                if status(env) is not None:
+                    deciding[item].append(index)
+        if before is _ABSENT:
+            del answers[qid]
+        else:
+            answers[qid] = before
+        env.memo.clear()
+        return {item: frozenset(found) for item, found in deciding.items()}
 
 
 _ABSENT = object()
-
-
-def _tries(catalog: "Catalog") -> dict:
-    """Per catalogue: which representative answers of a question decide a rule, by the answers the rule reads.
-
-    The representative answers belong to this catalogue and date (the key holds the day's norms), so the
-    table lives on the catalogue. Privacy: answer values in memory only, bounded by ``MEMO_LIMIT``, never
-    persisted or logged.
-    """
-    found = catalog.__dict__.get("_ranking_tries")
-    if found is None:
-        found = catalog.__dict__["_ranking_tries"] = {}
-    return found

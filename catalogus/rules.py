@@ -60,8 +60,9 @@ class Env:
     def product_outcome(self, product_id: str) -> "Outcome":
         found = self.outcomes.get(product_id)
         if found is None:
-            rule = self.rules[product_id]
-            found = self.outcomes[product_id] = rule.remembered(self, rule.evaluate)
+            # Not memoised across settles: most products read an amount, whose exact figure is in the reasons,
+            # so a first-time household rarely repeats one and the memo costs more than it saves.
+            found = self.outcomes[product_id] = self.rules[product_id].evaluate(self)
         return found
 
 
@@ -89,10 +90,10 @@ _ABSENT = object()  # an unanswered question in a memo key (never equal to an an
 
 
 class AnswerMemo:
-    """A rule's outcomes across evaluations, keyed by the answers the rule reads and the day's norms.
+    """A shared condition's outcomes across evaluations, keyed by the answers it reads and the day's norms.
 
-    A resident's conversation settles many times with mostly the same answers, and many rules read only a
-    few questions, so most outcomes repeat. The key is the ``DayNorms`` (one norm book on one date: another
+    A resident's conversation settles many times with mostly the same answers, and a shared condition or
+    life domain reads only a few questions, so its outcomes repeat (even between households). The key is the ``DayNorms`` (one norm book on one date: another
     municipality or date never shares an entry) plus the rule's own answers; a rule that reads another
     product's status (``ProductIs``) depends on the catalogue's other rules too and is never memoised.
     Privacy: the keys hold answer values in this process's memory only, bounded by ``MEMO_LIMIT`` entries;
@@ -114,13 +115,6 @@ class AnswerMemo:
         if not any(isinstance(n, (Junction, AtLeast)) for n in nodes):
             return None  # a comparison memoises its own outcome already
         return AnswerMemo(node.questions())
-
-    def outcome(self, env: "Env", compute: Callable[["Env"], Outcome]) -> Outcome:
-        key = (env.day, *map(env.answers.get, self.questions, self.absent))
-        found = self.table.get(key)
-        if found is None:
-            found = self.store(key, compute(env))
-        return found
 
     def store(self, key: tuple, outcome: Outcome) -> Outcome:
         table = self.table
@@ -155,14 +149,6 @@ class Node:
     _worded: dict[bool, Outcome] | None = None
     _memo_state: "AnswerMemo | None | bool" = False  # False: not made yet; None: this node is not memoised
 
-    def remembered(self, env: Env, compute: Callable[[Env], Outcome]) -> Outcome:
-        """``compute(env)``, memoised across evaluations by the answers this node reads (see ``AnswerMemo``)."""
-        memo = self._memo_state
-        if memo is False:
-            memo = self._memo_state = AnswerMemo.for_node(self)
-        if memo is None:
-            return compute(env)
-        return memo.outcome(env, compute)
 
     def evaluate(self, env: Env) -> Outcome:
         if self.explanation is not None:
