@@ -26,7 +26,7 @@ from .errors import AnswerError
 from .models import DOMAINS, KIND_ORDER, Status, UrgentContact
 from .questions import Question
 from .reasons import NotRouted, Reason
-from .rules import Env, Outcome
+from .rules import MEMO_LIMIT, Env, Outcome
 
 TOPICS_QUESTION = "onderwerpen"
 RESIDENCE_QUESTION = "woont_in_gemeente"
@@ -192,6 +192,26 @@ class CheckResult:
         return found
 
 
+def forget_outcomes(catalog: Catalog) -> None:
+    """Empty the memos that settles share: shared rules' outcomes by the answers they read, expansions.
+
+    They hold answer values in this process's memory only (bounded, never persisted or logged); a
+    benchmark empties them so that a household is never counted as already seen.
+    """
+    for node in _memoised_nodes(catalog):
+        node._memo_state = False
+    catalog.__dict__.pop("_check_expansions", None)
+
+
+def _memoised_nodes(catalog: Catalog):
+    roots = [p.rule for p in catalog.products.values()] + [catalog.routing.route]
+    roots += [s.rule for s in catalog.routing.urgent] + list(catalog.question_conditions.values())
+    for root in roots:
+        for node in root.walk():
+            if node._memo_state:
+                yield node
+
+
 def topics_of(answers: Mapping[str, Any]) -> tuple[str, ...]:
     chosen = answers.get(TOPICS_QUESTION)
     if not chosen:
@@ -341,6 +361,7 @@ class _Askable:
         self._conditions = catalog.question_conditions
         self._cache: dict[str, tuple[str, ...]] = {}
         self._expanded: dict[frozenset[str], tuple[str, ...]] = {}
+        self._shared = _expansions(catalog)
 
     def questions_for(self, qid: str, trail: tuple[str, ...] = ()) -> tuple[str, ...]:
         if qid in self._cache:
@@ -363,10 +384,49 @@ class _Askable:
         return found
 
     def expand(self, missing: frozenset[str]) -> tuple[str, ...]:
-        """The askable questions behind what a rule still needs, in vocabulary order (shared sets made once)."""
+        """The askable questions behind what a rule still needs, in vocabulary order (shared sets made once).
+
+        What a rule still needs is never answered, so the expansion depends only on the set and on what
+        the ``alleen_als`` of its conditional questions give now: that is the key of a cache shared by every
+        settle of this catalogue (question ids only, no answers).
+        """
         found = self._expanded.get(missing)
         if found is None:
-            questions = {q for m in missing for q in self.questions_for(m)}
-            order = self.catalog.vocabulary
-            found = self._expanded[missing] = tuple(sorted(questions, key=lambda q: order[q].order))
+            shared = self._shared
+            conditional = shared.conditional.get(missing)
+            if conditional is None:
+                conditional = shared.conditional[missing] = tuple(sorted(m for m in missing if m in self._conditions))
+            key = (missing, tuple(self.questions_for(m) for m in conditional)) if conditional else missing
+            unanswered = self.env.answers.keys().isdisjoint(missing)  # always, as rules build it; checked anyway
+            found = shared.expanded.get(key) if unanswered else None
+            if found is None:
+                questions = {q for m in missing for q in self.questions_for(m)}
+                order = self.catalog.vocabulary
+                found = tuple(sorted(questions, key=lambda q: order[q].order))
+                if unanswered:
+                    shared.store(key, found)
+            self._expanded[missing] = found
         return found
+
+
+class _Expansions:
+    """Per catalogue: ``_Askable.expand`` results by missing set and conditional expansions (bounded)."""
+
+    __slots__ = ("conditional", "expanded")
+
+    def __init__(self):
+        self.conditional: dict[frozenset[str], tuple[str, ...]] = {}
+        self.expanded: dict[Any, tuple[str, ...]] = {}
+
+    def store(self, key, found: tuple[str, ...]) -> None:
+        if len(self.expanded) >= MEMO_LIMIT:
+            self.expanded.clear()
+            self.conditional.clear()
+        self.expanded[key] = found
+
+
+def _expansions(catalog: Catalog) -> _Expansions:
+    found = catalog.__dict__.get("_check_expansions")
+    if found is None:
+        found = catalog.__dict__["_check_expansions"] = _Expansions()
+    return found

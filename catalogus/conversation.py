@@ -214,14 +214,23 @@ class Ranking:
                 self.scores[qid] = self.scores.get(qid, 0) + 1
                 self._needing.setdefault(qid, []).append(index)
         self._decisions: dict[str, dict[int, frozenset[int]]] = {}
+        self._candidates: dict[str, tuple[str, ...]] = {}  # step id -> candidates, once per settle
+        self._settled: dict[tuple[str, ...], float] = {}  # questions -> expected results settled
+        self._scratch: Env | None = None  # the answers plus one tried answer, reused for every try
 
     # ------------------------------------------------------------ what a step shows
 
     def candidates(self, step: Step) -> tuple[str, ...]:
         """The step's questions that can change something now (unanswered, askable, needed)."""
-        if step.condition is not None and step.condition.status(self.env) is False:
-            return ()
-        return tuple(q for q in step.questions if q in self.scores)
+        found = self._candidates.get(step.id)
+        if found is None:
+            if step.condition is not None and step.condition.status(self.env) is False:
+                found = ()
+            else:
+                scores = self.scores
+                found = tuple(q for q in step.questions if q in scores)
+            self._candidates[step.id] = found
+        return found
 
     def bundle(self, step: Step, candidates: tuple[str, ...]) -> tuple[str, ...]:
         """The candidates to put on one screen: the most decisive first, then each one that stays needed
@@ -272,10 +281,31 @@ class Ranking:
             step, found = first[0]
             shown = self.bundle(step, found)
         else:
-            bundles = [(step, self.bundle(step, found)) for step, found in candidates]
-            step, shown = max(bundles, key=lambda c: (self.expected_settled(c[1]) / len(c[1]), -c[0].order))
+            step, shown = self._best(candidates)
         return NextStep(step, tuple(vocabulary[q] for q in shown),
                         tuple(vocabulary[q] for q in self.follow_ups(step, shown)))
+
+    def _best(self, candidates: list[tuple[Step, tuple[str, ...]]]) -> tuple[Step, tuple[str, ...]]:
+        """The step whose screen settles the most per question asked; ties go to the step that comes first.
+
+        A screen settles at most as many results per question as its best question may decide (its
+        score), so the steps are tried by that bound, and a step whose bound cannot beat the best so far
+        is never bundled (bundling tries every answer of every candidate question).
+        """
+        scores = self.scores
+        bounded = sorted(((max(scores[q] for q in found), step, found) for step, found in candidates),
+                         key=lambda c: (-c[0], c[1].order))
+        best: tuple[Step, tuple[str, ...]] | None = None
+        best_key: tuple[float, int] | None = None
+        for bound, step, found in bounded:
+            if best_key is not None and (bound, -step.order) < best_key:
+                continue
+            shown = self.bundle(step, found)
+            key = (self.expected_settled(shown) / len(shown), -step.order)
+            if best_key is None or key > best_key:
+                best, best_key = (step, shown), key
+        assert best is not None
+        return best
 
     def remaining_steps(self) -> int:
         """Screens that can still change something (the follow-up questions they unlock aside)."""
@@ -285,12 +315,15 @@ class Ranking:
 
     def expected_settled(self, questions: tuple[str, ...]) -> float:
         """Expected number of open results (and the case-manager decision) these answers decide."""
-        stays_open: dict[int, float] = {}
-        for qid in questions:
-            count = len(self.representative.get(qid) or ()) or 1
-            for item, deciding in self._decided_by(qid).items():
-                stays_open[item] = stays_open.get(item, 1.0) * (1.0 - len(deciding) / count)
-        return sum(1.0 - p for p in stays_open.values())
+        found = self._settled.get(questions)
+        if found is None:
+            stays_open: dict[int, float] = {}
+            for qid in questions:
+                count = len(self.representative.get(qid) or ()) or 1
+                for item, deciding in self._decided_by(qid).items():
+                    stays_open[item] = stays_open.get(item, 1.0) * (1.0 - len(deciding) / count)
+            found = self._settled[questions] = sum(1.0 - p for p in stays_open.values())
+        return found
 
     def _still_needed(self, q: str, p: str) -> float:
         """The share of ``p``'s answers after which an open result still needs ``q``."""
@@ -315,16 +348,27 @@ class Ranking:
     def _try_answers(self, qid: str) -> dict[int, frozenset[int]]:
         items = self._needing.get(qid, [])
         values = self.representative.get(qid) or ()
-        deciding: dict[int, set[int]] = {item: set() for item in items}
         if not values or not items:
             return {}
-        answers = dict(self.answers)
-        env = Env(answers, self.env.day, self.env.rules)
+        env = self._scratch
+        if env is None:
+            env = self._scratch = Env(dict(self.answers), self.env.day, self.env.rules)
+        answers = env.answers
+        before = answers.get(qid, _ABSENT)
         rules = [(item, self.open_items[item][0].status) for item in items]
+        deciding: dict[int, list[int]] = {item: [] for item in items}
         for index, value in enumerate(values):
             answers[qid] = value
             env.memo.clear()
             for item, status in rules:
                 if status(env) is not None:
-                    deciding[item].add(index)
+                    deciding[item].append(index)
+        if before is _ABSENT:
+            del answers[qid]
+        else:
+            answers[qid] = before
+        env.memo.clear()
         return {item: frozenset(found) for item, found in deciding.items()}
+
+
+_ABSENT = object()

@@ -60,6 +60,8 @@ class Env:
     def product_outcome(self, product_id: str) -> "Outcome":
         found = self.outcomes.get(product_id)
         if found is None:
+            # Not memoised across settles: most products read an amount, whose exact figure is in the reasons,
+            # so a first-time household rarely repeats one and the memo costs more than it saves.
             found = self.outcomes[product_id] = self.rules[product_id].evaluate(self)
         return found
 
@@ -84,10 +86,57 @@ class Outcome:
 
 NO_MISSING: frozenset[str] = frozenset()
 MEMO_LIMIT = 20_000
+_ABSENT = object()  # an unanswered question in a memo key (never equal to an answer)
+
+
+class AnswerMemo:
+    """A shared condition's outcomes across evaluations, keyed by the answers it reads and the day's norms.
+
+    A resident's conversation settles many times with mostly the same answers, and a shared condition or
+    life domain reads only a few questions, so its outcomes repeat (even between households). The key is the ``DayNorms`` (one norm book on one date: another
+    municipality or date never shares an entry) plus the rule's own answers; a rule that reads another
+    product's status (``ProductIs``) depends on the catalogue's other rules too and is never memoised.
+    Privacy: the keys hold answer values in this process's memory only, bounded by ``MEMO_LIMIT`` entries;
+    they are never persisted or logged.
+    """
+
+    __slots__ = ("questions", "absent", "table")
+
+    def __init__(self, questions: set[str]):
+        self.questions = tuple(sorted(questions))
+        self.absent = (_ABSENT,) * len(self.questions)
+        self.table: dict[tuple, Outcome] = {}
+
+    @staticmethod
+    def for_node(node: "Node") -> "AnswerMemo | None":
+        nodes = list(node.walk())
+        if any(isinstance(n, ProductIs) for n in nodes):
+            return None
+        if not any(isinstance(n, (Junction, AtLeast)) for n in nodes):
+            return None  # a comparison memoises its own outcome already
+        return AnswerMemo(node.questions())
+
+    def store(self, key: tuple, outcome: Outcome) -> Outcome:
+        table = self.table
+        if len(table) >= MEMO_LIMIT:
+            table.clear()
+        table[key] = outcome
+        return outcome
 
 
 def _dedupe(items) -> tuple:
     return tuple(dict.fromkeys(items))
+
+
+def _joined(groups: list[tuple[Reason, ...]]) -> tuple[Reason, ...]:
+    """The reasons of several parts in order, each once (one part with one reason needs no de-duplicating)."""
+    if not groups:
+        return ()
+    if len(groups) == 1 and len(groups[0]) <= 1:
+        return groups[0]
+    return tuple(dict.fromkeys(r for group in groups for r in group))
+
+
 
 
 class Node:
@@ -98,12 +147,17 @@ class Node:
     origin: Origin | None = None
     _view: RuleView | None = None
     _worded: dict[bool, Outcome] | None = None
+    _memo_state: "AnswerMemo | None | bool" = False  # False: not made yet; None: this node is not memoised
+
 
     def evaluate(self, env: Env) -> Outcome:
-        outcome = self._evaluate(env)
-        if self.explanation is not None and outcome.value is not None:
-            return self._content_wording(outcome.value)
-        return outcome
+        if self.explanation is not None:
+            # A decided node with its own wording shows only that wording: the fast status decides it,
+            # and the parts below are never evaluated.
+            value = self.status(env)
+            if value is not None:
+                return self._content_wording(value)
+        return self._evaluate(env)
 
     def seal(self) -> "Node":
         """Done compiling: a node without its own wording evaluates straight through (the hot path)."""
@@ -165,7 +219,7 @@ class Junction(Node):
 
     def __init__(self, parts: list[Node]):
         self.parts = tuple(parts)
-        statuses = tuple(p.status for p in parts)
+        statuses = self._statuses = tuple(p.status for p in parts)
         decisive = self.decisive
         otherwise = not decisive
 
@@ -186,26 +240,26 @@ class Junction(Node):
 
     def _evaluate(self, env):
         decisive = self.decisive
-        deciding: list[Reason] = []
-        other: list[Reason] = []
-        missing: set[str] = set()
-        decided = undecided = False
+        deciding: list[tuple[Reason, ...]] | None = None  # reasons of the parts that decide, once one does
+        other: list[tuple[Reason, ...]] = []
+        missing: frozenset[str] | None = None
         for part in self.parts:
             outcome = part.evaluate(env)
             value = outcome.value
             if value is decisive:
-                decided = True
-                deciding.extend(outcome.reasons)
+                if deciding is None:
+                    deciding = []
+                if outcome.reasons:
+                    deciding.append(outcome.reasons)
             elif value is None:
-                undecided = True
-                missing.update(outcome.missing)
-            elif not decided:
-                other.extend(outcome.reasons)
-        if decided:
-            return Outcome(decisive, _dedupe(deciding) if len(deciding) > 1 else tuple(deciding))
-        if undecided:
-            return Outcome(None, _dedupe(other) if len(other) > 1 else tuple(other), frozenset(missing))
-        return Outcome(not decisive, _dedupe(other) if len(other) > 1 else tuple(other))
+                missing = outcome.missing if missing is None else missing | outcome.missing
+            elif deciding is None and outcome.reasons:
+                other.append(outcome.reasons)
+        if deciding is not None:
+            return Outcome(decisive, _joined(deciding))
+        if missing is not None:
+            return Outcome(None, _joined(other), missing)
+        return Outcome(not decisive, _joined(other))
 
     def _make_view(self):
         return JunctionView(not self.decisive, tuple(p.view() for p in self.parts))
@@ -246,7 +300,7 @@ class AtLeast(Node):
     def __init__(self, count: int, parts: list[Node]):
         self.count = count
         self.parts = tuple(parts)
-        statuses = tuple(p.status for p in parts)
+        statuses = self._statuses = tuple(p.status for p in parts)
 
         def status(env: Env) -> Truth:
             true = unknown = 0
@@ -301,7 +355,17 @@ class Named(Node):
     def evaluate(self, env):
         found = env.outcomes.get(self)
         if found is None:
-            found = env.outcomes[self] = Node.evaluate(self, env)
+            memo = self._memo_state
+            if memo is False:
+                memo = self._memo_state = AnswerMemo.for_node(self)
+            if memo is None:
+                found = Node.evaluate(self, env)
+            else:  # AnswerMemo.outcome, written out: this is the hot path of every product with a shared rule
+                key = (env.day, *map(env.answers.get, memo.questions, memo.absent))
+                found = memo.table.get(key)
+                if found is None:
+                    found = memo.store(key, Node.evaluate(self, env))
+            env.outcomes[self] = found
         return found
 
     def _evaluate(self, env):
@@ -327,6 +391,12 @@ class Reference(Node):
 
     def children(self):
         return (self.target,)
+
+    def seal(self) -> "Node":
+        """Without wording of its own a reference evaluates as its target, without a call in between."""
+        if self.explanation is None:
+            self.evaluate = self.target.evaluate  # type: ignore[method-assign]
+        return self
 
     def _evaluate(self, env):
         return self.target.evaluate(env)
