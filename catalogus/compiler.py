@@ -163,7 +163,10 @@ class Compiler:
                             options=", ".join(question.options), hint=hint)
                 return None
         constant = tuple(constants) if op == "in" else constants[0]
-        if op in ("!=", "bevat_iets_anders_dan") and question.definition.opties:
+        # Only rules whose reasons people read (products, shared rules, routing); not a question's alleen_als
+        # or a step's als, which only decide what is asked.
+        if op in ("!=", "bevat_iets_anders_dan") and question.definition.opties and path[:1] not in (
+                ("vragen",), ("stappen",)):
             option = question.definition.opties.get(constant)
             if option is not None and option.zin_niet is None and model.uitleg is None:
                 # Without it a reason can only say "Werk: niet 'ik studeer'." instead of "U studeert niet."

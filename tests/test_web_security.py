@@ -165,21 +165,28 @@ def test_a_static_path_that_cannot_be_a_file_is_not_found_never_a_500(web_app, p
     assert_secure(response)
 
 
-def test_the_security_headers_replace_a_handlers_own_and_a_post_without_cache_control_gets_no_store():
+def _run(coroutine):
+    """Run a coroutine to its end in a thread of its own (another test may have left a loop running here)."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def test_the_security_headers_replace_a_handlers_own_and_a_post_without_cache_control_gets_no_store():
     from catalogus.web.security import SECURITY_HEADERS, add_security_headers
 
     own = {"type": "http.response.start", "status": 200,
            "headers": [(b"x-frame-options", b"SAMEORIGIN"), (b"cache-control", b"max-age=60"), (b"etag", b"1")]}
-    asyncio.run(add_security_headers(own, {"method": "POST"}))
+    _run(add_security_headers(own, {"method": "POST"}))
     names = [name for name, _ in own["headers"]]
     assert dict(own["headers"])[b"x-frame-options"] == b"DENY" and names.count(b"x-frame-options") == 1
     assert dict(own["headers"])[b"cache-control"] == b"max-age=60" and b"etag" in names
     assert {n.decode() for n in names} >= set(SECURITY_HEADERS)
     bare = {"type": "http.response.start", "status": 200, "headers": []}
-    asyncio.run(add_security_headers(bare, {"method": "POST"}))
+    _run(add_security_headers(bare, {"method": "POST"}))
     assert dict(bare["headers"])[b"cache-control"] == b"no-store"
     read = {"type": "http.response.start", "status": 200, "headers": []}
-    asyncio.run(add_security_headers(read, {"method": "GET"}))
+    _run(add_security_headers(read, {"method": "GET"}))
     assert b"cache-control" not in dict(read["headers"])
