@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping
 
 from .amounts import AmountResult, AmountsTotal, total
 from .catalog import Catalog, Product
-from .conversation import NextStep, Ranking
+from .conversation import NextStep, Ranking, all_nodes
 from .errors import AnswerError
 from .models import DOMAINS, KIND_ORDER, Status, UrgentContact
 from .questions import Question
@@ -198,18 +198,10 @@ def forget_outcomes(catalog: Catalog) -> None:
     They hold answer values in this process's memory only (bounded, never persisted or logged); a
     benchmark empties them so that a household is never counted as already seen.
     """
-    for node in _memoised_nodes(catalog):
-        node._memo_state = False
+    for node in all_nodes(catalog):
+        if node._memo_state:
+            node._memo_state = False
     catalog.__dict__.pop("_check_expansions", None)
-
-
-def _memoised_nodes(catalog: Catalog):
-    roots = [p.rule for p in catalog.products.values()] + [catalog.routing.route]
-    roots += [s.rule for s in catalog.routing.urgent] + list(catalog.question_conditions.values())
-    for root in roots:
-        for node in root.walk():
-            if node._memo_state:
-                yield node
 
 
 def topics_of(answers: Mapping[str, Any]) -> tuple[str, ...]:
@@ -256,10 +248,13 @@ class Check:
         out, so that a follow-up already filled in stays on the screen as long as it matters.
         """
         conditions = self.catalog.question_conditions
+        given = Env(self.validate(raw), self.day, self.catalog.rules)
         shown = []
         for qid in follow_ups:
-            result = self.settle({q: v for q, v in raw.items() if q != qid}, forget_unasked=True)
             condition = conditions.get(qid)
+            if condition is not None and condition.status(given) is not True:
+                continue  # forgetting answers never makes it hold: no settle needed (a fresh screen, say)
+            result = self.settle({q: v for q, v in raw.items() if q != qid}, forget_unasked=True)
             holds = condition is None or condition.status(Env(result.answers, self.day, self.catalog.rules)) is True
             if holds and qid in result.mattering:
                 shown.append(qid)

@@ -92,6 +92,15 @@ class NextStep:
         return tuple(by_id[q] for q in self.step.questions if q in shown)
 
 
+def simple_condition(condition: Node | None) -> tuple[str, str, Any] | None:
+    """A follow-up's ``alleen_als`` as one comparison a browser or another channel can test itself:
+    (question, operator, operand); None when it is more than that (or compares with a norm)."""
+    if isinstance(condition, Comparison) and condition.norm is None:
+        value = condition.operand
+        return condition.question.id, condition.op, sorted(value) if isinstance(value, (tuple, frozenset)) else value
+    return None
+
+
 # ---------------------------------------------------------------- loading
 
 def build_steps(steps_file: models.StepsFile | None, source: SourceMap | None, vocabulary: Vocabulary,
@@ -150,7 +159,7 @@ def representatives(catalog: "Catalog", day: DayNorms) -> dict[str, list[Any]]:
     vocabulary = catalog.vocabulary
     situations = list(vocabulary[SITUATION_QUESTION].options) if SITUATION_QUESTION in vocabulary else [None]
     ages = [18, 21, 40, 70] if AGE_QUESTION in vocabulary else [None]
-    for node in _all_nodes(catalog):
+    for node in all_nodes(catalog):
         if not isinstance(node, Comparison) or not node.question.kind.numeric:
             continue
         if node.norm is None:
@@ -182,7 +191,8 @@ def _spread(values: list, count: int) -> list:
     return [values[round(i * step)] for i in range(count)]
 
 
-def _all_nodes(catalog: "Catalog") -> Iterable[Node]:
+def all_nodes(catalog: "Catalog") -> Iterable[Node]:
+    """Every compiled node of the catalogue once: products, routing, urgent signals, questions' alleen_als."""
     roots = [p.rule for p in catalog.products.values()] + [catalog.routing.route]
     roots += [s.rule for s in catalog.routing.urgent] + list(catalog.question_conditions.values())
     seen: set[int] = set()

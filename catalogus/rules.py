@@ -137,8 +137,6 @@ def _joined(groups: list[tuple[Reason, ...]]) -> tuple[Reason, ...]:
     return tuple(dict.fromkeys(r for group in groups for r in group))
 
 
-
-
 class Node:
     """A compiled rule node."""
 
@@ -148,7 +146,6 @@ class Node:
     _view: RuleView | None = None
     _worded: dict[bool, Outcome] | None = None
     _memo_state: "AnswerMemo | None | bool" = False  # False: not made yet; None: this node is not memoised
-
 
     def evaluate(self, env: Env) -> Outcome:
         if self.explanation is not None:
@@ -219,7 +216,7 @@ class Junction(Node):
 
     def __init__(self, parts: list[Node]):
         self.parts = tuple(parts)
-        statuses = self._statuses = tuple(p.status for p in parts)
+        statuses = tuple(p.status for p in parts)
         decisive = self.decisive
         otherwise = not decisive
 
@@ -300,7 +297,7 @@ class AtLeast(Node):
     def __init__(self, count: int, parts: list[Node]):
         self.count = count
         self.parts = tuple(parts)
-        statuses = self._statuses = tuple(p.status for p in parts)
+        statuses = tuple(p.status for p in parts)
 
         def status(env: Env) -> Truth:
             true = unknown = 0

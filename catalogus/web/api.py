@@ -21,7 +21,7 @@ from ..catalog import Catalog, Product
 from ..check import Check, CheckResult
 from ..errors import AnswerError, NormDateError
 from ..questions import Question
-from ..rules import Comparison
+from ..conversation import simple_condition
 from ..content import Snapshot
 from ..steering import events as ev
 from .deps import SnapshotDep, TodayDep
@@ -192,11 +192,9 @@ class _Shapes:
         found = self._steps.get(key)
         if found is None:
             extra = {}
-            condition = self.catalog.question_conditions.get(question.id)
-            if follow_up and isinstance(condition, Comparison) and condition.norm is None:
-                value = condition.operand
-                value = sorted(value) if isinstance(value, (tuple, frozenset)) else value
-                extra["only_if"] = AskedWhen(condition.question.id, condition.op, value)
+            simple = simple_condition(self.catalog.question_conditions.get(question.id)) if follow_up else None
+            if simple is not None:
+                extra["only_if"] = AskedWhen(*simple)
             found = self._steps[key] = next_question_out(question, StepQuestion, **extra)
         return found
 

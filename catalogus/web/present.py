@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from ..amounts import amount_table
 from ..catalog import Catalog, Product
 from ..check import RESIDENCE_QUESTION, TOPICS_QUESTION, Check, CheckResult, ProductResult
-from ..conversation import Step
+from ..conversation import Step, simple_condition
 from ..models import DOMAINS, KIND_ORDER, Status
 from ..norms import SITUATION_QUESTION, DayNorms
 from ..questions import Question
-from ..rules import Comparison
 from ..wording import Description
 
 
@@ -214,9 +213,10 @@ def step_questions(result: CheckResult, step: Step, mode: str, asked_for: Collec
         if condition is None or condition.status(env) is True or not condition.questions() & on_screen:
             continue
         follow_ups.append(question.id)
-        if isinstance(condition, Comparison) and condition.norm is None:
-            reveals[question.id] = Reveal(condition.question.id, condition.op, json.dumps(
-                sorted(condition.operand) if isinstance(condition.operand, (tuple, frozenset)) else condition.operand))
+        simple = simple_condition(condition)
+        if simple is not None:
+            parent, op, value = simple
+            reveals[question.id] = Reveal(parent, op, json.dumps(value))
     answered = {q for q in follow_ups if q in result.answers or q in showed}
     if check is not None and len(answered) < len(follow_ups):
         answered |= set(check.revealed(result.json_answers, [q for q in follow_ups if q not in answered]))
