@@ -99,7 +99,8 @@ def report(questions: dict, vocabulary: int) -> str:
     plain_wrong = sum(len(p.wrong) + p.route_differs + p.useless for _n, _t, _w, p in rows)
     lines += ["", f"Uitkomsten in de gekozen onderwerpen die na de laatste stap anders zijn dan met alle antwoorden: "
               f"**{sum(len(w.wrong) for _n, _t, w, _p in rows)}** (moet 0 zijn). Vragen die niets meer konden beslissen "
-              f"toen ze op het scherm kwamen: **{sum(w.useless for _n, _t, w, _p in rows)}** "
+              "toen ze op het scherm kwamen (geen open uitkomst in de onderwerpen en geen open routering leest "
+              f"ze, ook niet via een `alleen_als`; uit de regels zelf, niet uit de rangschikking): **{sum(w.useless for _n, _t, w, _p in rows)}** "
               f"({', '.join(f'{k} {v}×' for k, v in sorted(useless.items(), key=lambda i: -i[1])) or 'geen'}). "
               f"Routering naar een casemanager anders dan met alle antwoorden: **{open_route}** huishoudens van "
               "inwoners (wie elders woont, krijgt de pagina over de eigen gemeente; wat alleen de routering nodig "

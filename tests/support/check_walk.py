@@ -37,10 +37,10 @@ def walk(check: Check, complete: Mapping[str, Any], topics: list[str] | None, ma
         if step is None:
             break
         done.steps += 1
-        mattering = result.mattering
+        readers = open_readers(result)
         for question in step.questions:
             answers[question.id] = complete[question.id]
-            _count(done, question.id, mattering)
+            _count(done, question.id, readers)
         pending = [q.id for q in step.follow_ups] if script else []
         while pending:  # the resident answers each follow-up the screen shows, top to bottom
             shown = check.revealed(answers, pending)
@@ -48,7 +48,7 @@ def walk(check: Check, complete: Mapping[str, Any], topics: list[str] | None, ma
                 break
             qid = shown[0]
             answers[qid] = complete[qid]
-            _count(done, qid, check.settle({q: v for q, v in answers.items() if q != qid}).mattering)
+            _count(done, qid, open_readers(check.settle({q: v for q, v in answers.items() if q != qid})))
             pending.remove(qid)
         result = check.settle(answers)
     full = check.settle({**askable(check, complete), TOPICS_QUESTION: topics or None})
@@ -62,9 +62,23 @@ def walk(check: Check, complete: Mapping[str, Any], topics: list[str] | None, ma
     return done
 
 
-def _count(done: Walk, qid: str, mattering) -> None:
+def open_readers(result: CheckResult) -> set[str]:
+    """The questions that could still matter, read off the rules themselves rather than the ranking: every
+    question an open result in the topics (or the open routing) reads, and what their ``alleen_als`` read."""
+    catalog = result.catalog
+    read = {q for r in result.results if r.in_topics and r.status == "unknown" for q in r.product.questions}
+    if result.case_manager.route == "unknown":
+        read |= catalog.routing.questions
+    conditions = catalog.question_conditions
+    for qid in list(read):
+        if qid in conditions:
+            read |= conditions[qid].questions()
+    return read
+
+
+def _count(done: Walk, qid: str, readers: set[str]) -> None:
     done.questions += 1
-    if qid not in mattering:
+    if qid not in readers:
         done.useless += 1
         done.useless_ids.append(qid)
 
