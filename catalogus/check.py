@@ -26,7 +26,7 @@ from .errors import AnswerError
 from .models import DOMAINS, KIND_ORDER, Status, UrgentContact
 from .questions import Question
 from .reasons import NotRouted, Reason
-from .rules import MEMO_LIMIT, Env, Outcome
+from .rules import MEMO_LIMIT, Env, Outcome, forget_memos
 
 TOPICS_QUESTION = "onderwerpen"
 RESIDENCE_QUESTION = "woont_in_gemeente"
@@ -193,14 +193,13 @@ class CheckResult:
 
 
 def forget_outcomes(catalog: Catalog) -> None:
-    """Empty the memos that settles share: shared rules' outcomes by the answers they read, expansions.
+    """Empty the memos that settles share: outcomes by the answers they read (shared rules, comparisons,
+    products that read only answers with few values, the ranking's tries), expansions.
 
     They hold answer values in this process's memory only (bounded, never persisted or logged); a
     benchmark empties them so that a household is never counted as already seen.
     """
-    for node in all_nodes(catalog):
-        if node._memo_state:
-            node._memo_state = False
+    forget_memos(all_nodes(catalog))
     catalog.__dict__.pop("_check_expansions", None)
 
 

@@ -35,7 +35,7 @@ from . import models
 from .errors import Diagnostic, did_you_mean
 from .norms import AGE_QUESTION, SITUATION_QUESTION, DayNorms
 from .questions import Question, Vocabulary
-from .rules import Comparison, Env, Node
+from .rules import AnswerMemo, Comparison, Env, Node
 from .yamlio import SourceMap
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -227,6 +227,7 @@ class Ranking:
         self._candidates: dict[str, tuple[str, ...]] = {}  # step id -> candidates, once per settle
         self._settled: dict[tuple[str, ...], float] = {}  # questions -> expected results settled
         self._scratch: Env | None = None  # the answers plus one tried answer, reused for every try
+        self._fixed: dict = {}  # what the parts that do not read the tried question decide (Node.vary)
 
     # ------------------------------------------------------------ what a step shows
 
@@ -360,25 +361,49 @@ class Ranking:
         values = self.representative.get(qid) or ()
         if not values or not items:
             return {}
+        found: dict[int, frozenset[int]] = {}
+        trying: list[tuple[int, Node, Any]] = []
+        for item in items:
+            rule = self.open_items[item][0]
+            memo = rule._tries_memo
+            if memo is False:
+                memo = rule._tries_memo = AnswerMemo.for_few_answers(rule, self.env.rules)
+            key = None if memo is None else memo.key(self.env, qid)
+            known = None if key is None else memo.table.get(key)
+            if known is None:
+                trying.append((item, rule, key))
+            else:
+                found[item] = known
+        if trying:
+            found.update(self._try(qid, values, trying))
+        return found
+
+    def _try(self, qid: str, values: list, trying: list[tuple[int, Node, Any]]) -> dict[int, frozenset[int]]:
+        """For each of these open items: which of ``qid``'s representative answers decide it."""
         env = self._scratch
         if env is None:
             env = self._scratch = Env(dict(self.answers), self.env.day, self.env.rules)
         answers = env.answers
         before = answers.get(qid, _ABSENT)
-        rules = [(item, self.open_items[item][0].status) for item in items]
-        deciding: dict[int, list[int]] = {item: [] for item in items}
+        deciding: dict[int, list[int]] = {item: [] for item, _rule, _key in trying}
+        fixed = self._fixed
         for index, value in enumerate(values):
             answers[qid] = value
             env.memo.clear()
-            for item, status in rules:
-                if status(env) is not None:
+            for item, rule, _key in trying:
+                if rule.vary(env, qid, fixed) is not None:
                     deciding[item].append(index)
         if before is _ABSENT:
             del answers[qid]
         else:
             answers[qid] = before
         env.memo.clear()
-        return {item: frozenset(found) for item, found in deciding.items()}
+        found = {}
+        for item, rule, key in trying:
+            found[item] = frozenset(deciding[item])
+            if key is not None:
+                rule._tries_memo.store(key, found[item])
+        return found
 
 
 _ABSENT = object()

@@ -84,6 +84,7 @@ class Limits:
     high: Decimal | int
     gap: bool
     exact: bool
+    whole: bool = True  # both ends whole numbers (an age in whole years then compares as a number)
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,12 @@ class DayNorms:
             results = [v * multiplier if multiplier is not None else v for v in candidates]
         if not results:
             return Limits(Decimal(0), Decimal(0), True, False)
-        return Limits(min(results), max(results), gap, len(set(results)) == 1 and not gap)
+        low, high = min(results), max(results)
+        return Limits(low, high, gap, len(set(results)) == 1 and not gap, _whole(low) and _whole(high))
+
+
+def _whole(value: Decimal | int) -> bool:
+    return Decimal(value) == Decimal(value).to_integral_value()
 
 
 def _covers(pieces: list[tuple[Decimal, Decimal]], low: Decimal, high: Decimal) -> bool:

@@ -23,6 +23,7 @@ from .models import QuestionDef
 Answers = Mapping[str, Any]
 MAX_MONEY_EUROS = 100_000_000
 OTHER_GROUP = "overig"
+FEW_ANSWERS = 200  # an integer question with at most this many possible answers (an age, a number of children)
 
 
 # ---------------------------------------------------------------- Dutch formatting helpers
@@ -190,6 +191,10 @@ class QuestionKind:
         """Answers that together reach every region the thresholds cut out (for searching rules)."""
         raise NotImplementedError
 
+    def few_answers(self, question: "Question") -> bool:
+        """Whether people give only a few different answers (so outcomes keyed by them repeat)."""
+        return True
+
     def json_schema(self, question: "Question") -> dict[str, Any]:
         raise NotImplementedError
 
@@ -279,6 +284,10 @@ class IntegerKind(QuestionKind):
     def json_schema(self, question):
         return {"type": "integer", "minimum": question.definition.min, "maximum": question.definition.max}
 
+    def few_answers(self, question):
+        low, high = question.definition.min, question.definition.max
+        return low is not None and high is not None and high - low <= FEW_ANSWERS
+
     def api_extras(self, question):
         return {"min": question.definition.min, "max": question.definition.max}
 
@@ -289,6 +298,9 @@ class MoneyKind(QuestionKind):
     numeric = True
     money = True
     widget = "bedrag"
+
+    def few_answers(self, question):
+        return False  # every household has its own amounts
 
     def parse(self, question, value):
         # JSON carries amounts as numbers; Dutch notation is for forms (read_form).

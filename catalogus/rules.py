@@ -13,7 +13,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from . import models
 from .norms import AGE_QUESTION, SITUATION_QUESTION, DayNorms, NormBook
@@ -60,9 +60,18 @@ class Env:
     def product_outcome(self, product_id: str) -> "Outcome":
         found = self.outcomes.get(product_id)
         if found is None:
-            # Not memoised across settles: most products read an amount, whose exact figure is in the reasons,
-            # so a first-time household rarely repeats one and the memo costs more than it saves.
-            found = self.outcomes[product_id] = self.rules[product_id].evaluate(self)
+            rule = self.rules[product_id]
+            memo = rule._outcome_memo
+            if memo is False:
+                memo = rule._outcome_memo = AnswerMemo.for_few_answers(rule, self.rules)
+            if memo is None:
+                found = rule.evaluate(self)
+            else:
+                key = memo.key(self)
+                found = memo.table.get(key)
+                if found is None:
+                    found = memo.store(key, rule.evaluate(self))
+            self.outcomes[product_id] = found
         return found
 
 
@@ -116,12 +125,35 @@ class AnswerMemo:
             return None  # a comparison memoises its own outcome already
         return AnswerMemo(node.questions())
 
-    def store(self, key: tuple, outcome: Outcome) -> Outcome:
+    @staticmethod
+    def for_few_answers(node: "Node", rules: Mapping[str, "Node"]) -> "AnswerMemo | None":
+        """A memo for a whole product rule, or None when it reads an answer with many possible values.
+
+        An amount of money is different in almost every household and its figure is in the reasons, so a
+        memo keyed by it would rarely be hit and cost more than it saves; yes/no, a choice, an age or a
+        number of children repeat between households, so their outcomes are computed once.
+        """
+        if any(isinstance(n, ProductIs) for n in node.walk()) or not node.few_answers():
+            return None
+        return AnswerMemo(set(node.reads(rules)))
+
+    def key(self, env: Env, extra: Any = None) -> tuple:
+        return (extra, env.day, *map(env.answers.get, self.questions, self.absent))
+
+    def store(self, key: tuple, outcome: Any) -> Any:
         table = self.table
         if len(table) >= MEMO_LIMIT:
             table.clear()
         table[key] = outcome
         return outcome
+
+
+def forget_memos(nodes: Iterable["Node"]) -> None:
+    """Empty every memo shared between evaluations (benchmarks measure households as never seen)."""
+    for node in nodes:
+        node._memo_state = node._outcome_memo = node._tries_memo = False
+        if isinstance(node, Comparison):
+            node._memo.clear()
 
 
 def _dedupe(items) -> tuple:
@@ -137,6 +169,34 @@ def _joined(groups: list[tuple[Reason, ...]]) -> tuple[Reason, ...]:
     return tuple(dict.fromkeys(r for group in groups for r in group))
 
 
+_VaryPlan = tuple[tuple[Callable[[Env], Truth], ...], tuple[Callable[..., Truth], ...], int, int, int]
+
+
+def _vary_plan(node: "Node", env: Env, qid: str, fixed: dict) -> _VaryPlan:
+    """For ``Node.vary``: the statuses of the parts that read ``qid`` (leaves) and their ``vary`` (the
+    others), and how many of the parts that do not read it are true, false and open. A part that does not
+    read ``qid`` has the same status for every question it does not read, so ``fixed`` keeps it once."""
+    leaves, composites = [], []
+    true = false = unknown = 0
+    for part, reads, leaf in node.parts_reading(env.rules):
+        if qid in reads:
+            if leaf:
+                leaves.append(part.status)
+            else:
+                composites.append(part.vary)
+            continue
+        value = fixed.get(part, _ABSENT)
+        if value is _ABSENT:
+            value = fixed[part] = part.status(env)
+        if value is True:
+            true += 1
+        elif value is False:
+            false += 1
+        else:
+            unknown += 1
+    return tuple(leaves), tuple(composites), true, false, unknown
+
+
 class Node:
     """A compiled rule node."""
 
@@ -146,6 +206,10 @@ class Node:
     _view: RuleView | None = None
     _worded: dict[bool, Outcome] | None = None
     _memo_state: "AnswerMemo | None | bool" = False  # False: not made yet; None: this node is not memoised
+    _reads: frozenset[str] | None = None
+    _parts_reading: tuple | None = None
+    _outcome_memo: "AnswerMemo | None | bool" = False  # a product rule's outcomes (Env.product_outcome)
+    _tries_memo: "AnswerMemo | None | bool" = False  # the ranking's tried answers (conversation.Ranking)
 
     def evaluate(self, env: Env) -> Outcome:
         if self.explanation is not None:
@@ -173,6 +237,35 @@ class Node:
 
     def _evaluate(self, env: Env) -> Outcome:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def vary(self, env: Env, qid: str, fixed: dict) -> Truth:
+        """``status`` when only the answer to ``qid`` changes between calls (the ranking trying answers).
+
+        ``fixed`` belongs to one set of other answers: it keeps, per node and ``qid``, what the parts that do
+        not read ``qid`` add up to, so each try evaluates only the parts that read it. A leaf reads its
+        answer directly.
+        """
+        return self.status(env)
+
+    def parts_reading(self, rules: Mapping[str, "Node"]) -> tuple[tuple["Node", frozenset[str], bool], ...]:
+        """Each part with the questions it reads and whether it is a leaf (made once)."""
+        found = self._parts_reading
+        if found is None:
+            found = self._parts_reading = tuple((c, c.reads(rules), not c.children()) for c in self.children())
+        return found
+
+    def reads(self, rules: Mapping[str, "Node"]) -> frozenset[str]:
+        """Every question this node's status can depend on, through other products' rules too."""
+        found = self._reads
+        if found is None:
+            found = frozenset(self.own_questions()).union(*(c.reads(rules) for c in self.children()))
+            self._reads = found
+        return found
+
+    def few_answers(self) -> bool:
+        """Whether every answer this node reads directly or through its parts has only a few possible values
+        (another product's rule, read through ``ProductIs``, does not count)."""
+        return all(child.few_answers() for child in self.children())
 
     def view(self) -> RuleView:
         """What the rule says, as data (for product pages, the transparency page, exports)."""
@@ -235,6 +328,29 @@ class Junction(Node):
     def children(self):
         return self.parts
 
+    def vary(self, env, qid, fixed):
+        decisive = self.decisive
+        plan = fixed.get((self, qid))
+        if plan is None:
+            plan = fixed[self, qid] = _vary_plan(self, env, qid, fixed)
+        statuses, varying, true, false, unknown = plan
+        if true if decisive else false:
+            return decisive  # a part that does not read qid decides already
+        result: Truth = None if unknown else not decisive
+        for status in statuses:
+            value = status(env)
+            if value is decisive:
+                return decisive
+            if value is None:
+                result = None
+        for vary in varying:
+            value = vary(env, qid, fixed)
+            if value is decisive:
+                return decisive
+            if value is None:
+                result = None
+        return result
+
     def _evaluate(self, env):
         decisive = self.decisive
         deciding: list[tuple[Reason, ...]] | None = None  # reasons of the parts that decide, once one does
@@ -284,6 +400,10 @@ class Not(Node):
     def children(self):
         return (self.part,)
 
+    def vary(self, env, qid, fixed):
+        value = self.part.vary(env, qid, fixed)
+        return None if value is None else not value
+
     def _evaluate(self, env):
         outcome = self.part.evaluate(env)
         value = None if outcome.value is None else not outcome.value
@@ -318,6 +438,22 @@ class AtLeast(Node):
     def children(self):
         return self.parts
 
+    def vary(self, env, qid, fixed):
+        plan = fixed.get((self, qid))
+        if plan is None:
+            plan = fixed[self, qid] = _vary_plan(self, env, qid, fixed)
+        statuses, varying, true, _false, unknown = plan
+        for value in [status(env) for status in statuses] + [vary(env, qid, fixed) for vary in varying]:
+            if value is True:
+                true += 1
+            elif value is None:
+                unknown += 1
+        if true >= self.count:
+            return True
+        if true + unknown < self.count:
+            return False
+        return None
+
     def _evaluate(self, env):
         outcomes = [p.evaluate(env) for p in self.parts]
         true = [o for o in outcomes if o.value is True]
@@ -344,6 +480,7 @@ class Named(Node):
         self.source = source
         self.domain = domain
         self.status = target.status
+        self.vary = target.vary  # type: ignore[method-assign]  # straight through: one call less per try
         self.explanation = explanation
 
     def children(self):
@@ -380,6 +517,7 @@ class Reference(Node):
     def __init__(self, target: Named, explanation=None):
         self.target = target
         self.status = target.status
+        self.vary = target.vary  # type: ignore[method-assign]
         self.explanation = explanation
 
     @property
@@ -413,6 +551,11 @@ class ProductIs(Node):
 
         self.status = status
 
+    def reads(self, rules):
+        if self._reads is None:
+            self._reads = rules[self.product_id].reads(rules)
+        return self._reads
+
     def _evaluate(self, env):
         value = env.product(self.product_id)
         if value is None:
@@ -430,13 +573,16 @@ _ORDER = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.
 
 def _decide(op: str, low, high, value) -> Truth:
     """Decide ``value op threshold`` for every threshold in [low, high]."""
-    if op == ">=":
-        return True if value >= high else False if value < low else None
-    if op == ">":
-        return True if value > high else False if value <= low else None
-    if op == "<=":
-        return True if value <= low else False if value > high else None
-    return True if value < low else False if value >= high else None  # "<"
+    return _DECIDE[op](low, high, value)
+
+
+# Per operator, so that the hot path does not compare operator strings on every call.
+_DECIDE: dict[str, Callable[[Any, Any, Any], Truth]] = {
+    ">=": lambda low, high, value: True if value >= high else False if value < low else None,
+    ">": lambda low, high, value: True if value > high else False if value <= low else None,
+    "<=": lambda low, high, value: True if value <= low else False if value > high else None,
+    "<": lambda low, high, value: True if value < low else False if value >= high else None,
+}
 
 
 def _decide_interval(op: str, low, high, years: int) -> Truth:
@@ -493,6 +639,7 @@ class Comparison(Node):
         norm_id = norm.id
         uses_situation = SITUATION_QUESTION in deps
         uses_age = AGE_QUESTION in deps
+        decide = _DECIDE[op]
 
         def status(env: Env) -> Truth:
             answers = env.answers
@@ -504,14 +651,18 @@ class Comparison(Node):
                                     answers.get(AGE_QUESTION) if uses_age else None)
             if limits.gap:
                 return None
-            if whole_years and not (_integral(limits.low) and _integral(limits.high)):
+            if whole_years and not limits.whole:
                 return _decide_interval(op, limits.low, limits.high, v)
-            return _decide(op, limits.low, limits.high, v)
+            return decide(limits.low, limits.high, v)
 
         return status
 
     def own_questions(self):
         return {self.question.id} | set(self.norm_deps)
+
+    def few_answers(self):
+        # A norm depends on the leefsituatie and the age only: both have a few values.
+        return self.question.kind.few_answers(self.question)
 
     def own_norms(self):
         found = {self.norm.id} if self.norm is not None else set()
