@@ -35,7 +35,7 @@ from . import models
 from .errors import Diagnostic, did_you_mean
 from .norms import AGE_QUESTION, SITUATION_QUESTION, DayNorms
 from .questions import Question, Vocabulary
-from .rules import AnswerMemo, Comparison, Env, Node
+from .rules import MEMO_LIMIT, Comparison, Env, Node
 from .yamlio import SourceMap
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -363,13 +363,11 @@ class Ranking:
             return {}
         found: dict[int, frozenset[int]] = {}
         trying: list[tuple[int, Node, Any]] = []
+        env, fixed = self.env, self._fixed
         for item in items:
             rule = self.open_items[item][0]
-            memo = rule._tries_memo
-            if memo is False:
-                memo = rule._tries_memo = AnswerMemo.for_few_answers(rule, self.env.rules)
-            key = None if memo is None else memo.key(self.env, qid)
-            known = None if key is None else memo.table.get(key)
+            key = rule.tries_key(env, qid, fixed)
+            known = rule.tries_memo.get(key)
             if known is None:
                 trying.append((item, rule, key))
             else:
@@ -401,8 +399,10 @@ class Ranking:
         found = {}
         for item, rule, key in trying:
             found[item] = frozenset(deciding[item])
-            if key is not None:
-                rule._tries_memo.store(key, found[item])
+            memo = rule.tries_memo
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            memo[key] = found[item]
         return found
 
 

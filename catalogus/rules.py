@@ -151,7 +151,8 @@ class AnswerMemo:
 def forget_memos(nodes: Iterable["Node"]) -> None:
     """Empty every memo shared between evaluations (benchmarks measure households as never seen)."""
     for node in nodes:
-        node._memo_state = node._outcome_memo = node._tries_memo = False
+        node._memo_state = node._outcome_memo = False
+        node.__dict__.pop("_tries", None)
         if isinstance(node, Comparison):
             node._memo.clear()
 
@@ -169,14 +170,20 @@ def _joined(groups: list[tuple[Reason, ...]]) -> tuple[Reason, ...]:
     return tuple(dict.fromkeys(r for group in groups for r in group))
 
 
-_VaryPlan = tuple[tuple[Callable[[Env], Truth], ...], tuple[Callable[..., Truth], ...], int, int, int]
+_VaryPlan = tuple[tuple[Callable[[Env], Truth], ...], tuple[Callable[..., Truth], ...], int, int, int,
+                  tuple[str, ...]]
 
 
 def _vary_plan(node: "Node", env: Env, qid: str, fixed: dict) -> _VaryPlan:
-    """For ``Node.vary``: the statuses of the parts that read ``qid`` (leaves) and their ``vary`` (the
-    others), and how many of the parts that do not read it are true, false and open. A part that does not
-    read ``qid`` has the same status for every question it does not read, so ``fixed`` keeps it once."""
+    """For ``Node.vary``, once per node, question and set of other answers: the statuses of the parts that
+    read ``qid`` (leaves) and their ``vary`` (the others); how many of the parts that do not read it are
+    true, false and open; and what else the parts that read it read. A part that does not read ``qid`` has
+    the same status for every question it does not read, so ``fixed`` keeps it once."""
+    plan = fixed.get((node, qid))
+    if plan is not None:
+        return plan
     leaves, composites = [], []
+    others: set[str] = set()
     true = false = unknown = 0
     for part, reads, leaf in node.parts_reading(env.rules):
         if qid in reads:
@@ -184,6 +191,7 @@ def _vary_plan(node: "Node", env: Env, qid: str, fixed: dict) -> _VaryPlan:
                 leaves.append(part.status)
             else:
                 composites.append(part.vary)
+            others |= reads
             continue
         value = fixed.get(part, _ABSENT)
         if value is _ABSENT:
@@ -194,7 +202,9 @@ def _vary_plan(node: "Node", env: Env, qid: str, fixed: dict) -> _VaryPlan:
             false += 1
         else:
             unknown += 1
-    return tuple(leaves), tuple(composites), true, false, unknown
+    others.discard(qid)
+    plan = fixed[node, qid] = (tuple(leaves), tuple(composites), true, false, unknown, tuple(sorted(others)))
+    return plan
 
 
 class Node:
@@ -209,7 +219,6 @@ class Node:
     _reads: frozenset[str] | None = None
     _parts_reading: tuple | None = None
     _outcome_memo: "AnswerMemo | None | bool" = False  # a product rule's outcomes (Env.product_outcome)
-    _tries_memo: "AnswerMemo | None | bool" = False  # the ranking's tried answers (conversation.Ranking)
 
     def evaluate(self, env: Env) -> Outcome:
         if self.explanation is not None:
@@ -246,6 +255,26 @@ class Node:
         answer directly.
         """
         return self.status(env)
+
+    @property
+    def tries_memo(self) -> dict:
+        """The ranking's tries of this open rule by ``tries_key`` (bounded by the ranking)."""
+        found = self.__dict__.get("_tries")
+        if found is None:
+            found = self.__dict__["_tries"] = {}
+        return found
+
+    def tries_key(self, env: Env, qid: str, fixed: dict) -> tuple:
+        """Everything ``vary`` for ``qid`` depends on besides the tried answer: the date's norms, what the
+        parts that do not read ``qid`` add up to, and the other answers the parts that read it read. Two
+        households with the same key get the same status for every answer to ``qid`` (the ranking memoises
+        its tries by it: with different amounts elsewhere, the key still repeats)."""
+        if not self.children():
+            return (env.day, qid, *map(env.answers.get, sorted(self.reads(env.rules) - {qid})))
+        if len(self.children()) == 1 and not isinstance(self, (Junction, AtLeast)):
+            return self.children()[0].tries_key(env, qid, fixed)  # a reference, a shared rule, a negation
+        _leaves, _composites, true, false, unknown, others = _vary_plan(self, env, qid, fixed)
+        return (env.day, qid, true, false, unknown, *map(env.answers.get, others))
 
     def parts_reading(self, rules: Mapping[str, "Node"]) -> tuple[tuple["Node", frozenset[str], bool], ...]:
         """Each part with the questions it reads and whether it is a leaf (made once)."""
@@ -330,10 +359,7 @@ class Junction(Node):
 
     def vary(self, env, qid, fixed):
         decisive = self.decisive
-        plan = fixed.get((self, qid))
-        if plan is None:
-            plan = fixed[self, qid] = _vary_plan(self, env, qid, fixed)
-        statuses, varying, true, false, unknown = plan
+        statuses, varying, true, false, unknown, _others = _vary_plan(self, env, qid, fixed)
         if true if decisive else false:
             return decisive  # a part that does not read qid decides already
         result: Truth = None if unknown else not decisive
@@ -439,10 +465,7 @@ class AtLeast(Node):
         return self.parts
 
     def vary(self, env, qid, fixed):
-        plan = fixed.get((self, qid))
-        if plan is None:
-            plan = fixed[self, qid] = _vary_plan(self, env, qid, fixed)
-        statuses, varying, true, _false, unknown = plan
+        statuses, varying, true, _false, unknown, _others = _vary_plan(self, env, qid, fixed)
         for value in [status(env) for status in statuses] + [vary(env, qid, fixed) for vary in varying]:
             if value is True:
                 true += 1

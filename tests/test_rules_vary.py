@@ -59,3 +59,33 @@ def test_trying_one_answer_gives_the_status_of_a_full_evaluation_for_every_node(
                     compared += 1
                     decided += expected is not None
     assert compared > 10_000 and 0 < decided < compared  # decided and open results both occur
+
+
+def test_households_with_the_same_tries_key_get_the_same_status_for_every_tried_answer(tiny):
+    """The ranking memoises its tries by ``tries_key``: a key that left out something the status reads
+    would hand one household another's tries."""
+    day = tiny.norms.on(NOV_2026)
+    tried = representatives(tiny, day)
+    rules = list(tiny.rules.values()) + [tiny.routing.route]
+    rng = random.Random(8)
+    seen: dict[tuple, tuple] = {}
+    repeated = 0
+    for _household in range(400):
+        answers = {q: rng.choice(values) for q, values in tried.items() if values and rng.random() < 0.5}
+        for qid, values in tried.items():
+            if not values or qid in answers:
+                continue
+            fixed: dict = {}
+            base = Env(dict(answers), day, tiny.rules)
+            for rule in rules:
+                key = (id(rule), rule.tries_key(base, qid, fixed))
+                statuses = []
+                for value in values:
+                    env = Env({**answers, qid: value}, day, tiny.rules)
+                    statuses.append(rule.status(env))
+                if key in seen:
+                    repeated += 1
+                    assert seen[key] == tuple(statuses), (rule.origin, qid, answers)
+                else:
+                    seen[key] = tuple(statuses)
+    assert repeated > 1000  # keys do repeat between households, or this shows nothing
