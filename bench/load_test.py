@@ -278,24 +278,29 @@ def _lua_string(text: str) -> str:
 
 
 def wrk_script(method: str = "GET", body: str | None = None, content_type: str = "application/json",
-               bodies: list[str] | None = None) -> str:
+               bodies: list[str] | None = None, fresh_amounts: tuple[str, ...] = ()) -> str:
     """The Lua script: the ``done`` summary line, and for a POST its method, body and content type;
-    with ``bodies`` every request sends the next one of them (round robin per wrk thread)."""
+    with ``bodies`` every request sends the next one of them (round robin per wrk thread). With
+    ``fresh_amounts`` every request gives those questions (money, when the body answers them) a new random
+    amount from € 0 to € 4,000.99, so that no memo keyed by amounts has seen the household before."""
     setup = ""
     if method != "GET":
         setup += f'wrk.method = "{method}"\n'
     if body is not None or bodies:
         setup += f"wrk.body = {_lua_string(body or bodies[0])}\nwrk.headers[\"Content-Type\"] = \"{content_type}\"\n"
     if bodies:
+        renew = "".join(f'  found = string.gsub(found, \'"{q}":[0-9.]+\', \'"{q}":\' .. string.format("%d.%02d", '
+                        f'math.random(0, 4000), math.random(0, 99)))\n' for q in fresh_amounts)
         setup += ("local bodies = {" + ", ".join(_lua_string(b) for b in bodies) + "}\nlocal turn = 0\n"
-                  "request = function()\n  turn = turn % #bodies + 1\n"
-                  "  return wrk.format(nil, nil, nil, bodies[turn])\nend\n")
+                  "init = function(args)\n  math.randomseed(os.time() * 1000 + math.floor(os.clock() * 1e6))\nend\n"
+                  "request = function()\n  turn = turn % #bodies + 1\n  local found = bodies[turn]\n" + renew +
+                  "  return wrk.format(nil, nil, nil, found)\nend\n")
     return setup + WRK_SCRIPT
 
 
 def run_wrk(url: str, path: str, clients: int, seconds: float, *, method: str = "GET", body: str | None = None,
             content_type: str = "application/json", threads: int | None = None,
-            bodies: list[str] | None = None) -> dict | None:
+            bodies: list[str] | None = None, fresh_amounts: tuple[str, ...] = ()) -> dict | None:
     """``wrk`` on one request, always the same (one thread per core); None when wrk is not installed.
 
     ``errors`` counts connection errors, time-outs and every status of 400 and up (wrk's ``status``)."""
@@ -304,7 +309,7 @@ def run_wrk(url: str, path: str, clients: int, seconds: float, *, method: str = 
         return None
     threads = threads or max(1, min(os.cpu_count() or 1, clients))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(wrk_script(method, body, content_type, bodies))
+        script.write(wrk_script(method, body, content_type, bodies, fresh_amounts))
     try:
         done = subprocess.run([wrk, "-t", str(threads), "-c", str(clients), "-d", f"{seconds:g}s", "--timeout", "10s",
                                "-s", script.name, url + path],
