@@ -25,7 +25,6 @@ from ..conversation import simple_condition
 from ..content import Snapshot
 from ..steering import events as ev
 from .deps import SnapshotDep, TodayDep
-from .steering import count
 from .security import ApiProblem
 from .api_schema import (
     AmountOut, AmountsTotalOut, ApiError, AskedWhen, CaseManagerOut, CheckRequest, CheckResponse, CheckResultItem,
@@ -134,6 +133,12 @@ async def product_detail(request: Request, product_id: FromPath[str], snapshot: 
       cache_control=CacheControlHeader(no_store=True),
       summary="Statussen, redenen, bedragen, casemanager en de volgende vraag voor een set antwoorden")
 async def check(request: Request, data: CheckBody, snapshot: SnapshotDep, today: TodayDep) -> Response[CheckResponse]:
+    return Response(check_json(request.app.state, snapshot, data, today), media_type=MediaType.JSON)
+
+
+def check_json(state: Any, snapshot: Snapshot, data: CheckRequest, today: dt.date) -> bytes:
+    """The check's JSON answer to one request, counted for the steering figures; raises the 422 problem
+    for bad input. The route above and the fast lane (``fast_check``) both answer with this."""
     catalog = municipality_catalog(snapshot, data.gemeente)
     if len(data.answers) > len(catalog.vocabulary):  # then some are unknown; don't spend seconds on 60,000 of them
         raise _problem(422, [ApiError(f"te veel antwoorden: er zijn {len(catalog.vocabulary)} vragen",
@@ -146,12 +151,13 @@ async def check(request: Request, data: CheckBody, snapshot: SnapshotDep, today:
     except NormDateError as exc:
         raise _problem(422, [ApiError(f"voor deze datum zijn er geen normen (de eerste gelden vanaf "
                                       f"{exc.first})", field="date")]) from None
+    # Encoded here, once: handed a struct, Litestar would build and run its own encoder per response.
+    body = _ENCODER.encode(check_response(state.settings.public_url, result))
     counted = ev.started("api")
     if result.next_question is None:  # nothing left to ask: the client shows results
         counted += ev.results(result, "api") + ev.topics(result)
-    count(request, today, catalog.municipality.id, counted)
-    # Encoded here, once: handed a struct, Litestar would build and run its own encoder per response.
-    return Response(_ENCODER.encode(check_response(request, result)), media_type=MediaType.JSON)
+    state.tally.record(today, catalog.municipality.id, counted)  # last: an answer that fails is not counted
+    return body
 
 
 def next_question_out(question: Question | None, struct=NextQuestion, **extra) -> NextQuestion | None:
@@ -202,9 +208,8 @@ class _Shapes:
 _SHAPES: dict[int, tuple[weakref.ref, _Shapes]] = {}
 
 
-def _shapes(request: Request, catalog: Catalog) -> _Shapes:
+def _shapes(public_url: str, catalog: Catalog) -> _Shapes:
     """The catalogue's ``_Shapes`` (a new one after a content reload; the old one goes with its catalogue)."""
-    public_url = request.app.state.settings.public_url
     found = _SHAPES.get(id(catalog))
     if found is not None and found[0]() is catalog and found[1].public_url == public_url:
         return found[1]
@@ -230,8 +235,8 @@ def amount_out(result: CheckResult, amount: AmountResult | None) -> AmountOut | 
     return AmountOut(value, amount.period, list(amount.depends_on), result.amount_text(amount))
 
 
-def check_response(request: Request, result: CheckResult) -> CheckResponse:
-    shapes = _shapes(request, result.catalog)
+def check_response(public_url: str, result: CheckResult) -> CheckResponse:
+    shapes = _shapes(public_url, result.catalog)
     urls = shapes.urls
     cm = result.case_manager
     texts = result.catalog.wording.reasons

@@ -43,6 +43,7 @@ from .api import publish_vocabulary
 from .content_admin import add_content_version, pin_content
 from .csrf import csrf_middleware
 from .deps import DEPENDENCIES
+from .fast_check import serve_fast_check, wants_fast_check
 from .municipalities import prefixing_send
 from .municipalities import route as route_municipality
 from .security import EXCEPTION_HANDLERS, StaticFileSystem, add_security_headers
@@ -165,10 +166,15 @@ async def _flush_loop(tally: Tally, db: Database) -> None:
 # ---------------------------------------------------------------- the app
 
 class CatalogusApp(Litestar):
-    """The Litestar app, with each municipality's resident pages under its own path (``municipalities``)."""
+    """The Litestar app, with each municipality's resident pages under its own path (``municipalities``) and
+    the check API's successful answers in a lane of their own (``fast_check``)."""
 
     async def __call__(self, scope, receive, send) -> None:  # type: ignore[override]
         if scope["type"] == "http":
+            if wants_fast_check(scope):
+                receive = await serve_fast_check(self, scope, receive, send, MAX_BODY_BYTES)
+                if receive is None:
+                    return  # answered in the fast lane
             content = self.state.content
             route_municipality(scope, content.current.region if content._current is not None else None)
             municipality = scope.get(MUNICIPALITY_SCOPE_KEY)

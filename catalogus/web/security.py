@@ -40,8 +40,8 @@ NO_STORE = "no-store"
 API_PREFIX = "/api/"
 # Encoded once: the hook runs for every response, and setting seven headers one by one through
 # MutableScopeHeaders scans the header list seven times.
-_SECURITY_RAW = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in SECURITY_HEADERS.items()]
-_SECURITY_NAMES = frozenset(name for name, _ in _SECURITY_RAW)
+SECURITY_RAW = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in SECURITY_HEADERS.items()]
+_SECURITY_NAMES = frozenset(name for name, _ in SECURITY_RAW)
 _NO_STORE_RAW = (b"cache-control", NO_STORE.encode())
 _SAFE = frozenset({"GET", "HEAD"})
 
@@ -59,7 +59,7 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
             continue  # ours replace whatever the handler set
         has_cache_control = has_cache_control or lower == b"cache-control"
         kept.append((name, value))
-    kept += _SECURITY_RAW
+    kept += SECURITY_RAW
     if not has_cache_control and scope.get("method") not in _SAFE:
         kept.append(_NO_STORE_RAW)
     message["headers"] = kept
