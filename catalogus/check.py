@@ -33,11 +33,17 @@ RESIDENCE_QUESTION = "woont_in_gemeente"
 Route = bool | str  # True, False or "unknown"
 ROUTE_OF: dict[bool | None, Route] = {True: True, False: False, None: "unknown"}
 STATUS_OF = {truth: Status.of(truth) for truth in (True, False, None)}
+RESULTS_PER_OUTCOME = 16  # an outcome's results (topic, questions, amount), before they are made anew
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class ProductResult:
-    """One product for this household: status, reasons (data) and what would decide it."""
+    """One product for this household: status, reasons (data) and what would decide it.
+
+    Made once per outcome that a memo keeps (``result_of``) and then shared between settles; such a result
+    has a dict ``shown`` in which a front end may keep what it made of it (the API its encoding), for as
+    long as the result lives. A result of one settle only has None there.
+    """
 
     product: Product
     status: Status
@@ -46,6 +52,7 @@ class ProductResult:
     deciding: tuple[str, ...]  # questions that may be asked now and would decide it, in vocabulary order
     in_topics: bool = True
     amount: AmountResult | None = None  # None: this product has no amount (services, referrals)
+    shown: dict | None = field(default=None, compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -289,16 +296,18 @@ class _Evaluation:
         # Results in page order: per kind (collective first), eligible, unknown, not eligible; by title within.
         buckets: list[list[ProductResult]] = [[] for _ in range(len(KIND_ORDER) * 3)]
         expand = self.askable.expand
+        answers, day = self.answers, env.day
         for product, kind_rank in catalog.products_in_order:
             outcome = env.product_outcome(product.id)
             value = outcome.value
             status = STATUS_OF[value]
-            item = ProductResult(product, status, outcome.reasons, outcome.missing,
-                                 expand(outcome.missing) if value is None else (),
-                                 not chosen.isdisjoint(product.domain_set))
+            # The amount is a step of its own: memoised by the answers it reads, none when not eligible.
+            amount = None if product.amount is None else product.amount.result_for(status, answers, day)
+            item = result_of(product, status, outcome, expand(outcome.missing) if value is None else (),
+                             not chosen.isdisjoint(product.domain_set), amount)
             buckets[kind_rank * 3 + status.rank].append(item)
         results = tuple(r for bucket in buckets for r in bucket)
-        amounts_total = self.amounts(results)
+        amounts_total = total([r for r in results if r.amount is not None])
         case_manager = self.case_manager()
         open_items = [(r.product.rule, r.deciding) for r in results if r.in_topics and r.status == Status.UNKNOWN]
         # The wijkteam serves residents: for someone who lives elsewhere we do not ask what only routing needs.
@@ -317,22 +326,9 @@ class _Evaluation:
                            open_in_topics=sum(1 for _rule, d in open_items if d), amounts_total=amounts_total,
                            _scores=ranking.scores, next_step=next_step, remaining_steps=ranking.remaining_steps())
 
-    # ------------------------------------------------------------ amounts: a step of its own
-
-    def amounts(self, results: tuple[ProductResult, ...]) -> AmountsTotal:
-        """Give each result with a ``bedrag`` its amount (memoised by the answers it reads), then the total."""
-        answers, day = self.answers, self.env.day
-        with_amount = []
-        for r in results:
-            amount = r.product.amount
-            if amount is not None:
-                r.amount = amount.result_for(r.status, answers, day)
-                with_amount.append(r)
-        return total(with_amount)
-
     def case_manager(self) -> CaseManager:
         routing, env = self.catalog.routing, self.env
-        route = routing.route.evaluate(env)
+        route = env.rule_outcome(routing.route)
         urgent_contacts = tuple(s.contact for s in routing.urgent if s.rule.status(env) is True)
         domain_outcomes: dict[str, Outcome] = {name: node.evaluate(env) for name, node in routing.domains.items()}
         problem_domains = [name for name, o in domain_outcomes.items() if o.value is True]
@@ -401,6 +397,24 @@ class _Askable:
                     shared.store(key, found)
             self._expanded[missing] = found
         return found
+
+
+def result_of(product: Product, status: Status, outcome: Outcome, deciding: tuple[str, ...], in_topics: bool,
+              amount: AmountResult | None) -> ProductResult:
+    """The result for these parts; made once when a memo keeps the outcome. The questions and the amount
+    come from memos too, which hand out the same object whenever what they depend on repeats, so with the
+    topic their identities tell the results of one outcome apart."""
+    made = outcome.made
+    if made is None:
+        return ProductResult(product, status, outcome.reasons, outcome.missing, deciding, in_topics, amount)
+    key = (product.id, in_topics, id(deciding), id(amount))
+    found = made.get(key)
+    if found is None or found.deciding is not deciding or found.amount is not amount:
+        if len(made) >= RESULTS_PER_OUTCOME:
+            made.clear()
+        found = made[key] = ProductResult(product, status, outcome.reasons, outcome.missing, deciding, in_topics,
+                                          amount, {})
+    return found
 
 
 class _Expansions:

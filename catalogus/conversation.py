@@ -362,33 +362,41 @@ class Ranking:
         if not values or not items:
             return {}
         found: dict[int, frozenset[int]] = {}
-        trying: list[tuple[int, Node, Any]] = []
+        trying: list[tuple[int, Node, Any, Any]] = []
         env, fixed = self.env, self._fixed
         for item in items:
             rule = self.open_items[item][0]
-            key = rule.tries_key(env, qid, fixed)
-            known = rule.tries_memo.get(key)
+            memo = rule.tries_memo
+            # The same other answers give the same tries, whatever the rule's parts add up to: that key
+            # costs a few lookups, where ``tries_key`` evaluates the parts (it also matches a household
+            # that differs only in what those parts do not turn on, such as another income).
+            quick = rule.answers_key(env, qid)
+            known = memo.get(quick)
             if known is None:
-                trying.append((item, rule, key))
-            else:
-                found[item] = known
+                key = rule.tries_key(env, qid, fixed)
+                known = memo.get(key)
+                if known is None:
+                    trying.append((item, rule, key, quick))
+                    continue
+                _remember(rule, quick, known, env.rules, quick=True)
+            found[item] = known
         if trying:
             found.update(self._try(qid, values, trying))
         return found
 
-    def _try(self, qid: str, values: list, trying: list[tuple[int, Node, Any]]) -> dict[int, frozenset[int]]:
+    def _try(self, qid: str, values: list, trying: list[tuple[int, Node, Any, Any]]) -> dict[int, frozenset[int]]:
         """For each of these open items: which of ``qid``'s representative answers decide it."""
         env = self._scratch
         if env is None:
             env = self._scratch = Env(dict(self.answers), self.env.day, self.env.rules)
         answers = env.answers
         before = answers.get(qid, _ABSENT)
-        deciding: dict[int, list[int]] = {item: [] for item, _rule, _key in trying}
+        deciding: dict[int, list[int]] = {item: [] for item, *_keys in trying}
         fixed = self._fixed
         for index, value in enumerate(values):
             answers[qid] = value
             env.memo.clear()
-            for item, rule, _key in trying:
+            for item, rule, *_keys in trying:
                 if rule.vary(env, qid, fixed) is not None:
                     deciding[item].append(index)
         if before is _ABSENT:
@@ -397,13 +405,22 @@ class Ranking:
             answers[qid] = before
         env.memo.clear()
         found = {}
-        for item, rule, key in trying:
+        for item, rule, key, quick in trying:
             found[item] = frozenset(deciding[item])
-            memo = rule.tries_memo
-            if len(memo) >= MEMO_LIMIT:
-                memo.clear()
-            memo[key] = found[item]
+            _remember(rule, key, found[item], env.rules)
+            _remember(rule, quick, found[item], env.rules, quick=True)
         return found
+
+
+def _remember(rule: Node, key: tuple, found: frozenset[int], rules, *, quick: bool = False) -> None:
+    """Keep a rule's tries by ``key``; an ``answers_key`` with an amount of money in it only from its
+    second sighting (``rules.SeenOnce``): between households it would hardly ever come back."""
+    if quick and not rule.reads_few(rules) and not rule.tries_seen.second(key):
+        return
+    memo = rule.tries_memo
+    if len(memo) >= MEMO_LIMIT:
+        memo.clear()
+    memo[key] = found
 
 
 _ABSENT = object()

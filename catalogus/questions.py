@@ -15,6 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any, Iterable, Mapping
 
 from .errors import AnswerProblem, did_you_mean
@@ -475,8 +476,9 @@ class Question:
     def help(self) -> str | None:
         return self.definition.uitleg
 
-    @property
+    @cached_property
     def options(self) -> dict[str, str]:
+        """Option value -> label, in the content's order (made once: every parse of a choice reads it)."""
         return {k: v.label for k, v in (self.definition.opties or {}).items()}
 
     def label(self, value: str) -> str:

@@ -60,30 +60,42 @@ class Env:
     def product_outcome(self, product_id: str) -> "Outcome":
         found = self.outcomes.get(product_id)
         if found is None:
-            rule = self.rules[product_id]
-            memo = rule._outcome_memo
-            if memo is False:
-                memo = rule._outcome_memo = AnswerMemo.for_few_answers(rule, self.rules)
-            if memo is None:
-                found = rule.evaluate(self)
-            else:
-                key = memo.key(self)
-                found = memo.table.get(key)
-                if found is None:
-                    found = memo.store(key, rule.evaluate(self))
-            self.outcomes[product_id] = found
+            found = self.outcomes[product_id] = self.rule_outcome(self.rules[product_id])
+        return found
+
+    def rule_outcome(self, rule: "Node") -> "Outcome":
+        """A whole rule's outcome (a product's, the routing's), memoised across evaluations by the answers
+        it reads, through other products' rules too (``AnswerMemo.for_rule``)."""
+        memo = rule._outcome_memo
+        if memo is False:
+            memo = rule._outcome_memo = AnswerMemo.for_rule(rule, self.rules)
+        key = (self.day, *map(self.answers.get, memo.questions, memo.absent))  # the norms and answers read
+        found = memo.table.get(key)
+        if found is None:
+            found = memo.store(key, rule.evaluate(self))
         return found
 
 
 class Outcome:
-    """A decided or open result with its reasons (data) and what would decide it."""
+    """A decided or open result with its reasons (data) and what would decide it.
 
-    __slots__ = ("value", "reasons", "missing")
+    ``made`` is None for an outcome of one evaluation; an outcome a memo keeps gets a dict there, in which
+    the check keeps what it made of it (``check.ProductResult``) for as long as the memo keeps the outcome.
+    """
+
+    __slots__ = ("value", "reasons", "missing", "made")
 
     def __init__(self, value: Truth, reasons: tuple[Reason, ...] = (), missing: frozenset[str] = frozenset()):
         self.value = value
         self.reasons = reasons
         self.missing = missing
+        self.made: dict | None = None
+
+    def kept(self) -> "Outcome":
+        """This outcome, marked as kept by a memo (see ``made``)."""
+        if self.made is None:
+            self.made = {}
+        return self
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Outcome) and (self.value, self.reasons, self.missing) == (
@@ -95,7 +107,35 @@ class Outcome:
 
 NO_MISSING: frozenset[str] = frozenset()
 MEMO_LIMIT = 20_000
+MANY_VALUES_LIMIT = 2_000  # entries of a memo keyed by an amount of money (AnswerMemo.for_rule, Comparison)
 _ABSENT = object()  # an unanswered question in a memo key (never equal to an answer)
+
+
+class SeenOnce:
+    """Admission to a memo keyed by an amount of money: an entry is kept from its second sighting.
+
+    Within one conversation the same income comes back on every screen after it; between households it
+    almost never does. Kept at once, a stream of new amounts would fill the memo with entries that are
+    never read again, and each of them is an object the garbage collector walks on every full collection
+    (under load that was a sixth of the time). The first sighting leaves only the key's hash.
+    """
+
+    __slots__ = ("hashes", "limit")
+
+    def __init__(self, limit: int):
+        self.hashes: set[int] = set()
+        self.limit = limit
+
+    def second(self, key: Any) -> bool:
+        """Whether ``key`` was seen before (and remember it when not)."""
+        marker = hash(key)
+        hashes = self.hashes
+        if marker in hashes:
+            return True
+        if len(hashes) >= self.limit:
+            hashes.clear()
+        hashes.add(marker)
+        return False
 
 
 class AnswerMemo:
@@ -109,42 +149,44 @@ class AnswerMemo:
     they are never persisted or logged.
     """
 
-    __slots__ = ("questions", "absent", "table")
+    __slots__ = ("questions", "absent", "table", "limit", "admission")
 
-    def __init__(self, questions: set[str]):
+    def __init__(self, questions: set[str], *, many_values: bool = False):
         self.questions = tuple(sorted(questions))
         self.absent = (_ABSENT,) * len(self.questions)
         self.table: dict[tuple, Outcome] = {}
+        self.limit = MANY_VALUES_LIMIT if many_values else MEMO_LIMIT
+        self.admission = SeenOnce(4 * MANY_VALUES_LIMIT) if many_values else None
 
     @staticmethod
-    def for_node(node: "Node") -> "AnswerMemo | None":
+    def for_node(node: "Node", rules: Mapping[str, "Node"]) -> "AnswerMemo | None":
         nodes = list(node.walk())
         if any(isinstance(n, ProductIs) for n in nodes):
             return None
         if not any(isinstance(n, (Junction, AtLeast)) for n in nodes):
             return None  # a comparison memoises its own outcome already
-        return AnswerMemo(node.questions())
+        return AnswerMemo(node.questions(), many_values=not node.few_answers(rules))
 
     @staticmethod
-    def for_few_answers(node: "Node", rules: Mapping[str, "Node"]) -> "AnswerMemo | None":
-        """A memo for a whole product rule, or None when it reads an answer with many possible values.
+    def for_rule(node: "Node", rules: Mapping[str, "Node"]) -> "AnswerMemo":
+        """A memo for a whole rule (a product's, the routing's), keyed by every answer it reads.
 
-        An amount of money is different in almost every household and its figure is in the reasons, so a
-        memo keyed by it would rarely be hit and cost more than it saves; yes/no, a choice, an age or a
-        number of children repeat between households, so their outcomes are computed once.
+        ``reads`` follows ``ProductIs`` into the other product's rule, and a catalogue's rules never change
+        (a reload compiles new nodes), so the key decides the outcome. Yes/no, a choice, an age or a number
+        of children repeat between households. An amount of money does not, but it does repeat within one
+        conversation: every screen after the income question settles with the same income, so such a rule
+        keeps an outcome from the second time it is asked for (``SeenOnce``), and at most
+        ``MANY_VALUES_LIMIT`` of them rather than ``MEMO_LIMIT``.
         """
-        if any(isinstance(n, ProductIs) for n in node.walk()) or not node.few_answers():
-            return None
-        return AnswerMemo(set(node.reads(rules)))
-
-    def key(self, env: Env, extra: Any = None) -> tuple:
-        return (extra, env.day, *map(env.answers.get, self.questions, self.absent))
+        return AnswerMemo(set(node.reads(rules)), many_values=not node.few_answers(rules))
 
     def store(self, key: tuple, outcome: Any) -> Any:
+        if self.admission is not None and not self.admission.second(key):
+            return outcome
         table = self.table
-        if len(table) >= MEMO_LIMIT:
+        if len(table) >= self.limit:
             table.clear()
-        table[key] = outcome
+        table[key] = outcome.kept()
         return outcome
 
 
@@ -153,8 +195,11 @@ def forget_memos(nodes: Iterable["Node"]) -> None:
     for node in nodes:
         node._memo_state = node._outcome_memo = False
         node.__dict__.pop("_tries", None)
+        node.__dict__.pop("_tries_seen", None)
         if isinstance(node, Comparison):
             node._memo.clear()
+            if node._admission is not None:
+                node._admission.hashes.clear()
 
 
 def _dedupe(items) -> tuple:
@@ -217,8 +262,9 @@ class Node:
     _worded: dict[bool, Outcome] | None = None
     _memo_state: "AnswerMemo | None | bool" = False  # False: not made yet; None: this node is not memoised
     _reads: frozenset[str] | None = None
+    _reads_except: dict[str, tuple[str, ...]] | None = None  # question -> the others this rule reads
     _parts_reading: tuple | None = None
-    _outcome_memo: "AnswerMemo | None | bool" = False  # a product rule's outcomes (Env.product_outcome)
+    _outcome_memo: "AnswerMemo | bool" = False  # a whole rule's outcomes (Env.rule_outcome); False: not made yet
 
     def evaluate(self, env: Env) -> Outcome:
         if self.explanation is not None:
@@ -239,8 +285,8 @@ class Node:
         # A decided outcome has nothing missing, so the two worded outcomes can be made once.
         if self._worded is None:
             self._worded = {
-                True: Outcome(True, (ContentWording(self.explanation.waar, True),)),
-                False: Outcome(False, (ContentWording(self.explanation.onwaar, False),)),
+                True: Outcome(True, (ContentWording(self.explanation.waar, True),)).kept(),
+                False: Outcome(False, (ContentWording(self.explanation.onwaar, False),)).kept(),
             }
         return self._worded[value]
 
@@ -258,11 +304,36 @@ class Node:
 
     @property
     def tries_memo(self) -> dict:
-        """The ranking's tries of this open rule by ``tries_key`` (bounded by the ranking)."""
+        """The ranking's tries of this open rule by ``tries_key`` and ``answers_key`` (bounded by the ranking)."""
         found = self.__dict__.get("_tries")
         if found is None:
             found = self.__dict__["_tries"] = {}
         return found
+
+    @property
+    def tries_seen(self) -> "SeenOnce":
+        """Admission of ``answers_key`` entries with an amount of money in them to ``tries_memo``."""
+        found = self.__dict__.get("_tries_seen")
+        if found is None:
+            found = self.__dict__["_tries_seen"] = SeenOnce(4 * MANY_VALUES_LIMIT)
+        return found
+
+    def reads_few(self, rules: Mapping[str, "Node"]) -> bool:
+        """``few_answers``, worked out once."""
+        found = self.__dict__.get("_reads_few")
+        if found is None:
+            found = self.__dict__["_reads_few"] = self.few_answers(rules)
+        return found
+
+    def answers_key(self, env: Env, qid: str) -> tuple:
+        """The date's norms and every other answer this rule reads: ``vary`` for ``qid`` depends on no
+        more (a key of its own shape: never equal to a ``tries_key``)."""
+        others = self._reads_except.get(qid) if self._reads_except is not None else None
+        if others is None:
+            if self._reads_except is None:
+                self._reads_except = {}
+            others = self._reads_except[qid] = tuple(sorted(self.reads(env.rules) - {qid}))
+        return (_ABSENT, env.day, qid, *map(env.answers.get, others))
 
     def tries_key(self, env: Env, qid: str, fixed: dict) -> tuple:
         """Everything ``vary`` for ``qid`` depends on besides the tried answer: the date's norms, what the
@@ -291,10 +362,10 @@ class Node:
             self._reads = found
         return found
 
-    def few_answers(self) -> bool:
-        """Whether every answer this node reads directly or through its parts has only a few possible values
-        (another product's rule, read through ``ProductIs``, does not count)."""
-        return all(child.few_answers() for child in self.children())
+    def few_answers(self, rules: Mapping[str, "Node"]) -> bool:
+        """Whether every answer this node reads, through its parts and other products' rules, has only a
+        few possible values."""
+        return all(child.few_answers(rules) for child in self.children())
 
     def view(self) -> RuleView:
         """What the rule says, as data (for product pages, the transparency page, exports)."""
@@ -514,10 +585,10 @@ class Named(Node):
         if found is None:
             memo = self._memo_state
             if memo is False:
-                memo = self._memo_state = AnswerMemo.for_node(self)
+                memo = self._memo_state = AnswerMemo.for_node(self, env.rules)
             if memo is None:
                 found = Node.evaluate(self, env)
-            else:  # AnswerMemo.outcome, written out: this is the hot path of every product with a shared rule
+            else:  # as Env.rule_outcome: this is the hot path of every product with a shared rule
                 key = (env.day, *map(env.answers.get, memo.questions, memo.absent))
                 found = memo.table.get(key)
                 if found is None:
@@ -579,6 +650,9 @@ class ProductIs(Node):
             self._reads = rules[self.product_id].reads(rules)
         return self._reads
 
+    def few_answers(self, rules):
+        return rules[self.product_id].few_answers(rules)
+
     def _evaluate(self, env):
         value = env.product(self.product_id)
         if value is None:
@@ -638,6 +712,9 @@ class Comparison(Node):
         deps = norm.depends_on if norm is not None else frozenset()
         self.norm_deps = deps
         self._memo: dict = {}
+        many_values = not question.kind.few_answers(question)
+        self._limit = MANY_VALUES_LIMIT if many_values else MEMO_LIMIT
+        self._admission = SeenOnce(4 * MANY_VALUES_LIMIT) if many_values else None
         self.status = self._build_status(question.id, op, operand, norm, factor, deps,
                                          question.definition.hele_jaren)
 
@@ -683,7 +760,7 @@ class Comparison(Node):
     def own_questions(self):
         return {self.question.id} | set(self.norm_deps)
 
-    def few_answers(self):
+    def few_answers(self, rules):
         # A norm depends on the leefsituatie and the age only: both have a few values.
         return self.question.kind.few_answers(self.question)
 
@@ -713,9 +790,12 @@ class Comparison(Node):
         memo = self._memo
         found = memo.get(key)
         if found is None:
-            if len(memo) > MEMO_LIMIT:
-                memo.clear()
-            found = memo[key] = self._evaluate_uncached(env, value)
+            found = self._evaluate_uncached(env, value)
+            admission = self._admission
+            if admission is None or admission.second(key):
+                if len(memo) >= self._limit:
+                    memo.clear()
+                memo[key] = found.kept()
         return found
 
     def _evaluate_uncached(self, env: Env, value: Any) -> Outcome:

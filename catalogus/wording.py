@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import singledispatchmethod
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .limits import LimitBand, LimitTable, limit_table
 from .norms import MONEY_UNITS, SITUATION_QUESTION, DayNorms, NormBook
@@ -169,8 +169,12 @@ class Wording:
             said = self._said[reason] = self._say(reason)
         return said
 
-    def reasons(self, reasons) -> list[str]:
+    def reasons(self, reasons: Iterable[Reason]) -> list[str]:
         return [self.reason(r) for r in reasons]
+
+    def forget(self) -> None:
+        """Empty the remembered sentences (a test compares them with freshly said ones)."""
+        self._said.clear()
 
     @singledispatchmethod
     def _say(self, reason) -> str:  # pragma: no cover - every reason type has its own below

@@ -11,6 +11,8 @@ import pytest
 
 from catalogus.check import Check, forget_outcomes
 from catalogus.region import load_region
+from catalogus.rules import MANY_VALUES_LIMIT
+from catalogus.web import api
 from tests.support.households import household, partial
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +28,7 @@ def region():
 
 def seen(result):
     """What a front end reads from a settle, as plain values."""
-    products = tuple((r.id, r.status, r.reasons, r.missing, r.deciding) for r in result.results)
+    products = tuple((r.id, r.status, r.reasons, r.missing, r.deciding, r.amount) for r in result.results)
     step = result.next_step
     return (products, result.case_manager, step.id if step else None,
             tuple(q.id for q in step.questions) if step else (), dict(result._scores), result.remaining_steps)
@@ -36,8 +38,9 @@ def test_shared_memos_give_what_a_fresh_settle_gives_in_every_municipality_and_o
     rng = random.Random(11)
     households = [household(rng) for _ in range(60)] + [partial(rng, household(rng)) for _ in range(60)]
     checks = [(mid, date, Check(region.catalog(mid), date)) for mid in region.ids for date in DATES]
-    # Interleaved, so that every check reads memos the others filled.
-    shared = {(mid, date): [check.settle(a) for a in households] for _round in range(2)
+    # Interleaved, so that every check reads memos the others filled; three rounds, because an outcome
+    # that reads an amount is kept from its second sighting (rules.SeenOnce) and read from the third.
+    shared = {(mid, date): [check.settle(a) for a in households] for _round in range(3)
               for mid, date, check in checks}
     differs = False
     for mid, date, check in checks:
@@ -48,3 +51,48 @@ def test_shared_memos_give_what_a_fresh_settle_gives_in_every_municipality_and_o
         assert [seen(r) for r in shared[(mid, date)]] == [seen(r) for r in fresh], (mid, date)
         differs |= [seen(r) for r in fresh] != [seen(r) for r in shared[(checks[0][0], checks[0][1])]]
     assert differs, "the municipalities and dates should not all agree, or this test shows nothing"
+
+
+def test_the_check_api_answers_with_remembered_encodings_as_it_would_without(region):
+    """The API remembers each encoded result by the identity of the shared ``ProductResult`` and each
+    sentence by the identity of its reasons: the bytes must be those of a fresh settle and encoding."""
+    rng = random.Random(12)
+    households = [household(rng) for _ in range(40)] + [partial(rng, household(rng)) for _ in range(40)]
+    checks = [Check(region.catalog(mid), date) for mid in region.ids for date in DATES]
+    encode = api._ENCODER.encode
+
+    def answer(check, answers):
+        return encode(api.check_response("https://example.nl", check.settle(answers)))
+
+    remembered = {id(check): [answer(check, a) for a in households] for _round in range(3) for check in checks}
+    for check in checks:
+        fresh = []
+        for answers in households:
+            forget_outcomes(check.catalog)
+            api._SHAPES.clear()
+            check.catalog.wording.forget()
+            fresh.append(answer(check, answers))
+        assert remembered[id(check)] == fresh
+
+
+def test_a_rule_that_reads_an_amount_keeps_what_a_conversation_repeats_and_no_stream_of_new_amounts(region):
+    """A conversation repeats its income on every screen after it, so a rule that reads an amount keeps an
+    outcome once it is asked for a second time; a new income in every household leaves nothing behind,
+    and repeated ones never more than the limit."""
+    catalog = region.catalog(region.ids[0])
+    check = Check(catalog, DATES[0])
+    base = household(random.Random(13))
+    rule = catalog.rules["bijzondere-bijstand"]
+    assert not rule.few_answers(catalog.rules)
+    forget_outcomes(catalog)
+    for cents in range(MANY_VALUES_LIMIT + 50):
+        check.settle({**base, "netto_inkomen": 1000 + cents / 100})
+    assert len(rule._outcome_memo.table) == 0
+
+    forget_outcomes(catalog)
+    for cents in range(MANY_VALUES_LIMIT + 50):
+        answers = {**base, "netto_inkomen": 1000 + cents / 100}
+        first, again, third = (check.settle(answers).result("bijzondere-bijstand") for _ in range(3))
+        assert first == again == third
+        assert third.reasons is again.reasons  # the second settle kept it, the third reads it
+    assert 0 < len(rule._outcome_memo.table) <= MANY_VALUES_LIMIT

@@ -62,14 +62,15 @@ def test_trying_one_answer_gives_the_status_of_a_full_evaluation_for_every_node(
 
 
 def test_households_with_the_same_tries_key_get_the_same_status_for_every_tried_answer(tiny):
-    """The ranking memoises its tries by ``tries_key``: a key that left out something the status reads
-    would hand one household another's tries."""
+    """The ranking memoises its tries by ``answers_key`` (every other answer the rule reads) and by
+    ``tries_key`` (what its parts add up to), in one memo: a key that left out something the status reads
+    would hand one household another's tries, and the two kinds of key must never meet."""
     day = tiny.norms.on(NOV_2026)
     tried = representatives(tiny, day)
     rules = list(tiny.rules.values()) + [tiny.routing.route]
     rng = random.Random(8)
     seen: dict[tuple, tuple] = {}
-    repeated = 0
+    repeated = {"tries": 0, "answers": 0}
     for _household in range(400):
         answers = {q: rng.choice(values) for q, values in tried.items() if values and rng.random() < 0.5}
         for qid, values in tried.items():
@@ -78,14 +79,17 @@ def test_households_with_the_same_tries_key_get_the_same_status_for_every_tried_
             fixed: dict = {}
             base = Env(dict(answers), day, tiny.rules)
             for rule in rules:
-                key = (id(rule), rule.tries_key(base, qid, fixed))
                 statuses = []
                 for value in values:
                     env = Env({**answers, qid: value}, day, tiny.rules)
                     statuses.append(rule.status(env))
-                if key in seen:
-                    repeated += 1
-                    assert seen[key] == tuple(statuses), (rule.origin, qid, answers)
-                else:
-                    seen[key] = tuple(statuses)
-    assert repeated > 1000  # keys do repeat between households, or this shows nothing
+                tries, quick = rule.tries_key(base, qid, fixed), rule.answers_key(base, qid)
+                assert tries != quick
+                for kind, key in (("tries", (id(rule), tries)), ("answers", (id(rule), quick))):
+                    if key in seen:
+                        repeated[kind] += 1
+                        assert seen[key] == tuple(statuses), (kind, rule.origin, qid, answers)
+                    else:
+                        seen[key] = tuple(statuses)
+    # keys do repeat between households, or this shows nothing
+    assert repeated["tries"] > 1000 and repeated["answers"] > 100, repeated

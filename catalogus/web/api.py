@@ -18,7 +18,7 @@ from litestar.params import Body, FromPath, FromQuery, QueryParameter
 
 from ..amounts import AmountResult
 from ..catalog import Catalog, Product
-from ..check import Check, CheckResult
+from ..check import Check, CheckResult, ProductResult
 from ..errors import AnswerError, NormDateError
 from ..questions import Question
 from ..conversation import simple_condition
@@ -185,6 +185,22 @@ class _Shapes:
         self._questions: dict[str, NextQuestion] = {}
         self._steps: dict[tuple[str, bool], StepQuestion] = {}
 
+    def item(self, result: CheckResult, r: ProductResult) -> msgspec.Raw:
+        """One result as encoded JSON; kept with a result that settles share (``ProductResult.shown``)."""
+        shown = r.shown
+        if shown is not None:
+            found = shown.get(self)
+            if found is not None:
+                return found
+        product, amount = r.product, r.amount
+        raw = msgspec.Raw(_ENCODER.encode(CheckResultItem(
+            product.id, product.title, product.kind, product.domains, r.status,
+            self.catalog.wording.reasons(r.reasons), list(r.deciding), r.in_topics, self.urls[product.id],
+            None if amount is None else amount_out(result, amount))))
+        if shown is not None:
+            shown[self] = raw
+        return raw
+
     def question(self, question: Question | None) -> NextQuestion | None:
         if question is None:
             return None
@@ -237,21 +253,14 @@ def amount_out(result: CheckResult, amount: AmountResult | None) -> AmountOut | 
 
 def check_response(public_url: str, result: CheckResult) -> CheckResponse:
     shapes = _shapes(public_url, result.catalog)
-    urls = shapes.urls
     cm = result.case_manager
-    texts = result.catalog.wording.reasons
     total = result.amounts_total
-    results = []
-    for r in result.results:
-        product = r.product
-        results.append(CheckResultItem(product.id, product.title, product.kind, product.domains, r.status,
-                                       texts(r.reasons), r.deciding, r.in_topics, urls[product.id],
-                                       None if r.amount is None else amount_out(result, r.amount)))
+    item = shapes.item
     return CheckResponse(
         date=result.date,
         topics=result.topics,
-        results=results,
-        case_manager=CaseManagerOut(cm.route, cm.urgent, texts(cm.reasons),
+        results=[item(result, r) for r in result.results],  # encoded already: msgspec writes them as they are
+        case_manager=CaseManagerOut(cm.route, cm.urgent, result.catalog.wording.reasons(cm.reasons),
                                     [UrgentContact(u.titel, u.telefoon, u.tekst) for u in cm.urgent_contacts],
                                     cm.domains, cm.deciding),
         next_question=shapes.question(result.next_question),
