@@ -228,6 +228,7 @@ class Ranking:
         self._settled: dict[tuple[str, ...], float] = {}  # questions -> expected results settled
         self._scratch: Env | None = None  # the answers plus one tried answer, reused for every try
         self._fixed: dict = {}  # what the parts that do not read the tried question decide (Node.vary)
+        self._by_answers: dict[int, Any] = {}  # open item -> its rule's tries for these answers (or None)
 
     # ------------------------------------------------------------ what a step shows
 
@@ -362,29 +363,32 @@ class Ranking:
         if not values or not items:
             return {}
         found: dict[int, frozenset[int]] = {}
-        trying: list[tuple[int, Node, Any, Any]] = []
+        trying: list[tuple[int, Node, Any, dict | None]] = []
         env, fixed = self.env, self._fixed
         for item in items:
             rule = self.open_items[item][0]
-            memo = rule.tries_memo
-            # The same other answers give the same tries, whatever the rule's parts add up to: that key
-            # costs a few lookups, where ``tries_key`` evaluates the parts (it also matches a household
+            # The same answers of the rule give the same tries: that key costs a few lookups per rule and
+            # settle, where ``tries_key`` evaluates the parts for each question (it also matches a household
             # that differs only in what those parts do not turn on, such as another income).
-            quick = rule.answers_key(env, qid)
-            known = memo.get(quick)
+            by_answers = self._by_answers.get(item, _ABSENT)
+            if by_answers is _ABSENT:
+                by_answers = self._by_answers[item] = rule.tries_by_answers(env)
+            known = by_answers.get(qid) if by_answers is not None else None
             if known is None:
                 key = rule.tries_key(env, qid, fixed)
-                known = memo.get(key)
+                known = rule.tries_memo.get(key)
                 if known is None:
-                    trying.append((item, rule, key, quick))
+                    trying.append((item, rule, key, by_answers))
                     continue
-                _remember(rule, quick, known, env.rules, quick=True)
+                if by_answers is not None:
+                    by_answers[qid] = known
             found[item] = known
         if trying:
             found.update(self._try(qid, values, trying))
         return found
 
-    def _try(self, qid: str, values: list, trying: list[tuple[int, Node, Any, Any]]) -> dict[int, frozenset[int]]:
+    def _try(self, qid: str, values: list, trying: list[tuple[int, Node, Any, dict | None]]
+             ) -> dict[int, frozenset[int]]:
         """For each of these open items: which of ``qid``'s representative answers decide it."""
         env = self._scratch
         if env is None:
@@ -405,22 +409,15 @@ class Ranking:
             answers[qid] = before
         env.memo.clear()
         found = {}
-        for item, rule, key, quick in trying:
+        for item, rule, key, by_answers in trying:
             found[item] = frozenset(deciding[item])
-            _remember(rule, key, found[item], env.rules)
-            _remember(rule, quick, found[item], env.rules, quick=True)
+            memo = rule.tries_memo
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            memo[key] = found[item]
+            if by_answers is not None:
+                by_answers[qid] = found[item]
         return found
-
-
-def _remember(rule: Node, key: tuple, found: frozenset[int], rules, *, quick: bool = False) -> None:
-    """Keep a rule's tries by ``key``; an ``answers_key`` with an amount of money in it only from its
-    second sighting (``rules.SeenOnce``): between households it would hardly ever come back."""
-    if quick and not rule.reads_few(rules) and not rule.tries_seen.second(key):
-        return
-    memo = rule.tries_memo
-    if len(memo) >= MEMO_LIMIT:
-        memo.clear()
-    memo[key] = found
 
 
 _ABSENT = object()

@@ -196,6 +196,7 @@ def forget_memos(nodes: Iterable["Node"]) -> None:
         node._memo_state = node._outcome_memo = False
         node.__dict__.pop("_tries", None)
         node.__dict__.pop("_tries_seen", None)
+        node.__dict__.pop("_tries_answers", None)
         if isinstance(node, Comparison):
             node._memo.clear()
             if node._admission is not None:
@@ -262,7 +263,7 @@ class Node:
     _worded: dict[bool, Outcome] | None = None
     _memo_state: "AnswerMemo | None | bool" = False  # False: not made yet; None: this node is not memoised
     _reads: frozenset[str] | None = None
-    _reads_except: dict[str, tuple[str, ...]] | None = None  # question -> the others this rule reads
+    _read_order: tuple[str, ...] | None = None  # what ``reads`` gives, sorted (the order of a memo key)
     _parts_reading: tuple | None = None
     _outcome_memo: "AnswerMemo | bool" = False  # a whole rule's outcomes (Env.rule_outcome); False: not made yet
 
@@ -304,7 +305,7 @@ class Node:
 
     @property
     def tries_memo(self) -> dict:
-        """The ranking's tries of this open rule by ``tries_key`` and ``answers_key`` (bounded by the ranking)."""
+        """The ranking's tries of this open rule by ``tries_key`` (bounded by the ranking)."""
         found = self.__dict__.get("_tries")
         if found is None:
             found = self.__dict__["_tries"] = {}
@@ -312,7 +313,7 @@ class Node:
 
     @property
     def tries_seen(self) -> "SeenOnce":
-        """Admission of ``answers_key`` entries with an amount of money in them to ``tries_memo``."""
+        """Admission of ``tries_by_answers`` entries with an amount of money in their key."""
         found = self.__dict__.get("_tries_seen")
         if found is None:
             found = self.__dict__["_tries_seen"] = SeenOnce(4 * MANY_VALUES_LIMIT)
@@ -325,15 +326,27 @@ class Node:
             found = self.__dict__["_reads_few"] = self.few_answers(rules)
         return found
 
-    def answers_key(self, env: Env, qid: str) -> tuple:
-        """The date's norms and every other answer this rule reads: ``vary`` for ``qid`` depends on no
-        more (a key of its own shape: never equal to a ``tries_key``)."""
-        others = self._reads_except.get(qid) if self._reads_except is not None else None
-        if others is None:
-            if self._reads_except is None:
-                self._reads_except = {}
-            others = self._reads_except[qid] = tuple(sorted(self.reads(env.rules) - {qid}))
-        return (_ABSENT, env.day, qid, *map(env.answers.get, others))
+    def tries_by_answers(self, env: Env) -> dict | None:
+        """The ranking's tries of this open rule for the answers it reads now, by tried question.
+
+        ``vary`` for a question depends on the date's norms and the other answers the rule reads; the
+        tried question itself is unanswered (the ranking only tries those), so one entry per set of the
+        rule's answers serves every question it tries. An entry is made at once when the rule reads only
+        answers with few values, else from the second sighting (``SeenOnce``); None: not (yet) kept.
+        """
+        read = self._read_order
+        if read is None:
+            read = self._read_order = tuple(sorted(self.reads(env.rules)))
+        key = (env.day, *map(env.answers.get, read))
+        memo = self.__dict__.get("_tries_answers")
+        if memo is None:
+            memo = self.__dict__["_tries_answers"] = {}
+        found = memo.get(key)
+        if found is None and (self.reads_few(env.rules) or self.tries_seen.second(key)):
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            found = memo[key] = {}
+        return found
 
     def tries_key(self, env: Env, qid: str, fixed: dict) -> tuple:
         """Everything ``vary`` for ``qid`` depends on besides the tried answer: the date's norms, what the
