@@ -110,6 +110,16 @@ class Routing:
             found |= node.questions()
         return frozenset(found)
 
+    def decided_by_route(self, rules: Mapping[str, Node]) -> bool:
+        """Whether the urgent signals and the life domains read no answer that the route does not read:
+        then the route's outcome decides the whole routing decision (``check`` keeps it with the outcome)."""
+        found = self.__dict__.get("_decided_by_route")
+        if found is None:
+            reads = self.route.reads(rules)
+            found = self.__dict__["_decided_by_route"] = all(
+                node.reads(rules) <= reads for node in [s.rule for s in self.urgent] + list(self.domains.values()))
+        return found
+
 
 @dataclass
 class Catalog:

@@ -329,6 +329,20 @@ class _Evaluation:
     def case_manager(self) -> CaseManager:
         routing, env = self.catalog.routing, self.env
         route = env.rule_outcome(routing.route)
+        deciding = self.askable.expand(route.missing) if route.value is None else ()
+        made = route.made if routing.decided_by_route(env.rules) else None
+        if made is None:
+            return self._case_manager(route, deciding)
+        key = ("case_manager", id(deciding))
+        found = made.get(key)
+        if found is None or found.deciding is not deciding:
+            if len(made) >= RESULTS_PER_OUTCOME:
+                made.clear()
+            found = made[key] = self._case_manager(route, deciding)
+        return found
+
+    def _case_manager(self, route: Outcome, deciding: tuple[str, ...]) -> CaseManager:
+        routing, env = self.catalog.routing, self.env
         urgent_contacts = tuple(s.contact for s in routing.urgent if s.rule.status(env) is True)
         domain_outcomes: dict[str, Outcome] = {name: node.evaluate(env) for name, node in routing.domains.items()}
         problem_domains = [name for name, o in domain_outcomes.items() if o.value is True]
@@ -336,7 +350,6 @@ class _Evaluation:
         reasons += [r for name in problem_domains for r in domain_outcomes[name].reasons]
         if route.value is False:
             reasons.append(NotRouted(len(problem_domains), routing.route.view()))
-        deciding = self.askable.expand(route.missing) if route.value is None else ()
         return CaseManager(ROUTE_OF[route.value], bool(urgent_contacts), tuple(dict.fromkeys(reasons)),
                            urgent_contacts, tuple(routing.domain_titles[n] for n in problem_domains), deciding,
                            route.missing, tuple(problem_domains))

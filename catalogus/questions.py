@@ -448,6 +448,9 @@ KINDS: dict[str, QuestionKind] = {k.name: k for k in (BooleanKind(), IntegerKind
 
 # ---------------------------------------------------------------- questions
 
+PARSED_LIMIT = 1_000  # parsed answers kept per question (Question.parsed)
+_UNPARSED = object()
+
 @dataclass(frozen=True)
 class Question:
     """One question of the vocabulary, with everything needed to ask and explain it."""
@@ -509,6 +512,29 @@ class Question:
     def parse(self, value: Any) -> Any:
         return self.kind.parse(self, value)
 
+    @cached_property
+    def _parsed(self) -> dict | None:
+        # Answers to a question with few possible answers repeat in every check: parsed once. An amount of
+        # money is different in every household and is parsed each time (nothing kept).
+        return {} if self.kind.few_answers(self) else None
+
+    def parsed(self, value: Any) -> Any:
+        """``parse``, remembered for a question with few possible answers (a problem is never remembered)."""
+        memo = self._parsed
+        if memo is None:
+            return self.kind.parse(self, value)
+        # The type is part of the key: True == 1 in Python, but not as an answer.
+        key = (type(value), tuple(value) if type(value) is list else value)
+        try:
+            found = memo.get(key, _UNPARSED)
+        except TypeError:  # a list holding something unhashable: never a valid answer anyway
+            return self.kind.parse(self, value)
+        if found is _UNPARSED:
+            found = self.kind.parse(self, value)
+            if len(memo) < PARSED_LIMIT:
+                memo[key] = found
+        return found
+
     def read_form(self, form: Any) -> FormAnswer:
         return self.kind.read_form(self, form)
 
@@ -569,7 +595,7 @@ class Vocabulary:
             if value is None:
                 continue
             try:
-                answers[key] = question.parse(value)
+                answers[key] = question.parsed(value)
             except ValueError as exc:
                 problems.append(AnswerProblem(key, f"{question.short}: {exc}"))
         return answers, problems

@@ -60,7 +60,15 @@ class Env:
     def product_outcome(self, product_id: str) -> "Outcome":
         found = self.outcomes.get(product_id)
         if found is None:
-            found = self.outcomes[product_id] = self.rule_outcome(self.rules[product_id])
+            rule = self.rules[product_id]
+            memo = rule._outcome_memo
+            if memo is False:
+                memo = rule._outcome_memo = AnswerMemo.for_rule(rule, self.rules)
+            key = (self.day, *map(self.answers.get, memo.questions, memo.absent))  # as in rule_outcome
+            found = memo.table.get(key)
+            if found is None:
+                found = memo.store(key, rule.evaluate(self))
+            self.outcomes[product_id] = found
         return found
 
     def rule_outcome(self, rule: "Node") -> "Outcome":
