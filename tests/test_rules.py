@@ -12,18 +12,12 @@ import pytest
 
 from catalogus.check import Check
 from catalogus.errors import NormDateError
-from tests.support.tiny import product, tiny_catalog
+from tests.support.tiny import income_tested_products, product, tiny_catalog
 
 NOV_2026 = dt.date(2026, 11, 26)
 
-MINIMA = {"norm": "bijstandsnorm", "factor": "minima_grens"}
 PRODUCTS = {
-    # like bijzondere bijstand: every condition must hold
-    "steun": product({"alle": [{"regel": "inwoner"}, {"vraag": "leeftijd", ">=": 18}, {"vraag": "kosten", "=": True},
-                               {"vraag": "netto_inkomen", "<=": MINIMA}]}),
-    # like sociaal raadslieden: one of them is enough
-    "raad": product({"een_van": [{"vraag": "schulden", "=": True}, {"vraag": "netto_inkomen", "<=": MINIMA}]},
-                    kind="collective"),
+    **income_tested_products(),
     "toeslag": product({"alle": [{"regel": "inwoner"}, {"vraag": "netto_inkomen", "<=": {"norm": "bijstandsnorm",
                                                                                           "factor": 1.10}}]}),
     "ouderen": product({"alle": [{"vraag": "leeftijd", ">=": {"norm": "aow_leeftijd"}},

@@ -10,15 +10,11 @@ import pytest
 
 from catalogus.conversation import all_nodes, representatives
 from catalogus.rules import Env, forget_memos
-from tests.support.tiny import product, tiny_catalog
+from tests.support.tiny import income_tested_products, product, tiny_catalog
 
 NOV_2026 = dt.date(2026, 11, 26)
-MINIMA = {"norm": "bijstandsnorm", "factor": "minima_grens"}
 PRODUCTS = {
-    "steun": product({"alle": [{"regel": "inwoner"}, {"vraag": "leeftijd", ">=": 18}, {"vraag": "kosten", "=": True},
-                               {"vraag": "netto_inkomen", "<=": MINIMA}]}),
-    "raad": product({"een_van": [{"vraag": "schulden", "=": True}, {"vraag": "netto_inkomen", "<=": MINIMA}]},
-                    kind="collective"),
+    **income_tested_products(),
     "ouderen": product({"alle": [{"vraag": "leeftijd", ">=": {"norm": "aow_leeftijd"}},
                                  {"niet": {"vraag": "netto_inkomen", ">=": {"norm": "bijstandsnorm"}}}]},
                        kind="referral"),

@@ -97,6 +97,20 @@ def product(rule: dict, *, kind: str = "provision", domains: tuple[str, ...] = (
     }
 
 
+MINIMA = {"norm": "bijstandsnorm", "factor": "minima_grens"}  # the minima limit: 1.30 × the bijstandsnorm
+
+
+def income_tested_products() -> dict[str, dict[str, Any]]:
+    """Two rules shaped like the real ones, for engine tests: every condition must hold (like bijzondere
+    bijstand, ``steun``), or one of them is enough (like sociaal raadslieden, ``raad``)."""
+    return {
+        "steun": product({"alle": [{"regel": "inwoner"}, {"vraag": "leeftijd", ">=": 18},
+                                   {"vraag": "kosten", "=": True}, {"vraag": "netto_inkomen", "<=": MINIMA}]}),
+        "raad": product({"een_van": [{"vraag": "schulden", "=": True}, {"vraag": "netto_inkomen", "<=": MINIMA}]},
+                        kind="collective"),
+    }
+
+
 def write_tree(root: Path, *, products: dict[str, dict], questions: dict | None = None, norms: dict | None = None,
                shared: dict | None = None, routing: dict | None = None) -> Path:
     (root / "rules").mkdir(parents=True, exist_ok=True)
