@@ -115,7 +115,7 @@ class Outcome:
 
 NO_MISSING: frozenset[str] = frozenset()
 MEMO_LIMIT = 20_000
-MANY_VALUES_LIMIT = 2_000  # entries of a memo keyed by an amount of money (AnswerMemo.for_rule, Comparison)
+MANY_VALUES_LIMIT = 2_000  # entries of a rule's memo keyed by an amount of money (AnswerMemo)
 _ABSENT = object()  # an unanswered question in a memo key (never equal to an answer)
 
 
@@ -207,8 +207,6 @@ def forget_memos(nodes: Iterable["Node"]) -> None:
         node.__dict__.pop("_tries_answers", None)
         if isinstance(node, Comparison):
             node._memo.clear()
-            if node._admission is not None:
-                node._admission.hashes.clear()
 
 
 def _dedupe(items) -> tuple:
@@ -733,9 +731,6 @@ class Comparison(Node):
         deps = norm.depends_on if norm is not None else frozenset()
         self.norm_deps = deps
         self._memo: dict = {}
-        many_values = not question.kind.few_answers(question)
-        self._limit = MANY_VALUES_LIMIT if many_values else MEMO_LIMIT
-        self._admission = SeenOnce(4 * MANY_VALUES_LIMIT) if many_values else None
         self.status = self._build_status(question.id, op, operand, norm, factor, deps,
                                          question.definition.hele_jaren)
 
@@ -811,12 +806,11 @@ class Comparison(Node):
         memo = self._memo
         found = memo.get(key)
         if found is None:
-            found = self._evaluate_uncached(env, value)
-            admission = self._admission
-            if admission is None or admission.second(key):
-                if len(memo) >= self._limit:
-                    memo.clear()
-                memo[key] = found.kept()
+            # Kept at once, amounts too: one comparison's outcome is small, and figures that several
+            # households share (a round income, a norm's own amount) are worth the most.
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            found = memo[key] = self._evaluate_uncached(env, value).kept()
         return found
 
     def _evaluate_uncached(self, env: Env, value: Any) -> Outcome:
