@@ -330,7 +330,7 @@ class _Evaluation:
         routing, env = self.catalog.routing, self.env
         route = env.rule_outcome(routing.route)
         deciding = self.askable.expand(route.missing) if route.value is None else ()
-        made = route.made if routing.decided_by_route(env.rules) else None
+        made = route.made_for_reuse() if routing.decided_by_route(env.rules) else None
         if made is None:
             return self._case_manager(route, deciding)
         key = ("case_manager", id(deciding))
@@ -417,7 +417,7 @@ def result_of(product: Product, status: Status, outcome: Outcome, deciding: tupl
     """The result for these parts; made once when a memo keeps the outcome. The questions and the amount
     come from memos too, which hand out the same object whenever what they depend on repeats, so with the
     topic their identities tell the results of one outcome apart."""
-    made = outcome.made
+    made = outcome.made_for_reuse()
     if made is None:
         return ProductResult(product, status, outcome.reasons, outcome.missing, deciding, in_topics, amount)
     key = (product.id, in_topics, id(deciding), id(amount))

@@ -67,7 +67,7 @@ class Env:
             key = (self.day, *map(self.answers.get, memo.questions, memo.absent))  # as in rule_outcome
             found = memo.table.get(key)
             if found is None:
-                found = memo.store(key, rule.evaluate(self))
+                found = memo.store_result(key, rule.evaluate(self))
             self.outcomes[product_id] = found
         return found
 
@@ -80,15 +80,15 @@ class Env:
         key = (self.day, *map(self.answers.get, memo.questions, memo.absent))  # the norms and answers read
         found = memo.table.get(key)
         if found is None:
-            found = memo.store(key, rule.evaluate(self))
+            found = memo.store_result(key, rule.evaluate(self))
         return found
 
 
 class Outcome:
     """A decided or open result with its reasons (data) and what would decide it.
 
-    ``made`` is None for an outcome of one evaluation; an outcome a memo keeps gets a dict there, in which
-    the check keeps what it made of it (``check.ProductResult``) for as long as the memo keeps the outcome.
+    ``made`` is None for an outcome of one evaluation; a whole rule's outcome that a memo keeps gets a dict
+    there, in which the check keeps what it made of it (``check.ProductResult``) as long as the memo keeps it.
     """
 
     __slots__ = ("value", "reasons", "missing", "made")
@@ -97,13 +97,25 @@ class Outcome:
         self.value = value
         self.reasons = reasons
         self.missing = missing
-        self.made: dict | None = None
+        self.made: dict | bool | None = None  # None: not kept; False: kept; True: kept and read once
 
     def kept(self) -> "Outcome":
         """This outcome, marked as kept by a memo (see ``made``)."""
         if self.made is None:
-            self.made = {}
+            self.made = False
         return self
+
+    def made_for_reuse(self) -> dict | None:
+        """``made`` from the second time a kept outcome is read; else None. An outcome read once (a new
+        household's) then costs no objects that the garbage collector would walk for as long as it is kept."""
+        made = self.made
+        if made is None or made is False:
+            if made is False:
+                self.made = True
+            return None
+        if made is True:
+            made = self.made = {}
+        return made
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Outcome) and (self.value, self.reasons, self.missing) == (
@@ -173,7 +185,7 @@ class AnswerMemo:
             return None
         if not any(isinstance(n, (Junction, AtLeast)) for n in nodes):
             return None  # a comparison memoises its own outcome already
-        return AnswerMemo(node.questions(), many_values=not node.few_answers(rules))
+        return AnswerMemo(node.questions())
 
     @staticmethod
     def for_rule(node: "Node", rules: Mapping[str, "Node"]) -> "AnswerMemo":
@@ -194,7 +206,16 @@ class AnswerMemo:
         table = self.table
         if len(table) >= self.limit:
             table.clear()
-        table[key] = outcome.kept()
+        table[key] = outcome
+        return outcome
+
+    def store_result(self, key: tuple, outcome: "Outcome") -> "Outcome":
+        """``store`` for a whole rule's outcome: once kept, it also keeps what the check makes of it
+        (``Outcome.made``; not for the many outcomes of shared rules and comparisons: each would be one
+        more object for the garbage collector to walk)."""
+        self.store(key, outcome)
+        if self.table.get(key) is outcome:
+            outcome.kept()
         return outcome
 
 
@@ -810,7 +831,7 @@ class Comparison(Node):
             # households share (a round income, a norm's own amount) are worth the most.
             if len(memo) >= MEMO_LIMIT:
                 memo.clear()
-            found = memo[key] = self._evaluate_uncached(env, value).kept()
+            found = memo[key] = self._evaluate_uncached(env, value)
         return found
 
     def _evaluate_uncached(self, env: Env, value: Any) -> Outcome:
