@@ -163,8 +163,9 @@ class AnswerMemo:
 
     A resident's conversation settles many times with mostly the same answers, and a shared condition or
     life domain reads only a few questions, so its outcomes repeat (even between households). The key is the ``DayNorms`` (one norm book on one date: another
-    municipality or date never shares an entry) plus the rule's own answers; a rule that reads another
-    product's status (``ProductIs``) depends on the catalogue's other rules too and is never memoised.
+    municipality or date never shares an entry) plus the rule's own answers. A shared condition that reads
+    another product's status (``ProductIs``) is not memoised here (``for_node``); a whole rule is, keyed by
+    what ``reads`` finds through the other product's rule too (``for_rule``).
     Privacy: the keys hold answer values in this process's memory only, bounded by ``MEMO_LIMIT`` entries;
     they are never persisted or logged.
     """
@@ -179,7 +180,7 @@ class AnswerMemo:
         self.admission = SeenOnce(4 * MANY_VALUES_LIMIT) if many_values else None
 
     @staticmethod
-    def for_node(node: "Node", rules: Mapping[str, "Node"]) -> "AnswerMemo | None":
+    def for_node(node: "Node") -> "AnswerMemo | None":
         nodes = list(node.walk())
         if any(isinstance(n, ProductIs) for n in nodes):
             return None
@@ -625,7 +626,7 @@ class Named(Node):
         if found is None:
             memo = self._memo_state
             if memo is False:
-                memo = self._memo_state = AnswerMemo.for_node(self, env.rules)
+                memo = self._memo_state = AnswerMemo.for_node(self)
             if memo is None:
                 found = Node.evaluate(self, env)
             else:  # as Env.rule_outcome: this is the hot path of every product with a shared rule
