@@ -7,6 +7,7 @@ import doctest
 import importlib
 import json
 import os
+import tempfile
 import threading
 
 import pytest
@@ -208,6 +209,28 @@ def test_search_can_be_used_from_many_threads_at_once(index):
     for thread in threads:
         thread.join()
     assert not errors and len(seen) == 40
+
+
+def test_in_memory_indexes_can_be_built_at_the_same_time(catalog, tmp_path, monkeypatch):
+    # Test workers and server processes build in-memory indexes side by side; Whoosh's own RamStorage spills
+    # every build to one shared <tmp>/MAIN.tmp and removes it under the other builds.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    errors, built = [], []
+
+    def work():
+        try:
+            for _ in range(3):
+                built.append(ids(build_index(catalog).search("traplift"), 1))
+        except Exception as exc:  # pragma: no cover - the assertion below reports it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and built == [["woningaanpassing"]] * 12
+    assert list(tmp_path.iterdir()) == []  # nothing spilled is left behind
 
 
 # ---------------------------------------------------------------- the index on disk

@@ -278,9 +278,26 @@ def _count(scored, values: Callable[[dict], list[str]], *, kind: str | None = No
 
 # ---------------------------------------------------------------- building, saving, opening
 
+class _PrivateRamStorage(RamStorage):
+    """Whoosh's RamStorage spills a writer's postings to ``<tmp>/MAIN.tmp``, one fixed directory for every
+    process and thread on the machine: two builds at once remove it under each other. This one spills to a
+    fresh directory of its own. Whoosh asks for the same name twice per writer (postings and per-document
+    data) and removes it once, when the writer finishes, so one name keeps one directory while it exists."""
+
+    def __init__(self):
+        super().__init__()
+        self._spill_dirs: dict[str | None, str] = {}
+
+    def temp_storage(self, name=None):
+        folder = self._spill_dirs.get(name)
+        if folder is None or not os.path.isdir(folder):
+            folder = self._spill_dirs[name] = tempfile.mkdtemp(prefix="catalogus-index-")
+        return FileStorage(folder).create()
+
+
 def build_index(catalog: Catalog) -> SearchIndex:
     """An in-memory index of ``catalog`` (for tests and when no data directory is used)."""
-    ix = RamStorage().create_index(schema(decompounder_for(catalog)))
+    ix = _PrivateRamStorage().create_index(schema(decompounder_for(catalog)))
     _fill(ix, catalog)
     return SearchIndex(ix, catalog.version, Synonyms.from_file(catalog.synonyms), dt.datetime.now(dt.timezone.utc))
 
