@@ -11,7 +11,7 @@ import datetime as dt
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterable
 
 from .errors import NormDateError
@@ -51,9 +51,10 @@ class Norm:
     def is_money(self) -> bool:
         return self.unit in MONEY_UNITS
 
-    @property
+    @cached_property
     def depends_on(self) -> frozenset[str]:
-        """The questions whose answers select this norm's value."""
+        """The questions whose answers select this norm's value (worked out once: the rules read it on every
+        comparison they explain)."""
         deps = set()
         for dated in self.values:
             for variant in dated.variants or ():

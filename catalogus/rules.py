@@ -235,12 +235,15 @@ def _dedupe(items) -> tuple:
     return tuple(dict.fromkeys(items))
 
 
-def _joined(groups: list[tuple[Reason, ...]]) -> tuple[Reason, ...]:
-    """The reasons of several parts in order, each once (one part with one reason needs no de-duplicating)."""
+def _joined(groups: list[tuple[Reason, ...]], may_repeat: bool) -> tuple[Reason, ...]:
+    """The reasons of several parts in order, each once. Each part's own reasons are distinct already, so
+    only parts that can give equal reasons (``Node.reason_keys``) need de-duplicating."""
     if not groups:
         return ()
-    if len(groups) == 1 and len(groups[0]) <= 1:
+    if len(groups) == 1:
         return groups[0]
+    if not may_repeat:
+        return groups[0] + groups[1] if len(groups) == 2 else tuple(r for group in groups for r in group)
     return tuple(dict.fromkeys(r for group in groups for r in group))
 
 
@@ -408,6 +411,35 @@ class Node:
         few possible values."""
         return all(child.few_answers(rules) for child in self.children())
 
+    def reason_keys(self) -> frozenset[tuple]:
+        """What tells this node's possible reasons apart: two reasons can only be equal when they share a
+        key (the compared question, the content's sentence, the other product, a count). Parts with no key in
+        common never repeat each other's reasons, so joining them needs no de-duplicating."""
+        found = self.__dict__.get("_reason_keys")
+        if found is None:
+            own = set(self.own_reason_keys())
+            if self.explanation is not None:
+                own |= {("tekst", self.explanation.waar), ("tekst", self.explanation.onwaar)}
+            found = self.__dict__["_reason_keys"] = frozenset(own).union(*(c.reason_keys() for c in self.children()))
+        return found
+
+    def own_reason_keys(self) -> Iterable[tuple]:
+        return ()
+
+    def parts_may_repeat(self) -> bool:
+        """Whether two parts of this node can give equal reasons (worked out once)."""
+        found = self.__dict__.get("_parts_may_repeat")
+        if found is None:
+            seen: set[tuple] = set()
+            found = False
+            for part in self.children():
+                keys = part.reason_keys()
+                if not seen.isdisjoint(keys):
+                    found = True
+                seen |= keys
+            self.__dict__["_parts_may_repeat"] = found
+        return found
+
     def view(self) -> RuleView:
         """What the rule says, as data (for product pages, the transparency page, exports)."""
         if self._view is None:
@@ -506,11 +538,12 @@ class Junction(Node):
                 missing = outcome.missing if missing is None else missing | outcome.missing
             elif deciding is None and outcome.reasons:
                 other.append(outcome.reasons)
+        may_repeat = self.parts_may_repeat()
         if deciding is not None:
-            return Outcome(decisive, _joined(deciding))
+            return Outcome(decisive, _joined(deciding, may_repeat))
         if missing is not None:
-            return Outcome(None, _joined(other), missing)
-        return Outcome(not decisive, _joined(other))
+            return Outcome(None, _joined(other, may_repeat), missing)
+        return Outcome(not decisive, _joined(other, may_repeat))
 
     def _make_view(self):
         return JunctionView(not self.decisive, tuple(p.view() for p in self.parts))
@@ -599,6 +632,9 @@ class AtLeast(Node):
         if len(true) + len(open_) < self.count:
             return Outcome(False, reasons + (Counted(len(true), self.count),))
         return Outcome(None, reasons, frozenset().union(*(o.missing for o in open_)))
+
+    def own_reason_keys(self):
+        return (("telling",),)
 
     def _make_view(self):
         return AtLeastView(self.count, tuple(p.view() for p in self.parts))
@@ -700,6 +736,9 @@ class ProductIs(Node):
             return Outcome(None, (), env.product_outcome(self.product_id).missing)
         return Outcome(value, (ProductDecided(self.product_id, value),))
 
+    def own_reason_keys(self):
+        return (("product", self.product_id),)
+
     def _make_view(self):
         return ProductView(self.product_id)
 
@@ -798,6 +837,9 @@ class Comparison(Node):
     def own_questions(self):
         return {self.question.id} | set(self.norm_deps)
 
+    def own_reason_keys(self):
+        return (("vraag", self.question.id),)
+
     def few_answers(self, rules):
         # A norm depends on the leefsituatie and the age only: both have a few values.
         return self.question.kind.few_answers(self.question)
@@ -837,7 +879,8 @@ class Comparison(Node):
 
     def _evaluate_uncached(self, env: Env, value: Any) -> Outcome:
         qid = self.question.id
-        missing = frozenset(d for d in self.norm_deps if d not in env.answers)
+        deps = self.norm_deps
+        missing = frozenset(d for d in deps if d not in env.answers)
         if value is None:
             return Outcome(None, (), frozenset({qid}) | missing)
         truth = self.status(env)
@@ -852,9 +895,10 @@ class Comparison(Node):
         if self.norm is None:
             return NumberCompared(qid, value, self.op, self.operand, holds)
         answers = env.answers
+        deps = self.norm_deps
         limits = env.day.limits(self.norm.id, self.factor,
-                                answers.get(SITUATION_QUESTION) if SITUATION_QUESTION in self.norm_deps else None,
-                                answers.get(AGE_QUESTION) if AGE_QUESTION in self.norm_deps else None)
+                                answers.get(SITUATION_QUESTION) if SITUATION_QUESTION in deps else None,
+                                answers.get(AGE_QUESTION) if AGE_QUESTION in deps else None)
         if limits.exact or self.question.definition.hele_jaren:
             threshold, edge = limits.low, "exact"
         elif value > limits.high:
@@ -863,5 +907,5 @@ class Comparison(Node):
             threshold, edge = limits.low, "lowest"
         factor = env.day.scalar(self.factor) if isinstance(self.factor, str) else self.factor
         limit = NormLimit(self.norm.id, factor, self.factor if isinstance(self.factor, str) else None, edge,
-                          bool(self.norm.depends_on))
+                          bool(deps))
         return NumberCompared(qid, value, self.op, threshold, holds, limit)

@@ -24,6 +24,10 @@ PRODUCTS = {
                                  {"vraag": "netto_inkomen", "<": {"norm": "bijstandsnorm"}}]}, kind="referral"),
     "hulp": product({"alle": [{"regel": "inwoner"}, {"vraag": "moeite_met", "bevat": "koken"},
                               {"vraag": "langdurig", "=": True}]}, domains=("zorg",)),
+    # The same condition written twice, in two parts: its reason must still show once.
+    "dubbel": product({"alle": [{"vraag": "schulden", "=": True},
+                                {"een_van": [{"vraag": "schulden", "=": True}, {"vraag": "kosten", "=": True}]},
+                                {"vraag": "leeftijd", ">=": 18}]}),
 }
 
 
@@ -136,6 +140,16 @@ def test_reasons_of_an_age_against_a_norm_say_older_or_younger(tiny):
     assert result.texts(result.result("ouderen").reasons) == [
         "U bent 70 jaar, dus de AOW-leeftijd (67 jaar) of ouder.",
         "Uw inkomen (€ 1.000) is lager dan € 1.564,69, de bijstandsnorm voor uw situatie."]
+
+
+def test_a_condition_written_in_two_parts_gives_its_reason_once_and_the_others_in_order(tiny):
+    result = check(tiny, {"schulden": True, "leeftijd": 30})
+    assert result.result("dubbel").status == "eligible"
+    assert result.texts(result.result("dubbel").reasons) == [
+        "U heeft schulden.", "U bent 30 jaar, dus 18 jaar of ouder."]
+    result = check(tiny, {"schulden": False, "kosten": False, "leeftijd": 16})
+    assert result.texts(result.result("dubbel").reasons) == [
+        "U heeft geen schulden.", "U heeft geen kosten.", "U bent 16 jaar, dus jonger dan 18 jaar."]
 
 
 def test_unknown_results_name_the_question_that_would_decide(tiny):
