@@ -186,7 +186,8 @@ class AnswerMemo:
             return None
         if not any(isinstance(n, (Junction, AtLeast)) for n in nodes):
             return None  # a comparison memoises its own outcome already
-        return AnswerMemo(node.questions())
+        # Without ProductIs no part reads another product's rule: few_answers needs no rules.
+        return AnswerMemo(node.questions(), many_values=not node.few_answers({}))
 
     @staticmethod
     def for_rule(node: "Node", rules: Mapping[str, "Node"]) -> "AnswerMemo":
@@ -229,6 +230,8 @@ def forget_memos(nodes: Iterable["Node"]) -> None:
         node.__dict__.pop("_tries_answers", None)
         if isinstance(node, Comparison):
             node._memo.clear()
+            if node._admission is not None:
+                node._admission.hashes.clear()
 
 
 def _dedupe(items) -> tuple:
@@ -792,6 +795,7 @@ class Comparison(Node):
         deps = norm.depends_on if norm is not None else frozenset()
         self.norm_deps = deps
         self._memo: dict = {}
+        self._admission = None if question.kind.few_answers(question) else SeenOnce(4 * MANY_VALUES_LIMIT)
         self.status = self._build_status(question.id, op, operand, norm, factor, deps,
                                          question.definition.hele_jaren)
 
@@ -870,11 +874,15 @@ class Comparison(Node):
         memo = self._memo
         found = memo.get(key)
         if found is None:
-            # Kept at once, amounts too: one comparison's outcome is small, and figures that several
-            # households share (a round income, a norm's own amount) are worth the most.
-            if len(memo) >= MEMO_LIMIT:
-                memo.clear()
-            found = memo[key] = self._evaluate_uncached(env, value)
+            found = self._evaluate_uncached(env, value)
+            # An amount of money is kept from its second sighting (as in AnswerMemo): a conversation repeats
+            # it on every screen, new households almost never do, and each kept outcome is a handful of
+            # objects the garbage collector walks on every full collection.
+            admission = self._admission
+            if admission is None or admission.second(key):
+                if len(memo) >= MEMO_LIMIT:
+                    memo.clear()
+                memo[key] = found
         return found
 
     def _evaluate_uncached(self, env: Env, value: Any) -> Outcome:

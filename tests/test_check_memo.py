@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from catalogus.check import Check, forget_outcomes
+from catalogus.check import Check, all_nodes, forget_outcomes
 from catalogus.region import load_region
-from catalogus.rules import MANY_VALUES_LIMIT
+from catalogus.rules import MANY_VALUES_LIMIT, Comparison, Named
 from catalogus.web import api
 from tests.support.households import household, partial
 
@@ -96,3 +96,25 @@ def test_a_rule_that_reads_an_amount_keeps_what_a_conversation_repeats_and_no_st
         assert first == again == third
         assert third.reasons is again.reasons  # the second settle kept it, the third reads it
     assert 0 < len(rule._outcome_memo.table) <= MANY_VALUES_LIMIT
+
+
+def test_conditions_on_an_amount_keep_nothing_of_a_stream_of_new_amounts(region):
+    """Below the products too: every comparison with the income and every shared rule that reads it keeps
+    an outcome only once it comes back, so new households leave no objects for the garbage collector."""
+    catalog = region.catalog(region.ids[0])
+    check = Check(catalog, DATES[0])
+    base = household(random.Random(13))
+    nodes = list({id(node): node for node in all_nodes(catalog)}.values())
+    on_income = [n for n in nodes if isinstance(n, Comparison) and n.question.id == "netto_inkomen"]
+    shared_on_income = [n for n in nodes if isinstance(n, Named) and "netto_inkomen" in n.questions()]
+    assert on_income and shared_on_income
+    forget_outcomes(catalog)
+    for cents in range(300):
+        check.settle({**base, "netto_inkomen": 1000 + cents / 100})
+    assert [len(n._memo) for n in on_income] == [0] * len(on_income)
+    assert all(not n._memo_state or not n._memo_state.table for n in shared_on_income)
+
+    forget_outcomes(catalog)
+    for _ in range(2):
+        check.settle({**base, "netto_inkomen": 1234.56})
+    assert any(len(n._memo) == 1 for n in on_income)
