@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from . import models
-from .norms import AGE_QUESTION, SITUATION_QUESTION, DayNorms, NormBook
+from .norms import AGE_QUESTION, SITUATION_QUESTION, DayNorms, Limits, NormBook
 from .questions import Question
 from .reasons import (
     AnswerStated, AtLeastView, CompareView, ContentWording, Counted, JunctionView, NamedView, NormLimit, NotView,
@@ -795,6 +795,7 @@ class Comparison(Node):
         deps = norm.depends_on if norm is not None else frozenset()
         self.norm_deps = deps
         self._memo: dict = {}
+        self._norm_limits: dict[tuple, NormLimit] = {}
         self._admission = None if question.kind.few_answers(question) else SeenOnce(4 * MANY_VALUES_LIMIT)
         self.status = self._build_status(question.id, op, operand, norm, factor, deps,
                                          question.definition.hele_jaren)
@@ -837,6 +838,16 @@ class Comparison(Node):
             return decide(limits.low, limits.high, v)
 
         return status
+
+    def _limits(self, env: Env) -> Limits:
+        answers, deps = env.answers, self.norm_deps
+        return env.day.limits(self.norm.id, self.factor,
+                              answers.get(SITUATION_QUESTION) if SITUATION_QUESTION in deps else None,
+                              answers.get(AGE_QUESTION) if AGE_QUESTION in deps else None)
+
+    def _unanswered_deps(self, env: Env) -> frozenset[str]:
+        deps = self.norm_deps
+        return frozenset(d for d in deps if d not in env.answers) if deps else NO_MISSING
 
     def own_questions(self):
         return {self.question.id} | set(self.norm_deps)
@@ -887,33 +898,34 @@ class Comparison(Node):
 
     def _evaluate_uncached(self, env: Env, value: Any) -> Outcome:
         qid = self.question.id
-        deps = self.norm_deps
-        missing = frozenset(d for d in deps if d not in env.answers)
         if value is None:
-            return Outcome(None, (), frozenset({qid}) | missing)
+            return Outcome(None, (), frozenset({qid}) | self._unanswered_deps(env))
         truth = self.status(env)
-        if truth is None:
-            return Outcome(None, (), missing)
-        return Outcome(truth, (self._reason(env, value, truth),))
-
-    def _reason(self, env: Env, value: Any, holds: bool) -> Reason:
-        qid = self.question.id
-        if not self.question.kind.numeric:
-            return AnswerStated(qid, value, self.op, self.operand, holds)
+        if truth is None:  # a norm that may not apply yet, or whole years against a fractional age
+            return Outcome(None, (), self._unanswered_deps(env))
         if self.norm is None:
-            return NumberCompared(qid, value, self.op, self.operand, holds)
-        answers = env.answers
-        deps = self.norm_deps
-        limits = env.day.limits(self.norm.id, self.factor,
-                                answers.get(SITUATION_QUESTION) if SITUATION_QUESTION in deps else None,
-                                answers.get(AGE_QUESTION) if AGE_QUESTION in deps else None)
+            return Outcome(truth, (self._answer_reason(value, truth),))
+        return Outcome(truth, (self._norm_reason(env, value, truth, self._limits(env)),))
+
+    def _answer_reason(self, value: Any, holds: bool) -> Reason:
+        if not self.question.kind.numeric:
+            return AnswerStated(self.question.id, value, self.op, self.operand, holds)
+        return NumberCompared(self.question.id, value, self.op, self.operand, holds)
+
+    def _norm_reason(self, env: Env, value: Any, holds: bool, limits: Limits) -> Reason:
+        qid = self.question.id
         if limits.exact or self.question.definition.hele_jaren:
             threshold, edge = limits.low, "exact"
         elif value > limits.high:
             threshold, edge = limits.high, "highest"
         else:
             threshold, edge = limits.low, "lowest"
-        factor = env.day.scalar(self.factor) if isinstance(self.factor, str) else self.factor
-        limit = NormLimit(self.norm.id, factor, self.factor if isinstance(self.factor, str) else None, edge,
-                          bool(deps))
+        limit = self._norm_limits.get((env.day, edge))
+        if limit is None:  # one per day and edge: the same figures for every answer
+            factor = env.day.scalar(self.factor) if isinstance(self.factor, str) else self.factor
+            limit = NormLimit(self.norm.id, factor, self.factor if isinstance(self.factor, str) else None, edge,
+                              bool(self.norm_deps))
+            if len(self._norm_limits) >= MEMO_LIMIT:
+                self._norm_limits.clear()
+            self._norm_limits[env.day, edge] = limit
         return NumberCompared(qid, value, self.op, threshold, holds, limit)
