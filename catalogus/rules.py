@@ -234,10 +234,6 @@ def forget_memos(nodes: Iterable["Node"]) -> None:
                 node._admission.hashes.clear()
 
 
-def _dedupe(items) -> tuple:
-    return tuple(dict.fromkeys(items))
-
-
 def _joined(groups: list[tuple[Reason, ...]], may_repeat: bool) -> tuple[Reason, ...]:
     """The reasons of several parts in order, each once. Each part's own reasons are distinct already, so
     only parts that can give equal reasons (``Node.reason_keys``) need de-duplicating."""
@@ -629,7 +625,7 @@ class AtLeast(Node):
         outcomes = [p.evaluate(env) for p in self.parts]
         true = [o for o in outcomes if o.value is True]
         open_ = [o for o in outcomes if o.value is None]
-        reasons = _dedupe(r for o in true for r in o.reasons)
+        reasons = _joined([o.reasons for o in true if o.reasons], self.parts_may_repeat())
         if len(true) >= self.count:
             return Outcome(True, reasons)
         if len(true) + len(open_) < self.count:

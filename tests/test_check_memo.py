@@ -3,13 +3,14 @@ a result: not across municipalities with their own norms and rules, and not acro
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from pathlib import Path
 
 import pytest
 
-from catalogus.check import Check, all_nodes, forget_outcomes
+from catalogus.check import Check, ProductResult, all_nodes, forget_outcomes
 from catalogus.region import load_region
 from catalogus.rules import MANY_VALUES_LIMIT, Comparison, Named
 from catalogus.web import api
@@ -118,3 +119,15 @@ def test_conditions_on_an_amount_keep_nothing_of_a_stream_of_new_amounts(region)
     for _ in range(2):
         check.settle({**base, "netto_inkomen": 1234.56})
     assert any(len(n._memo) == 1 for n in on_income)
+
+
+def test_the_results_a_check_makes_are_the_frozen_dataclass_with_every_field(region):
+    """The check builds its results through the slots (``check._make_result``, for speed): they must be the
+    same objects ``ProductResult(...)`` makes, and just as unchangeable, since settles share them."""
+    catalog = region.catalog(region.ids[0])
+    result = Check(catalog, DATES[0]).settle(household(random.Random(5)))
+    for item in result.results:
+        again = ProductResult(*(getattr(item, f.name) for f in dataclasses.fields(ProductResult)))
+        assert item == again and repr(item) == repr(again)  # every slot set (getattr above), in order
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            item.status = "eligible"
