@@ -392,7 +392,7 @@ class Ranking:
         """For each of these open items: which of ``qid``'s representative answers decide it."""
         env = self._scratch
         if env is None:
-            env = self._scratch = Env(dict(self.answers), self.env.day, self.env.rules)
+            env = self._scratch = Env.scratch(dict(self.answers), self.env.day, self.env.rules)
         answers = env.answers
         before = answers.get(qid, _ABSENT)
         deciding: dict[int, list[int]] = {item: [] for item, *_keys in trying}

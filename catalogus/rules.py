@@ -11,6 +11,8 @@ Nothing is ``eval``ed: rules are data turned into closures at load time.
 from __future__ import annotations
 
 import operator
+from itertools import repeat
+from operator import itemgetter
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Iterator, Mapping
@@ -43,7 +45,7 @@ class Origin:
 class Env:
     """What one evaluation needs: answers, the norms of the day, the product rules, and its memos."""
 
-    __slots__ = ("answers", "day", "rules", "memo", "outcomes")
+    __slots__ = ("answers", "day", "rules", "memo", "outcomes", "_row")
 
     def __init__(self, answers: Mapping[str, Any], day: DayNorms, rules: Mapping[str, "Node"]):
         self.answers = answers
@@ -51,6 +53,23 @@ class Env:
         self.rules = rules
         self.memo: dict[str, Truth] = {}  # product id -> status
         self.outcomes: dict[Any, Outcome] = {}  # shared node or product id -> outcome, once per evaluation
+        self._row: tuple | None = None
+
+    @classmethod
+    def scratch(cls, answers: dict[str, Any], day: DayNorms, rules: Mapping[str, "Node"]) -> "Env":
+        """An environment whose answers the caller changes between calls (the ranking's tries): for
+        ``status`` and ``vary`` only. A memo lookup on it fails loudly instead of reading a stale row."""
+        env = cls(answers, day, rules)
+        env._row = ()
+        return env
+
+    def row(self) -> tuple:
+        """The day and the answer in every question's place (``key_getter``), made once: memo keys are read
+        from it, so the answers must not change once an outcome has been asked for."""
+        row = self._row
+        if row is None:
+            row = self._row = (self.day, *map(self.answers.get, _PLACED, repeat(_ABSENT)))
+        return row
 
     def product(self, product_id: str) -> Truth:
         if product_id not in self.memo:
@@ -64,7 +83,7 @@ class Env:
             memo = rule._outcome_memo
             if memo is False:
                 memo = rule._outcome_memo = AnswerMemo.for_rule(rule, self.rules)
-            key = (self.day, *map(self.answers.get, memo.questions, memo.absent))  # as in rule_outcome
+            key = memo.key_of(self._row or self.row())  # as in rule_outcome: one call less per product
             found = memo.table.get(key)
             if found is None:
                 found = memo.store_result(key, rule.evaluate(self))
@@ -77,7 +96,7 @@ class Env:
         memo = rule._outcome_memo
         if memo is False:
             memo = rule._outcome_memo = AnswerMemo.for_rule(rule, self.rules)
-        key = (self.day, *map(self.answers.get, memo.questions, memo.absent))  # the norms and answers read
+        key = memo.key_of(self._row or self.row())  # the norms and the answers read
         found = memo.table.get(key)
         if found is None:
             found = memo.store_result(key, rule.evaluate(self))
@@ -129,6 +148,26 @@ NO_MISSING: frozenset[str] = frozenset()
 MEMO_LIMIT = 20_000
 MANY_VALUES_LIMIT = 2_000  # entries of a rule's memo keyed by an amount of money (AnswerMemo)
 _ABSENT = object()  # an unanswered question in a memo key (never equal to an answer)
+# Every question a rule can read has a fixed place in one row per evaluation: (day, answer, answer, ...),
+# with _ABSENT for an unanswered one (``Env.row``). A memo's key is then one C call on that row
+# (``operator.itemgetter``) instead of a tuple built answer by answer, which was a tenth of a new
+# household's check. A comparison takes the places of what it reads when it is compiled, so every place
+# a memo uses exists before the first row that memo reads is made.
+_PLACED: list[str] = []
+_PLACES: dict[str, int] = {}
+
+
+def _place(qid: str) -> int:
+    found = _PLACES.get(qid)
+    if found is None:
+        _PLACED.append(qid)
+        found = _PLACES[qid] = len(_PLACED)  # 0 is the day
+    return found
+
+
+def key_getter(questions: Iterable[str]) -> Callable[[tuple], tuple]:
+    """The memo key for these questions, in this order, from ``Env.row()``: the day, then their answers."""
+    return itemgetter(0, *(_place(q) for q in questions))
 
 
 class SeenOnce:
@@ -170,11 +209,11 @@ class AnswerMemo:
     they are never persisted or logged.
     """
 
-    __slots__ = ("questions", "absent", "table", "limit", "admission")
+    __slots__ = ("questions", "key_of", "table", "limit", "admission")
 
     def __init__(self, questions: set[str], *, many_values: bool = False):
         self.questions = tuple(sorted(questions))
-        self.absent = (_ABSENT,) * len(self.questions)
+        self.key_of = key_getter(self.questions)
         self.table: dict[tuple, Outcome] = {}
         self.limit = MANY_VALUES_LIMIT if many_values else MEMO_LIMIT
         self.admission = SeenOnce(4 * MANY_VALUES_LIMIT) if many_values else None
@@ -293,7 +332,7 @@ class Node:
     _worded: dict[bool, Outcome] | None = None
     _memo_state: "AnswerMemo | None | bool" = False  # False: not made yet; None: this node is not memoised
     _reads: frozenset[str] | None = None
-    _read_order: tuple[str, ...] | None = None  # what ``reads`` gives, sorted (the order of a memo key)
+    _answers_key: Callable[[tuple], tuple] | None = None  # key_getter of what ``reads`` gives (tries_by_answers)
     _parts_reading: tuple | None = None
     _outcome_memo: "AnswerMemo | bool" = False  # a whole rule's outcomes (Env.rule_outcome); False: not made yet
 
@@ -364,10 +403,10 @@ class Node:
         rule's answers serves every question it tries. An entry is made at once when the rule reads only
         answers with few values, else from the second sighting (``SeenOnce``); None: not (yet) kept.
         """
-        read = self._read_order
-        if read is None:
-            read = self._read_order = tuple(sorted(self.reads(env.rules)))
-        key = (env.day, *map(env.answers.get, read))
+        key_of = self._answers_key
+        if key_of is None:
+            key_of = self._answers_key = key_getter(sorted(self.reads(env.rules)))
+        key = key_of(env._row or env.row())
         memo = self.__dict__.get("_tries_answers")
         if memo is None:
             memo = self.__dict__["_tries_answers"] = {}
@@ -665,7 +704,7 @@ class Named(Node):
             if memo is None:
                 found = Node.evaluate(self, env)
             else:  # as Env.rule_outcome: this is the hot path of every product with a shared rule
-                key = (env.day, *map(env.answers.get, memo.questions, memo.absent))
+                key = memo.key_of(env._row or env.row())
                 found = memo.table.get(key)
                 if found is None:
                     found = memo.store(key, Node.evaluate(self, env))
@@ -790,6 +829,8 @@ class Comparison(Node):
         self.book = norm_book
         deps = norm.depends_on if norm is not None else frozenset()
         self.norm_deps = deps
+        for qid in (question.id, *deps):
+            _place(qid)  # before any rule that reads it is evaluated (key_getter)
         self._memo: dict = {}
         self._norm_limits: dict[tuple, NormLimit] = {}
         self._admission = None if question.kind.few_answers(question) else SeenOnce(4 * MANY_VALUES_LIMIT)

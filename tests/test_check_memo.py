@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from catalogus.check import Check, ProductResult, all_nodes, forget_outcomes
+from catalogus.models import Status
 from catalogus.region import load_region
-from catalogus.rules import MANY_VALUES_LIMIT, Comparison, Named
+from catalogus.rules import MANY_VALUES_LIMIT, Comparison, Env, Named
 from catalogus.web import api
 from tests.support.households import household, partial
 
@@ -131,3 +132,15 @@ def test_the_results_a_check_makes_are_the_frozen_dataclass_with_every_field(reg
         assert item == again and repr(item) == repr(again)  # every slot set (getattr above), in order
         with pytest.raises(dataclasses.FrozenInstanceError):
             item.status = "eligible"
+
+
+def test_an_environment_whose_answers_change_is_never_read_by_a_memo(region):
+    """Memo keys are read from a row of the answers made once per environment; the ranking's scratch
+    environment changes its answers per try, so a memo reading it must fail rather than read a stale row."""
+    catalog = region.catalog(region.ids[0])
+    answers, _ = catalog.vocabulary.validate(household(random.Random(8)))
+    scratch = Env.scratch(dict(answers), catalog.norms.on(DATES[0]), catalog.rules)
+    assert {pid: Status.of(rule.status(scratch)) for pid, rule in catalog.rules.items()} == catalog.statuses(
+        answers, DATES[0])
+    with pytest.raises(IndexError):
+        scratch.product_outcome("bijzondere-bijstand")
