@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any, Callable, Iterable, Mapping
@@ -33,6 +34,9 @@ RESIDENCE_QUESTION = "woont_in_gemeente"
 Route = bool | str  # True, False or "unknown"
 ROUTE_OF: dict[bool | None, Route] = {True: True, False: False, None: "unknown"}
 STATUS_OF = {truth: Status.of(truth) for truth in (True, False, None)}
+# Read once: an enum member read off its class goes through EnumType.__getattr__, a Python-level lookup,
+# and the check compares dozens of results with it per settle.
+ELIGIBLE, UNKNOWN = Status.ELIGIBLE, Status.UNKNOWN
 RESULTS_PER_OUTCOME = 16  # an outcome's results (topic, questions, amount), before they are made anew
 
 
@@ -161,7 +165,7 @@ class CheckResult:
         return {r.id: r for r in self.results}
 
     def eligible(self) -> list[ProductResult]:
-        return [r for r in self.results if r.status == Status.ELIGIBLE]
+        return [r for r in self.results if r.status is ELIGIBLE]
 
     @property
     def json_answers(self) -> dict[str, Any]:
@@ -203,7 +207,7 @@ class CheckResult:
         env = catalog.env(self.answers, self.date)
         needs: Counter[str] = Counter()
         for r in self.results:
-            if r.status == Status.UNKNOWN and r.in_topics:
+            if r.status is UNKNOWN and r.in_topics:
                 needs.update(r.missing)
         if self.case_manager.route == "unknown":
             needs.update(self.case_manager.missing)
@@ -335,24 +339,25 @@ class _Evaluation:
             item = result_of(product, status, outcome, expand(outcome.missing) if value is None else (),
                              not chosen.isdisjoint(product.domain_set), amount)
             buckets[kind_rank * 3 + status.rank].append(item)
-        results = tuple(r for bucket in buckets for r in bucket)
+        results = tuple(chain.from_iterable(buckets))
         amounts_total = total([r for r in results if r.amount is not None])
         case_manager = self.case_manager()
-        open_items = [(r.product.rule, r.deciding) for r in results if r.in_topics and r.status == Status.UNKNOWN]
+        open_results = [r for r in results if r.status is UNKNOWN and r.in_topics]
+        open_items = [(r.product.rule, r.deciding) for r in open_results]
+        needed = [r.missing for r in open_results]
         # The wijkteam serves residents: for someone who lives elsewhere we do not ask what only routing needs.
         if case_manager.route == "unknown" and self.answers.get(RESIDENCE_QUESTION) is not False:
             open_items.append((catalog.routing.route, case_manager.deciding))
-        needed = frozenset().union(*(r.missing for r in results if r.in_topics and r.status == Status.UNKNOWN),
-                                   case_manager.missing if any(rule is catalog.routing.route for rule, _ in open_items)
-                                   else ())
-        ranking = Ranking(catalog, env, self.answers, open_items, catalog.representatives(self.check.day), needed)
+            needed.append(case_manager.missing)
+        ranking = Ranking(catalog, env, self.answers, open_items, catalog.representatives(self.check.day),
+                          frozenset().union(*needed))
         next_step = ranking.next_step()
-        answered = sum(1 for qid in self.answers if qid in catalog.vocabulary)
+        answered = len(self.answers.keys() & catalog.vocabulary.questions.keys())
         return CheckResult(catalog, self.check.date, self.answers, self.dropped, topics, results, case_manager,
                            next_step.questions[0] if next_step else None, answered,
                            estimated_remaining=len(ranking.scores),
-                           relevant=frozenset(r.id for r in results if r.in_topics),
-                           open_in_topics=sum(1 for _rule, d in open_items if d), amounts_total=amounts_total,
+                           relevant=frozenset([r.product.id for r in results if r.in_topics]),
+                           open_in_topics=len([d for _rule, d in open_items if d]), amounts_total=amounts_total,
                            _scores=ranking.scores, next_step=next_step, remaining_steps=ranking.remaining_steps())
 
     def case_manager(self) -> CaseManager:

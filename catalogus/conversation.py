@@ -28,7 +28,9 @@ minimum (``bench/bench_wizard.py``).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from . import models
@@ -217,12 +219,9 @@ class Ranking:
         self.open_items = open_items  # (rule, questions that may be asked now and would decide it)
         self.representative = representative
         self.needed = needed  # what the open results themselves still need (follow-ups included)
-        self.scores: dict[str, int] = {}
-        self._needing: dict[str, list[int]] = {}  # question -> open items it may decide
-        for index, (_rule, deciding) in enumerate(open_items):
-            for qid in deciding:
-                self.scores[qid] = self.scores.get(qid, 0) + 1
-                self._needing.setdefault(qid, []).append(index)
+        # question -> how many open items it may decide (a Counter counts in C: this runs on every settle)
+        self.scores: dict[str, int] = Counter(chain.from_iterable([deciding for _rule, deciding in open_items]))
+        self._needing: dict[str, list[int]] = {}  # question -> the open items it may decide, when asked
         self._decisions: dict[str, dict[int, frozenset[int]]] = {}
         self._candidates: dict[str, tuple[str, ...]] = {}  # step id -> candidates, once per settle
         self._settled: dict[tuple[str, ...], float] = {}  # questions -> expected results settled
@@ -339,7 +338,7 @@ class Ranking:
 
     def _still_needed(self, q: str, p: str) -> float:
         """The share of ``p``'s answers after which an open result still needs ``q``."""
-        items = self._needing.get(q, [])
+        items = self._items_needing(q)
         count = len(self.representative.get(p) or ())
         if not items:
             return 0.0
@@ -350,6 +349,13 @@ class Ranking:
         needed = sum(1 for i in range(count) if any(i not in decided_by_p.get(item, empty) for item in items))
         return needed / count
 
+    def _items_needing(self, qid: str) -> list[int]:
+        """The open items that ``qid`` may decide (only the ranking's tries ask, for a few questions)."""
+        found = self._needing.get(qid)
+        if found is None:
+            found = self._needing[qid] = [i for i, (_rule, deciding) in enumerate(self.open_items) if qid in deciding]
+        return found
+
     def _decided_by(self, qid: str) -> dict[int, frozenset[int]]:
         """For each open item that ``qid`` may decide: which of its representative answers decide it."""
         found = self._decisions.get(qid)
@@ -358,7 +364,7 @@ class Ranking:
         return found
 
     def _try_answers(self, qid: str) -> dict[int, frozenset[int]]:
-        items = self._needing.get(qid, [])
+        items = self._items_needing(qid)
         values = self.representative.get(qid) or ()
         if not values or not items:
             return {}
