@@ -110,6 +110,20 @@ class Routing:
             found |= node.questions()
         return frozenset(found)
 
+    def domains_may_repeat(self) -> bool:
+        """Whether two life domains can give equal reasons (``Node.reason_keys``): only then must the reasons
+        of the domains with a problem be de-duplicated (hashing a reason is a Python call per reason)."""
+        found = self.__dict__.get("_domains_may_repeat")
+        if found is None:
+            seen: set[tuple] = set()
+            found = False
+            for node in self.domains.values():
+                keys = node.reason_keys()
+                found = found or not seen.isdisjoint(keys)
+                seen |= keys
+            self.__dict__["_domains_may_repeat"] = found
+        return found
+
     def decided_by_route(self, rules: Mapping[str, Node]) -> bool:
         """Whether the urgent signals and the life domains read no answer that the route does not read:
         then the route's outcome decides the whole routing decision (``check`` keeps it with the outcome)."""

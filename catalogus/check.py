@@ -380,11 +380,16 @@ class _Evaluation:
         urgent_contacts = tuple(s.contact for s in routing.urgent if s.rule.status(env) is True)
         domain_outcomes: dict[str, Outcome] = {name: node.evaluate(env) for name, node in routing.domains.items()}
         problem_domains = [name for name, o in domain_outcomes.items() if o.value is True]
-        reasons: list[Reason] = list(route.reasons) if route.value is True else []
-        reasons += [r for name in problem_domains for r in domain_outcomes[name].reasons]
+        groups = [domain_outcomes[name].reasons for name in problem_domains]
+        if route.value is True:  # the route's reasons include those of the domains it counted
+            reasons = tuple(dict.fromkeys(chain(route.reasons, *groups)))
+        elif routing.domains_may_repeat():
+            reasons = tuple(dict.fromkeys(chain.from_iterable(groups)))
+        else:
+            reasons = tuple(chain.from_iterable(groups))
         if route.value is False:
-            reasons.append(NotRouted(len(problem_domains), routing.route.view()))
-        return CaseManager(ROUTE_OF[route.value], bool(urgent_contacts), tuple(dict.fromkeys(reasons)),
+            reasons += (NotRouted(len(problem_domains), routing.route.view()),)
+        return CaseManager(ROUTE_OF[route.value], bool(urgent_contacts), reasons,
                            urgent_contacts, tuple(routing.domain_titles[n] for n in problem_domains), deciding,
                            route.missing, tuple(problem_domains))
 

@@ -754,6 +754,8 @@ class ProductIs(Node):
 
     def __init__(self, product_id: str):
         self.product_id = product_id
+        # Decided, the outcome is one of two: made once (reasons are immutable; a memo may keep either).
+        self._decided = {value: Outcome(value, (ProductDecided(product_id, value),)) for value in (True, False)}
 
         def status(env: Env) -> Truth:
             return env.product(product_id)
@@ -772,7 +774,7 @@ class ProductIs(Node):
         value = env.product(self.product_id)
         if value is None:
             return Outcome(None, (), env.product_outcome(self.product_id).missing)
-        return Outcome(value, (ProductDecided(self.product_id, value),))
+        return self._decided[value]
 
     def own_reason_keys(self):
         return (("product", self.product_id),)
