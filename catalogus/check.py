@@ -438,7 +438,7 @@ class _Askable:
             conditional = shared.conditional.get(missing)
             if conditional is None:
                 conditional = shared.conditional[missing] = tuple(sorted(m for m in missing if m in self._conditions))
-            key = (missing, tuple(self.questions_for(m) for m in conditional)) if conditional else missing
+            key = (missing, tuple(map(self.questions_for, conditional))) if conditional else missing
             unanswered = self.env.answers.keys().isdisjoint(missing)  # always, as rules build it; checked anyway
             found = shared.expanded.get(key) if unanswered else None
             if found is None:
@@ -456,9 +456,11 @@ def result_of(product: Product, status: Status, outcome: Outcome, deciding: tupl
     """The result for these parts; made once when a memo keeps the outcome. The questions and the amount
     come from memos too, which hand out the same object whenever what they depend on repeats, so with the
     topic their identities tell the results of one outcome apart."""
-    made = outcome.made_for_reuse()
-    if made is None:
-        return _make_result(product, status, outcome.reasons, outcome.missing, deciding, in_topics, amount, None)
+    made = outcome.made
+    if made.__class__ is not dict:  # the hot path reads the dict of a kept outcome without a call
+        made = outcome.made_for_reuse()
+        if made is None:
+            return _make_result(product, status, outcome.reasons, outcome.missing, deciding, in_topics, amount, None)
     key = (product.id, in_topics, id(deciding), id(amount))
     found = made.get(key)
     if found is None or found.deciding is not deciding or found.amount is not amount:

@@ -254,10 +254,13 @@ class AnswerMemo:
         """``store`` for a whole rule's outcome: once kept, it also keeps what the check makes of it
         (``Outcome.made``; not for the many outcomes of shared rules and comparisons: each would be one
         more object for the garbage collector to walk)."""
-        self.store(key, outcome)
-        if self.table.get(key) is outcome:
-            outcome.kept()
-        return outcome
+        if self.admission is not None and not self.admission.second(key):
+            return outcome
+        table = self.table
+        if len(table) >= self.limit:
+            table.clear()
+        table[key] = outcome
+        return outcome.kept()
 
 
 def forget_memos(nodes: Iterable["Node"]) -> None:
@@ -335,6 +338,7 @@ class Node:
     _answers_key: Callable[[tuple], tuple] | None = None  # key_getter of what ``reads`` gives (tries_by_answers)
     _parts_reading: tuple | None = None
     _outcome_memo: "AnswerMemo | bool" = False  # a whole rule's outcomes (Env.rule_outcome); False: not made yet
+    _parts_may_repeat: bool | None = None  # parts_may_repeat(); None: not worked out yet
 
     def evaluate(self, env: Env) -> Outcome:
         if self.explanation is not None:
@@ -466,7 +470,7 @@ class Node:
 
     def parts_may_repeat(self) -> bool:
         """Whether two parts of this node can give equal reasons (worked out once)."""
-        found = self.__dict__.get("_parts_may_repeat")
+        found = self._parts_may_repeat
         if found is None:
             seen: set[tuple] = set()
             found = False
@@ -475,7 +479,7 @@ class Node:
                 if not seen.isdisjoint(keys):
                     found = True
                 seen |= keys
-            self.__dict__["_parts_may_repeat"] = found
+            self._parts_may_repeat = found
         return found
 
     def view(self) -> RuleView:
@@ -576,9 +580,11 @@ class Junction(Node):
                 missing = outcome.missing if missing is None else missing | outcome.missing
             elif deciding is None and outcome.reasons:
                 other.append(outcome.reasons)
-        may_repeat = self.parts_may_repeat()
+        may_repeat = self._parts_may_repeat  # an attribute read on the hot path; worked out on first use
+        if may_repeat is None:
+            may_repeat = self.parts_may_repeat()
         if deciding is not None:
-            return Outcome(decisive, _joined(deciding, may_repeat))
+            return Outcome(decisive, deciding[0] if len(deciding) == 1 else _joined(deciding, may_repeat))
         if missing is not None:
             return Outcome(None, _joined(other, may_repeat), missing)
         return Outcome(not decisive, _joined(other, may_repeat))
