@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from . import models
+from .frozen import unfrozen_twin
 from .norms import AGE_QUESTION, SITUATION_QUESTION, DayNorms, Limits, NormBook
 from .questions import Question
 from .reasons import (
@@ -26,6 +27,34 @@ from .reasons import (
 )
 
 Truth = bool | None
+_new = object.__new__
+_UnfrozenNumberCompared = unfrozen_twin(NumberCompared)
+_UnfrozenAnswerStated = unfrozen_twin(AnswerStated)
+
+
+def _number_compared(question: str, value, op: str, threshold, holds: bool, limit: NormLimit | None) -> NumberCompared:
+    """``NumberCompared(...)`` for a fraction of the cost (``frozen.unfrozen_twin``): one per new amount."""
+    made = _new(_UnfrozenNumberCompared)
+    made.question = question
+    made.value = value
+    made.op = op
+    made.threshold = threshold
+    made.holds = holds
+    made.limit = limit
+    made.__class__ = NumberCompared
+    return made
+
+
+def _answer_stated(question: str, value, op: str, operand, holds: bool) -> AnswerStated:
+    """``AnswerStated(...)`` as ``_number_compared``."""
+    made = _new(_UnfrozenAnswerStated)
+    made.question = question
+    made.value = value
+    made.op = op
+    made.operand = operand
+    made.holds = holds
+    made.__class__ = AnswerStated
+    return made
 
 
 @dataclass(frozen=True, slots=True)
@@ -954,8 +983,8 @@ class Comparison(Node):
 
     def _answer_reason(self, value: Any, holds: bool) -> Reason:
         if not self.question.kind.numeric:
-            return AnswerStated(self.question.id, value, self.op, self.operand, holds)
-        return NumberCompared(self.question.id, value, self.op, self.operand, holds)
+            return _answer_stated(self.question.id, value, self.op, self.operand, holds)
+        return _number_compared(self.question.id, value, self.op, self.operand, holds, None)
 
     def _norm_reason(self, env: Env, value: Any, holds: bool, limits: Limits) -> Reason:
         qid = self.question.id
@@ -973,4 +1002,4 @@ class Comparison(Node):
             if len(self._norm_limits) >= MEMO_LIMIT:
                 self._norm_limits.clear()
             self._norm_limits[env.day, edge] = limit
-        return NumberCompared(qid, value, self.op, threshold, holds, limit)
+        return _number_compared(qid, value, self.op, threshold, holds, limit)

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from catalogus.check import Check, ProductResult, all_nodes, forget_outcomes
+from catalogus.frozen import unfrozen_twin
 from catalogus.models import Status
+from catalogus.reasons import AnswerStated, NumberCompared
 from catalogus.region import load_region
 from catalogus.rules import MANY_VALUES_LIMIT, Comparison, Env, Named
 from catalogus.web import api
@@ -123,8 +125,8 @@ def test_conditions_on_an_amount_keep_nothing_of_a_stream_of_new_amounts(region)
 
 
 def test_the_results_a_check_makes_are_the_frozen_dataclass_with_every_field(region):
-    """The check builds its results through the slots (``check._make_result``, for speed): they must be the
-    same objects ``ProductResult(...)`` makes, and just as unchangeable, since settles share them."""
+    """The check makes its results through an unfrozen twin (``check._make_result``, for speed): they must be
+    the same objects ``ProductResult(...)`` makes, and just as unchangeable, since settles share them."""
     catalog = region.catalog(region.ids[0])
     result = Check(catalog, DATES[0]).settle(household(random.Random(5)))
     for item in result.results:
@@ -132,6 +134,46 @@ def test_the_results_a_check_makes_are_the_frozen_dataclass_with_every_field(reg
         assert item == again and repr(item) == repr(again)  # every slot set (getattr above), in order
         with pytest.raises(dataclasses.FrozenInstanceError):
             item.status = "eligible"
+
+
+def test_the_reasons_a_comparison_makes_are_the_frozen_dataclasses_with_every_field(region):
+    """Comparisons make their reasons through unfrozen twins (``rules._number_compared``, for speed): each must
+    be of its own class, equal to and hashing like what the class makes, and unchangeable (memos share them)."""
+    catalog = region.catalog(region.ids[0])
+    check = Check(catalog, DATES[0])
+    made = {}
+    for seed in range(40):
+        for item in check.settle(household(random.Random(seed))).results:
+            for reason in item.reasons:
+                made.setdefault(type(reason), reason)
+    assert {NumberCompared, AnswerStated} <= set(made)
+    for reason in (made[NumberCompared], made[AnswerStated]):
+        again = type(reason)(*(getattr(reason, f.name) for f in dataclasses.fields(reason)))
+        assert type(reason) is type(again) and reason == again and hash(reason) == hash(again)
+        assert repr(reason) == repr(again)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            reason.holds = not reason.holds
+
+
+def test_only_a_frozen_dataclass_with_one_slot_per_field_gets_an_unfrozen_twin():
+    @dataclasses.dataclass(frozen=True)
+    class WithoutSlots:
+        a: int
+
+    @dataclasses.dataclass(slots=True)
+    class NotFrozen:
+        a: int
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Checked:
+        a: int
+
+        def __post_init__(self):
+            assert self.a > 0
+
+    for cls in (WithoutSlots, NotFrozen, Checked):
+        with pytest.raises(TypeError):
+            unfrozen_twin(cls)
 
 
 def test_an_environment_whose_answers_change_is_never_read_by_a_memo(region):
