@@ -166,6 +166,7 @@ class Catalog:
         return examples_for(self.municipality, product_id in self.own_products,
                             self.products[product_id].content.voorbeelden)
     _representatives: dict = field(default_factory=dict, repr=False)
+    _in_topics: dict = field(default_factory=dict, repr=False, init=False, compare=False)  # topics -> in_topics
 
     def representatives(self, day) -> dict[str, list]:
         """Per question the answers the ranking tries on ``day`` (computed once per date)."""
@@ -216,6 +217,16 @@ class Catalog:
         """(product, rank of its kind) in the order of ``sorted_products``, for the check's hot loop."""
         rank = {kind: i for i, kind in enumerate(models.KIND_ORDER)}
         return tuple((p, rank[p.kind]) for p in self._sorted_products)
+
+    def in_topics(self, topics: tuple[str, ...]) -> tuple[bool, ...]:
+        """For each product of ``products_in_order``: does it belong to one of these life domains (a few
+        combinations of topics occur: worked out once each)."""
+        found = self._in_topics.get(topics)
+        if found is None:
+            chosen = set(topics)
+            found = self._in_topics[topics] = tuple(
+                not chosen.isdisjoint(p.domain_set) for p, _rank in self.products_in_order)
+        return found
 
     @cached_property
     def _sorted_products(self) -> tuple[Product, ...]:

@@ -24,7 +24,7 @@ from .amounts import AmountResult, AmountsTotal, total
 from .catalog import Catalog, Product
 from .conversation import NextStep, Ranking, all_nodes
 from .errors import AnswerError
-from .frozen import unfrozen_twin
+from .frozen import dict_maker, unfrozen_twin
 from .models import DOMAINS, KIND_ORDER, Status, UrgentContact
 from .questions import Question
 from .reasons import NotRouted, Reason
@@ -38,6 +38,7 @@ STATUS_OF = {truth: Status.of(truth) for truth in (True, False, None)}
 # Read once: an enum member read off its class goes through EnumType.__getattr__, a Python-level lookup,
 # and the check compares dozens of results with it per settle.
 ELIGIBLE, UNKNOWN = Status.ELIGIBLE, Status.UNKNOWN
+RANK_OF = {truth: status.rank for truth, status in STATUS_OF.items()}
 RESULTS_PER_OUTCOME = 16  # an outcome's results (topic, questions, amount), before they are made anew
 
 
@@ -224,6 +225,11 @@ class CheckResult:
         return found
 
 
+# One of each per settle, with many fields: written into the instance dict at once (``frozen.dict_maker``).
+_make_check_result = dict_maker(CheckResult)
+_make_case_manager = dict_maker(CaseManager)
+
+
 def forget_outcomes(catalog: Catalog) -> None:
     """Empty the memos that settles share: outcomes by the answers they read (shared rules, comparisons,
     products that read only answers with few values, the ranking's tries), expansions.
@@ -317,20 +323,20 @@ class _Evaluation:
     def result(self) -> CheckResult:
         catalog, env = self.catalog, self.env
         topics = topics_of(self.answers)
-        chosen = set(topics)
         # Results in page order: per kind (collective first), eligible, unknown, not eligible; by title within.
         buckets: list[list[ProductResult]] = [[] for _ in range(len(KIND_ORDER) * 3)]
-        expand = self.askable.expand
+        expand, product_outcome = self.askable.expand, env.product_outcome
         answers, day = self.answers, env.day
-        for product, kind_rank in catalog.products_in_order:
-            outcome = env.product_outcome(product.id)
+        for (product, kind_rank), in_topics in zip(catalog.products_in_order, catalog.in_topics(topics)):
+            outcome = product_outcome(product.id)
             value = outcome.value
             status = STATUS_OF[value]
             # The amount is a step of its own: memoised by the answers it reads, none when not eligible.
-            amount = None if product.amount is None else product.amount.result_for(status, answers, day)
-            item = result_of(product, status, outcome, expand(outcome.missing) if value is None else (),
-                             not chosen.isdisjoint(product.domain_set), amount)
-            buckets[kind_rank * 3 + status.rank].append(item)
+            rule = product.amount
+            amount = None if rule is None else rule.result_for(status, answers, day)
+            item = result_of(product, status, outcome, expand(outcome.missing) if value is None else (), in_topics,
+                             amount)
+            buckets[kind_rank * 3 + RANK_OF[value]].append(item)
         results = tuple(chain.from_iterable(buckets))
         amounts_total = total([r for r in results if r.amount is not None])
         case_manager = self.case_manager()
@@ -345,12 +351,13 @@ class _Evaluation:
                           frozenset().union(*needed))
         next_step = ranking.next_step()
         answered = len(self.answers.keys() & catalog.vocabulary.questions.keys())
-        return CheckResult(catalog, self.check.date, self.answers, self.dropped, topics, results, case_manager,
-                           next_step.questions[0] if next_step else None, answered,
-                           estimated_remaining=len(ranking.scores),
-                           relevant=frozenset([r.product.id for r in results if r.in_topics]),
-                           open_in_topics=len([d for _rule, d in open_items if d]), amounts_total=amounts_total,
-                           _scores=ranking.scores, next_step=next_step, remaining_steps=ranking.remaining_steps())
+        return _make_check_result(
+            catalog=catalog, date=self.check.date, answers=self.answers, dropped=self.dropped, topics=topics,
+            results=results, case_manager=case_manager, next_question=next_step.questions[0] if next_step else None,
+            answered=answered, estimated_remaining=len(ranking.scores),
+            relevant=frozenset([r.product.id for r in results if r.in_topics]),
+            open_in_topics=len([d for _rule, d in open_items if d]), amounts_total=amounts_total,
+            _scores=ranking.scores, next_step=next_step, remaining_steps=ranking.remaining_steps())
 
     def case_manager(self) -> CaseManager:
         routing, env = self.catalog.routing, self.env
@@ -381,9 +388,10 @@ class _Evaluation:
             reasons = tuple(chain.from_iterable(groups))
         if route.value is False:
             reasons += (NotRouted(len(problem_domains), routing.route.view()),)
-        return CaseManager(ROUTE_OF[route.value], bool(urgent_contacts), reasons,
-                           urgent_contacts, tuple(routing.domain_titles[n] for n in problem_domains), deciding,
-                           route.missing, tuple(problem_domains))
+        return _make_case_manager(route=ROUTE_OF[route.value], urgent=bool(urgent_contacts), reasons=reasons,
+                                  urgent_contacts=urgent_contacts,
+                                  domains=tuple([routing.domain_titles[n] for n in problem_domains]),
+                                  deciding=deciding, missing=route.missing, domain_ids=tuple(problem_domains))
 
 
 class _Askable:

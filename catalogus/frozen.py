@@ -18,6 +18,7 @@ CPython allows that class assignment only between classes with the same layout, 
 from __future__ import annotations
 
 from dataclasses import fields, is_dataclass
+from typing import Any, Callable
 
 
 def unfrozen_twin(cls: type) -> type:
@@ -33,3 +34,24 @@ def unfrozen_twin(cls: type) -> type:
     if slots != tuple(f.name for f in fields(cls)) or cls.__bases__ != (object,):
         raise TypeError(f"{cls.__name__} needs slots=True, one slot per field, and no base class")
     return type(f"Unfrozen{cls.__name__}", (), {"__slots__": slots, "__module__": cls.__module__})
+
+
+def dict_maker(cls: type) -> Callable[..., Any]:
+    """``cls(**values)`` for a frozen dataclass without slots, with every field given by name: the values are
+    written into the new instance's ``__dict__`` at once instead of one ``object.__setattr__`` per field."""
+    if not is_dataclass(cls) or not cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        raise TypeError(f"{cls.__name__} is not a frozen dataclass")
+    if hasattr(cls, "__post_init__") or hasattr(cls, "__slots__"):
+        raise TypeError(f"{cls.__name__} has a __post_init__ or slots: use its constructor")
+    names = frozenset(f.name for f in fields(cls))
+    new = object.__new__
+
+    def make(**values):
+        if values.keys() != names:
+            raise TypeError(f"{cls.__name__} needs exactly its fields; wrong: {sorted(values.keys() ^ names)}")
+        made = new(cls)
+        made.__dict__.update(values)
+        return made
+
+    make.__name__ = make.__qualname__ = f"make_{cls.__name__}"
+    return make

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from catalogus.check import Check, ProductResult, all_nodes, forget_outcomes
-from catalogus.frozen import unfrozen_twin
+from catalogus.check import CaseManager, Check, CheckResult, ProductResult, all_nodes, forget_outcomes
+from catalogus.frozen import dict_maker, unfrozen_twin
 from catalogus.models import Status
 from catalogus.reasons import AnswerStated, NumberCompared
 from catalogus.region import load_region
@@ -153,6 +153,20 @@ def test_the_reasons_a_comparison_makes_are_the_frozen_dataclasses_with_every_fi
         assert repr(reason) == repr(again)
         with pytest.raises(dataclasses.FrozenInstanceError):
             reason.holds = not reason.holds
+
+
+def test_a_check_result_and_its_routing_are_the_frozen_dataclasses_with_every_field(region):
+    """``CheckResult`` and ``CaseManager`` are written into their instance dicts at once (``frozen.dict_maker``):
+    they must equal what their classes make from the same fields, and stay unchangeable."""
+    catalog = region.catalog(region.ids[0])
+    result = Check(catalog, DATES[0]).settle(partial(random.Random(6), household(random.Random(6))))
+    for made, cls in ((result, CheckResult), (result.case_manager, CaseManager)):
+        again = cls(**{f.name: getattr(made, f.name) for f in dataclasses.fields(cls)})
+        assert type(made) is cls and made == again and repr(made) == repr(again)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            made.reasons = ()
+    with pytest.raises(TypeError):
+        dict_maker(CaseManager)(route=True)  # every field must be given
 
 
 def test_only_a_frozen_dataclass_with_one_slot_per_field_gets_an_unfrozen_twin():
