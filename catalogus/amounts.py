@@ -226,8 +226,8 @@ class Amount:
 
     def evaluate(self, answers: Mapping[str, Any], day: DayNorms) -> AmountResult:
         """The amount for these (internal) answers on this day, memoised by the answers it reads."""
-        # the norm book too: catalogues that share compiled products (municipalities) may differ in norms
-        key = (day.book, day.date, *map(answers.get, self.inputs))
+        # the day's key (norm book and date): catalogues that share compiled products may differ in norms
+        key = (day.key, *map(answers.get, self.inputs))
         found = self._memo.get(key)
         if found is None:
             if len(self._memo) > MEMO_LIMIT:

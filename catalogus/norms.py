@@ -8,6 +8,7 @@ limit is rounded half up to whole cents, as municipalities publish them.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -101,12 +102,22 @@ class Possible:
         return self.values[0] if len(self.values) == 1 and not self.gap else None
 
 
+_DAY_KEYS = itertools.count(1)
+
+
 class DayNorms:
-    """Every norm resolved for one evaluation date, with memoised limits."""
+    """Every norm resolved for one evaluation date, with memoised limits.
+
+    ``key`` stands for this norm book on this date in the memos that settles share: a number never given
+    to another ``DayNorms`` in this process. A memo key of numbers, texts and yes/no answers holds no object
+    the garbage collector tracks, so the collector stops walking it after its first look; with the object
+    itself in it, it walked every key of every memo on each full collection.
+    """
 
     def __init__(self, book: "NormBook", date: dt.date):
         self.book = book
         self.date = date
+        self.key = next(_DAY_KEYS)
         self.values = {norm_id: norm.on(date) for norm_id, norm in book.norms.items()}
         self._limits: dict[tuple, Limits] = {}
         self._possible: dict[tuple, Possible] = {}

@@ -97,7 +97,7 @@ class Env:
         from it, so the answers must not change once an outcome has been asked for."""
         row = self._row
         if row is None:
-            row = self._row = (self.day, *map(self.answers.get, _PLACED, repeat(_ABSENT)))
+            row = self._row = (self.day.key, *map(self.answers.get, _PLACED, repeat(_ABSENT)))
         return row
 
     def product(self, product_id: str) -> Truth:
@@ -230,8 +230,9 @@ class AnswerMemo:
     """A shared condition's outcomes across evaluations, keyed by the answers it reads and the day's norms.
 
     A resident's conversation settles many times with mostly the same answers, and a shared condition or
-    life domain reads only a few questions, so its outcomes repeat (even between households). The key is the ``DayNorms`` (one norm book on one date: another
-    municipality or date never shares an entry) plus the rule's own answers. A shared condition that reads
+    life domain reads only a few questions, so its outcomes repeat (even between households). The key is the
+    ``DayNorms.key`` (one norm book on one date: another municipality or date never shares an entry) plus the
+    rule's own answers. A shared condition that reads
     another product's status (``ProductIs``) is not memoised here (``for_node``); a whole rule is, keyed by
     what ``reads`` finds through the other product's rule too (``for_rule``).
     Privacy: the keys hold answer values in this process's memory only, bounded by ``MEMO_LIMIT`` entries;
@@ -456,11 +457,11 @@ class Node:
         households with the same key get the same status for every answer to ``qid`` (the ranking memoises
         its tries by it: with different amounts elsewhere, the key still repeats)."""
         if not self.children():
-            return (env.day, qid, *map(env.answers.get, sorted(self.reads(env.rules) - {qid})))
+            return (env.day.key, qid, *map(env.answers.get, sorted(self.reads(env.rules) - {qid})))
         if len(self.children()) == 1 and not isinstance(self, (Junction, AtLeast)):
             return self.children()[0].tries_key(env, qid, fixed)  # a reference, a shared rule, a negation
         _leaves, _composites, true, false, unknown, others = _vary_plan(self, env, qid, fixed)
-        return (env.day, qid, true, false, unknown, *map(env.answers.get, others))
+        return (env.day.key, qid, true, false, unknown, *map(env.answers.get, others))
 
     def parts_reading(self, rules: Mapping[str, "Node"]) -> tuple[tuple["Node", frozenset[str], bool], ...]:
         """Each part with the questions it reads and whether it is a leaf (made once)."""
@@ -948,12 +949,12 @@ class Comparison(Node):
     # ------------------------------------------------------------- evaluating
 
     def _evaluate(self, env):
-        # The outcome depends only on the answer, the norm's inputs and the day: memoise it. The norm book
-        # is part of the key, so that a node evaluated against another municipality's norms never reuses it.
+        # The outcome depends only on the answer, the norm's inputs and the day: memoise it. The day's key
+        # (its norm book on its date) is part of it, so another municipality's norms never reuse an entry.
         answers = env.answers
         value = answers.get(self.question.id)
         if self.norm is not None:
-            key = (value, env.day.book, env.day.date, answers.get(SITUATION_QUESTION), answers.get(AGE_QUESTION))
+            key = (value, env.day.key, answers.get(SITUATION_QUESTION), answers.get(AGE_QUESTION))
         else:
             key = value
         memo = self._memo

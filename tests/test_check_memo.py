@@ -4,6 +4,7 @@ a result: not across municipalities with their own norms and rules, and not acro
 from __future__ import annotations
 
 import dataclasses
+import gc
 import datetime as dt
 import random
 from pathlib import Path
@@ -167,6 +168,22 @@ def test_a_check_result_and_its_routing_are_the_frozen_dataclasses_with_every_fi
             made.reasons = ()
     with pytest.raises(TypeError):
         dict_maker(CaseManager)(route=True)  # every field must be given
+
+
+def test_memo_keys_of_plain_answers_are_left_alone_by_the_garbage_collector(region):
+    """Memo keys name the day's norms by a number (``DayNorms.key``), not the object: a key of numbers, texts
+    and yes/no answers then holds nothing the collector tracks, and a full collection stops walking it (with
+    tens of thousands of keys in a server's memos, that was a tenth of a check)."""
+    catalog = region.catalog(region.ids[0])
+    forget_outcomes(catalog)
+    check = Check(catalog, DATES[0])
+    for _ in range(3):  # kept from the second sighting on
+        check.settle(household(random.Random(9)))
+    gc.collect()
+    keys = [key for node in all_nodes(catalog) if node._outcome_memo for key in node._outcome_memo.table]
+    plain = [key for key in keys if not any(isinstance(part, (frozenset, set)) for part in key)]
+    assert plain and not any(gc.is_tracked(key) for key in plain)
+    forget_outcomes(catalog)
 
 
 def test_only_a_frozen_dataclass_with_one_slot_per_field_gets_an_unfrozen_twin():
