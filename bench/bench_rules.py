@@ -1,6 +1,6 @@
 """Time the rule engine against hand-written Python for the same rules, and what amounts add.
 
-Run: .venv/bin/python bench/bench_rules.py [--households 10000] [--write]
+Run: .venv/bin/python bench/bench_rules.py [--households 10000] [--write] [--before DIR]
 Evaluates all products for random complete and partial households
 (status only, status with amounts, and the whole check with and without amounts), and a
 fixed subset of products both with the engine and with a hand-written if/else version,
@@ -13,10 +13,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import json
 import os
 import platform
 import random
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -152,15 +155,51 @@ def timed_together(functions, items, repeat=5, chunk=100):
     return totals
 
 
+def compared_with(before: Path, raw: dict[str, list]) -> list[str]:
+    """The whole check of an earlier version beside this one, on the same households, in this run: each
+    version in a process of its own (``check_of_tree.py``), in turns, best of two rounds per version."""
+    with tempfile.TemporaryDirectory() as tmp:
+        households = Path(tmp) / "households.json"
+        households.write_text(json.dumps(raw, default=sorted), encoding="utf-8")
+        best: dict[Path, dict] = {}
+        for _round in range(2):
+            for tree in (before, ROOT):
+                out = subprocess.run([sys.executable, str(ROOT / "bench" / "check_of_tree.py"), str(tree),
+                                      str(households)], check=True, capture_output=True, text=True).stdout
+                found = json.loads(out.strip().splitlines()[-1])
+                kept = best.setdefault(tree, found)
+                for label, figures in found.items():
+                    for name, value in figures.items():
+                        kept[label][name] = min(kept[label][name], value)
+    commit = subprocess.run(["git", "-C", str(before), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip() or "?"
+    lines = [f"De hele check naast een eerdere versie (`{commit}`), in dezelfde run en op dezelfde huishoudens: elke "
+             "versie in een eigen proces, om de beurt, per versie de beste van 2 rondes van elk de beste van 3 "
+             "(`--before DIR`). Zo telt alleen het verschil in code, niet hoe druk de machine op dat moment is.",
+             "", "| huishoudens | versie | alleen status | hele check | hele check / status |", "|---|---|---|---|---|"]
+    for label in raw:
+        for name, tree in ((f"eerder (`{commit}`)", before), ("deze versie", ROOT)):
+            figures = best[tree][label]
+            lines.append(f"| {label} | {name} | {figures['status']:.1f} µs | {figures['check']:.1f} µs | "
+                         f"{figures['check'] / figures['status']:.1f}× |")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--households", type=int, default=10_000)
     parser.add_argument("--write", action="store_true", help="write the figures into docs/performance.md")
+    parser.add_argument("--before", type=Path, metavar="DIR",
+                        help="also time the whole check of the code in DIR (an earlier checkout) in this run")
     args = parser.parse_args()
+    if args.before is not None and not (args.before / "catalogus" / "check.py").is_file():
+        parser.error(f"--before {args.before}: no catalogus/check.py there (make one with git worktree add)")
     catalog = load_catalog_or_raise(ROOT, today=DATE)
     rng = random.Random(2026)
-    complete = [catalog.vocabulary.validate(household(rng))[0] for _ in range(args.households)]
-    partial_sets = [catalog.vocabulary.validate(partial(rng, household(rng)))[0] for _ in range(args.households)]
+    raw = {"volledig": [household(rng) for _ in range(args.households)]}
+    raw["gedeeltelijk"] = [partial(rng, household(rng)) for _ in range(args.households)]
+    complete = [catalog.vocabulary.validate(answers)[0] for answers in raw["volledig"]]
+    partial_sets = [catalog.vocabulary.validate(answers)[0] for answers in raw["gedeeltelijk"]]
     day = catalog.norms.on(DATE)
     rules = catalog.rules
     subset_rules = [(pid, rules[pid].status) for pid in SUBSET]
@@ -261,6 +300,8 @@ def main() -> None:
     lines += ["", "'Geheugen leeg': elke bedragformule rekent opnieuw (geen eerder antwoord met dezelfde invoer); "
               "zo kost een bedrag het de eerste keer. Belasting van de machine bij de start: "
               f"load average {os.getloadavg()[0]:.1f}."]
+    if args.before is not None:
+        lines += ["", *compared_with(args.before, raw)]
     report = "\n".join(lines)
     print(report)
     if args.write:
