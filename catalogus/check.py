@@ -245,7 +245,7 @@ def topics_of(answers: Mapping[str, Any]) -> tuple[str, ...]:
     chosen = answers.get(TOPICS_QUESTION)
     if not chosen:
         return DOMAINS
-    return tuple(d for d in DOMAINS if d in chosen)
+    return tuple([d for d in DOMAINS if d in chosen])
 
 
 class Check:

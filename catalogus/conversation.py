@@ -239,7 +239,7 @@ class Ranking:
                 found = ()
             else:
                 scores = self.scores
-                found = tuple(q for q in step.questions if q in scores)
+                found = tuple([q for q in step.questions if q in scores])
             self._candidates[step.id] = found
         return found
 
@@ -320,7 +320,7 @@ class Ranking:
 
     def remaining_steps(self) -> int:
         """Screens that can still change something (the follow-up questions they unlock aside)."""
-        return sum(1 for step in self.catalog.steps if self.candidates(step))
+        return len([step for step in self.catalog.steps if self.candidates(step)])
 
     # ------------------------------------------------------------ what answers settle
 
@@ -333,7 +333,7 @@ class Ranking:
                 count = len(self.representative.get(qid) or ()) or 1
                 for item, deciding in self._decided_by(qid).items():
                     stays_open[item] = stays_open.get(item, 1.0) * (1.0 - len(deciding) / count)
-            found = self._settled[questions] = sum(1.0 - p for p in stays_open.values())
+            found = self._settled[questions] = sum([1.0 - p for p in stays_open.values()])
         return found
 
     def _still_needed(self, q: str, p: str) -> float:
@@ -346,7 +346,12 @@ class Ranking:
             return 1.0
         decided_by_p = self._decided_by(p)
         empty: frozenset[int] = frozenset()
-        needed = sum(1 for i in range(count) if any(i not in decided_by_p.get(item, empty) for item in items))
+        needed = 0
+        for i in range(count):
+            for item in items:
+                if i not in decided_by_p.get(item, empty):
+                    needed += 1  # answer i of p leaves an item that q may decide open
+                    break
         return needed / count
 
     def _items_needing(self, qid: str) -> list[int]:

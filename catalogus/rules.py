@@ -11,7 +11,7 @@ Nothing is ``eval``ed: rules are data turned into closures at load time.
 from __future__ import annotations
 
 import operator
-from itertools import repeat
+from itertools import chain, repeat
 from operator import itemgetter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -314,8 +314,8 @@ def _joined(groups: list[tuple[Reason, ...]], may_repeat: bool) -> tuple[Reason,
     if len(groups) == 1:
         return groups[0]
     if not may_repeat:
-        return groups[0] + groups[1] if len(groups) == 2 else tuple(r for group in groups for r in group)
-    return tuple(dict.fromkeys(r for group in groups for r in group))
+        return groups[0] + groups[1] if len(groups) == 2 else tuple(chain.from_iterable(groups))
+    return tuple(dict.fromkeys(chain.from_iterable(groups)))
 
 
 _VaryPlan = tuple[tuple[Callable[[Env], Truth], ...], tuple[Callable[..., Truth], ...], int, int, int,
@@ -922,7 +922,7 @@ class Comparison(Node):
 
     def _unanswered_deps(self, env: Env) -> frozenset[str]:
         deps = self.norm_deps
-        return frozenset(d for d in deps if d not in env.answers) if deps else NO_MISSING
+        return frozenset([d for d in deps if d not in env.answers]) if deps else NO_MISSING
 
     def own_questions(self):
         return {self.question.id} | set(self.norm_deps)
