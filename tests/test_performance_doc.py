@@ -7,7 +7,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
-HELPERS = {"__init__.py", "load_report.py", "load_server.py", "report.py"}  # imported by benchmarks, not benchmarks themselves
+# imported or run by benchmarks, not benchmarks themselves
+HELPERS = {"__init__.py", "check_of_tree.py", "load_report.py", "load_server.py", "report.py"}
 
 
 def _overview() -> str:

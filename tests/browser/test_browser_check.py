@@ -83,7 +83,7 @@ def test_the_whole_check_works_with_the_keyboard_alone(live_server, new_page, ca
             break
         if javascript:  # after the swap, focus moved to the new screen's heading and the page shows its top
             assert focused_tag(page, "H1") == "H1"
-            assert page.evaluate("() => window.scrollY") == 0
+            page.wait_for_function("() => window.scrollY === 0")  # fails after the timeout if it never gets there
         keyboard_step(page, household)
     assert kind == "controleer"
     tab_to(page, 'form[action="/check/uitkomst"] button')
