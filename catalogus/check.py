@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from itertools import chain
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Iterable, Mapping
+from itertools import chain
+from typing import Any, Iterable, Mapping
 
 from .amounts import AmountResult, AmountsTotal, total
 from .catalog import Catalog, Product
