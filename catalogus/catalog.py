@@ -28,7 +28,7 @@ from .compiler import Compiler, NamedSource
 from .conversation import Step, build_steps, representatives
 from .amounts import Amount
 from .formula import compile_amounts
-from .rules import Env, Named, Node, Origin, Outcome
+from .rules import Env, Named, Node, Origin, Outcome, reasons_may_repeat
 from .wording import Description, Wording
 from .skipped import Dependencies, Notes, Runnable
 from .worked_examples import WorkedExamples, examples_for
@@ -115,13 +115,7 @@ class Routing:
         of the domains with a problem be de-duplicated (hashing a reason is a Python call per reason)."""
         found = self.__dict__.get("_domains_may_repeat")
         if found is None:
-            seen: set[tuple] = set()
-            found = False
-            for node in self.domains.values():
-                keys = node.reason_keys()
-                found = found or not seen.isdisjoint(keys)
-                seen |= keys
-            self.__dict__["_domains_may_repeat"] = found
+            found = self.__dict__["_domains_may_repeat"] = reasons_may_repeat(self.domains.values())
         return found
 
     def decided_by_route(self, rules: Mapping[str, Node]) -> bool:

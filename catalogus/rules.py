@@ -306,6 +306,17 @@ def forget_memos(nodes: Iterable["Node"]) -> None:
                 node._admission.hashes.clear()
 
 
+def reasons_may_repeat(nodes: Iterable["Node"]) -> bool:
+    """Whether two of these nodes can give equal reasons: only when they share a ``Node.reason_keys`` key."""
+    seen: set[tuple] = set()
+    for node in nodes:
+        keys = node.reason_keys()
+        if not seen.isdisjoint(keys):
+            return True
+        seen |= keys
+    return False
+
+
 def _joined(groups: list[tuple[Reason, ...]], may_repeat: bool) -> tuple[Reason, ...]:
     """The reasons of several parts in order, each once. Each part's own reasons are distinct already, so
     only parts that can give equal reasons (``Node.reason_keys``) need de-duplicating."""
@@ -502,14 +513,7 @@ class Node:
         """Whether two parts of this node can give equal reasons (worked out once)."""
         found = self._parts_may_repeat
         if found is None:
-            seen: set[tuple] = set()
-            found = False
-            for part in self.children():
-                keys = part.reason_keys()
-                if not seen.isdisjoint(keys):
-                    found = True
-                seen |= keys
-            self._parts_may_repeat = found
+            found = self._parts_may_repeat = reasons_may_repeat(self.children())
         return found
 
     def view(self) -> RuleView:
